@@ -1,0 +1,4 @@
+//! Pure model math: no browser crate is visible here, so everything in `core` builds and is
+//! tested natively with `cargo test`.
+
+pub mod rng;

@@ -1,0 +1,1 @@
+//! Browser shell (filled in next).
