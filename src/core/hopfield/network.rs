@@ -1,0 +1,383 @@
+//! The network (weights, bias), its energy, and a state whose local fields are kept current.
+
+use std::fmt;
+
+/// Largest network the dense representation accepts (N² weights of 4 bytes: 64 MiB at 4096).
+pub const MAX_DENSE_NEURONS: usize = 4096;
+
+/// What can be wrong with a requested network or state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HopfieldError {
+    /// N was zero or above [`MAX_DENSE_NEURONS`].
+    Size { n: usize, max: usize },
+    /// A buffer's length does not match the network.
+    Shape {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    /// A weight or bias is NaN or infinite.
+    NotFinite { what: &'static str, index: usize },
+    /// `W` is not symmetric or has a non-zero diagonal.
+    NotSymmetric { i: usize, j: usize },
+    /// A state entry is not ±1.
+    NotSpin { index: usize, value: i8 },
+}
+
+impl fmt::Display for HopfieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Size { n, max } => write!(f, "network size {n} is outside 1..={max}"),
+            Self::Shape {
+                what,
+                expected,
+                got,
+            } => {
+                write!(f, "{what} has {got} entries, expected {expected}")
+            }
+            Self::NotFinite { what, index } => write!(f, "{what}[{index}] is not a finite number"),
+            Self::NotSymmetric { i, j } => {
+                write!(
+                    f,
+                    "weights must be symmetric with a zero diagonal (w[{i}][{j}])"
+                )
+            }
+            Self::NotSpin { index, value } => {
+                write!(f, "state[{index}] = {value}; neurons must be −1 or +1")
+            }
+        }
+    }
+}
+
+impl std::error::Error for HopfieldError {}
+
+/// Symmetric weights with zero diagonal and a bias vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    n: usize,
+    /// Row-major `N×N`; `w[i*N + j] = w[j*N + i]`, `w[i*N + i] = 0`.
+    w: Vec<f32>,
+    b: Vec<f32>,
+}
+
+impl Network {
+    /// A network of `n` neurons with all weights and biases zero.
+    pub fn new(n: usize) -> Result<Self, HopfieldError> {
+        if n == 0 || n > MAX_DENSE_NEURONS {
+            return Err(HopfieldError::Size {
+                n,
+                max: MAX_DENSE_NEURONS,
+            });
+        }
+        Ok(Self {
+            n,
+            w: vec![0.0; n * n],
+            b: vec![0.0; n],
+        })
+    }
+
+    /// A network from explicit weights (row-major, symmetric, zero diagonal) and bias.
+    pub fn from_parts(n: usize, w: Vec<f32>, b: Vec<f32>) -> Result<Self, HopfieldError> {
+        let mut net = Self::new(n)?;
+        if w.len() != n * n {
+            return Err(HopfieldError::Shape {
+                what: "weights",
+                expected: n * n,
+                got: w.len(),
+            });
+        }
+        if b.len() != n {
+            return Err(HopfieldError::Shape {
+                what: "bias",
+                expected: n,
+                got: b.len(),
+            });
+        }
+        if let Some(index) = w.iter().position(|x| !x.is_finite()) {
+            return Err(HopfieldError::NotFinite {
+                what: "weights",
+                index,
+            });
+        }
+        if let Some(index) = b.iter().position(|x| !x.is_finite()) {
+            return Err(HopfieldError::NotFinite {
+                what: "bias",
+                index,
+            });
+        }
+        for i in 0..n {
+            if w[i * n + i] != 0.0 {
+                return Err(HopfieldError::NotSymmetric { i, j: i });
+            }
+            for j in 0..i {
+                if w[i * n + j] != w[j * n + i] {
+                    return Err(HopfieldError::NotSymmetric { i, j });
+                }
+            }
+        }
+        net.w = w;
+        net.b = b;
+        Ok(net)
+    }
+
+    /// Number of neurons N.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// The weights, row-major `N×N`.
+    pub fn weights(&self) -> &[f32] {
+        &self.w
+    }
+
+    /// Mutable weights, row-major. Callers must keep `W` symmetric with a zero diagonal
+    /// (learning rules do; [`Network::symmetrize`] restores it).
+    pub fn weights_mut(&mut self) -> &mut [f32] {
+        &mut self.w
+    }
+
+    /// The bias b.
+    pub fn bias(&self) -> &[f32] {
+        &self.b
+    }
+
+    /// Mutable bias.
+    pub fn bias_mut(&mut self) -> &mut [f32] {
+        &mut self.b
+    }
+
+    /// wᵢⱼ.
+    #[inline]
+    pub fn weight(&self, i: usize, j: usize) -> f32 {
+        self.w[i * self.n + j]
+    }
+
+    /// Sets wᵢⱼ = wⱼᵢ = v (ignored on the diagonal, which stays zero).
+    pub fn set_weight(&mut self, i: usize, j: usize, v: f32) {
+        if i != j {
+            self.w[i * self.n + j] = v;
+            self.w[j * self.n + i] = v;
+        }
+    }
+
+    /// Row i of W (= column i, by symmetry).
+    #[inline]
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.w[i * self.n..(i + 1) * self.n]
+    }
+
+    /// Replaces W by ½(W + Wᵀ) and zeroes the diagonal.
+    pub fn symmetrize(&mut self) {
+        let n = self.n;
+        for i in 0..n {
+            self.w[i * n + i] = 0.0;
+            for j in 0..i {
+                let m = 0.5 * (self.w[i * n + j] + self.w[j * n + i]);
+                self.w[i * n + j] = m;
+                self.w[j * n + i] = m;
+            }
+        }
+    }
+
+    /// Sets all weights and biases to zero.
+    pub fn clear(&mut self) {
+        self.w.fill(0.0);
+        self.b.fill(0.0);
+    }
+
+    /// The energy `E(y) = −Σ_{i<j} wᵢⱼ yᵢ yⱼ − Σᵢ bᵢ yᵢ` (lecture, "The Energy of Hopfield
+    /// Network"), computed in O(N²) with f64 accumulation.
+    pub fn energy(&self, y: &[i8]) -> f64 {
+        debug_assert_eq!(y.len(), self.n);
+        let mut pair = 0.0f64;
+        let mut bias = 0.0f64;
+        for i in 0..self.n {
+            let row = self.row(i);
+            let mut s = 0.0f64;
+            for j in 0..i {
+                s += f64::from(row[j]) * f64::from(y[j]);
+            }
+            pair += s * f64::from(y[i]);
+            bias += f64::from(self.b[i]) * f64::from(y[i]);
+        }
+        -pair - bias
+    }
+
+    /// The local field `hᵢ = Σ_{j≠i} wⱼᵢ yⱼ + bᵢ` of one neuron, in O(N).
+    #[inline]
+    pub fn local_field(&self, y: &[i8], i: usize) -> f32 {
+        let row = self.row(i);
+        let mut s = 0.0f32;
+        for (w, &yj) in row.iter().zip(y) {
+            s += w * f32::from(yj);
+        }
+        s + self.b[i]
+    }
+
+    /// All local fields `h = W y + b`, written into `h` (no allocation).
+    pub fn local_fields(&self, y: &[i8], h: &mut [f32]) {
+        for (i, hi) in h.iter_mut().enumerate().take(self.n) {
+            *hi = self.local_field(y, i);
+        }
+    }
+}
+
+/// A network state `y` together with its local fields `h = W y + b`, kept current
+/// incrementally: flipping neuron i adds `2 yᵢ⁺ wᵢⱼ` to every `hⱼ` (one row of W, O(N)), and the
+/// energy change of that flip is `ΔE = −2 yᵢ⁺ hᵢ` (lecture: "every flip increases
+/// `2yᵢ⁺(Σⱼ wⱼᵢ yⱼ + bᵢ)`" of `D = −E`), so no step recomputes the O(N²) energy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    y: Vec<i8>,
+    h: Vec<f32>,
+    energy: f64,
+}
+
+impl State {
+    /// The state `y` (validated: ±1 entries, length N) on network `net`.
+    pub fn new(net: &Network, y: Vec<i8>) -> Result<Self, HopfieldError> {
+        if y.len() != net.n() {
+            return Err(HopfieldError::Shape {
+                what: "state",
+                expected: net.n(),
+                got: y.len(),
+            });
+        }
+        if let Some(index) = y.iter().position(|&v| v != 1 && v != -1) {
+            return Err(HopfieldError::NotSpin {
+                index,
+                value: y[index],
+            });
+        }
+        let mut s = Self {
+            y,
+            h: vec![0.0; net.n()],
+            energy: 0.0,
+        };
+        s.refresh(net);
+        Ok(s)
+    }
+
+    /// Recomputes `h` and `E` from scratch (after the weights changed).
+    pub fn refresh(&mut self, net: &Network) {
+        net.local_fields(&self.y, &mut self.h);
+        self.energy = net.energy(&self.y);
+    }
+
+    /// Overwrites the state with `y` (must be ±1, length N) and refreshes the fields.
+    pub fn set(&mut self, net: &Network, y: &[i8]) -> Result<(), HopfieldError> {
+        if y.len() != self.y.len() {
+            return Err(HopfieldError::Shape {
+                what: "state",
+                expected: self.y.len(),
+                got: y.len(),
+            });
+        }
+        if let Some(index) = y.iter().position(|&v| v != 1 && v != -1) {
+            return Err(HopfieldError::NotSpin {
+                index,
+                value: y[index],
+            });
+        }
+        self.y.copy_from_slice(y);
+        self.refresh(net);
+        Ok(())
+    }
+
+    /// The spins.
+    pub fn y(&self) -> &[i8] {
+        &self.y
+    }
+
+    /// The local fields `h = W y + b`.
+    pub fn fields(&self) -> &[f32] {
+        &self.h
+    }
+
+    /// The energy E(y), tracked through flips.
+    pub fn energy(&self) -> f64 {
+        self.energy
+    }
+
+    /// `ΔE` if neuron i were flipped: `−2 yᵢ⁺ hᵢ = 2 yᵢ hᵢ`.
+    #[inline]
+    pub fn flip_delta(&self, i: usize) -> f64 {
+        2.0 * f64::from(self.y[i]) * f64::from(self.h[i])
+    }
+
+    /// Flips neuron i, updating every field with one row of W and the energy by `ΔE`.
+    #[inline]
+    pub fn flip(&mut self, net: &Network, i: usize) {
+        self.energy += self.flip_delta(i);
+        self.y[i] = -self.y[i];
+        let s = 2.0 * f32::from(self.y[i]);
+        for (h, w) in self.h.iter_mut().zip(net.row(i)) {
+            *h += s * w;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::rng::Rng;
+
+    fn random_net(n: usize, rng: &mut Rng) -> Network {
+        let mut net = Network::new(n).expect("size");
+        for i in 0..n {
+            for j in 0..i {
+                net.set_weight(i, j, rng.normal() as f32);
+            }
+            net.bias_mut()[i] = rng.normal() as f32;
+        }
+        net
+    }
+
+    #[test]
+    fn energy_matches_pair_sum() {
+        let mut rng = Rng::new(7);
+        let net = random_net(9, &mut rng);
+        let y: Vec<i8> = (0..9).map(|_| rng.spin()).collect();
+        let mut e = 0.0f64;
+        for i in 0..9 {
+            for j in (i + 1)..9 {
+                e -= f64::from(net.weight(i, j)) * f64::from(y[i] * y[j]);
+            }
+            e -= f64::from(net.bias()[i]) * f64::from(y[i]);
+        }
+        assert!((net.energy(&y) - e).abs() < 1e-9);
+    }
+
+    #[test]
+    fn incremental_fields_and_energy_match_recompute() {
+        let mut rng = Rng::new(8);
+        let net = random_net(40, &mut rng);
+        let y: Vec<i8> = (0..40).map(|_| rng.spin()).collect();
+        let mut s = State::new(&net, y).expect("state");
+        for _ in 0..5000 {
+            let i = rng.below(40);
+            let before = s.energy();
+            let d = s.flip_delta(i);
+            s.flip(&net, i);
+            assert!((s.energy() - before - d).abs() < 1e-9);
+        }
+        let mut h = vec![0.0; 40];
+        net.local_fields(s.y(), &mut h);
+        for (a, b) in h.iter().zip(s.fields()) {
+            assert!((a - b).abs() < 1e-3, "{a} vs {b}");
+        }
+        // f32 fields drift by rounding; 5000 flips stay well inside 1e-4 relative.
+        let err = (net.energy(s.y()) - s.energy()).abs();
+        assert!(err < 1e-4 * (1.0 + s.energy().abs()), "drift {err}");
+    }
+
+    #[test]
+    fn validation() {
+        assert!(Network::new(0).is_err());
+        assert!(Network::from_parts(2, vec![0.0, 1.0, 2.0, 0.0], vec![0.0; 2]).is_err());
+        assert!(Network::from_parts(2, vec![0.0, f32::NAN, f32::NAN, 0.0], vec![0.0; 2]).is_err());
+        let net = Network::new(3).expect("size");
+        assert!(State::new(&net, vec![1, 0, 1]).is_err());
+        assert!(State::new(&net, vec![1, 1]).is_err());
+    }
+}
