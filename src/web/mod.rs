@@ -1,1 +1,54 @@
-//! Browser shell (filled in next).
+//! The browser shell (wasm only): DOM wiring, canvases, plots and the animation loop.
+//! It holds no model math; everything it animates comes from `crate::core`.
+
+pub mod app;
+pub mod bench;
+pub mod canvas;
+pub mod dom;
+pub mod hopfield;
+pub mod plot;
+pub mod status;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+/// Entry point: installs the panic hook and mounts the app into `#app` if the page has one
+/// (the browser-test page has none; tests call [`mount`] themselves).
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    install_panic_hook();
+    let doc = dom::document()?;
+    if let Some(root) = doc.get_element_by_id("app") {
+        mount(&root)?;
+    }
+    Ok(())
+}
+
+/// Panics are logged to the console and shown in the status line.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        status::show(
+            status::Level::Error,
+            &format!("internal error — please reload: {info}"),
+        );
+    }));
+}
+
+/// Builds the whole page inside `root`.
+pub fn mount(root: &Element) -> Result<(), JsValue> {
+    let seed = app::fresh_seed();
+    let labs: Vec<Rc<RefCell<dyn app::Lab>>> =
+        vec![hopfield::HopfieldLab::new(seed)?, bench::BenchLab::new()?];
+    app::mount(root, labs)?;
+    Ok(())
+}
+
+/// Runs the benchmark workloads in this page and returns JSON (used by `scripts/bench`).
+#[wasm_bindgen(js_name = runBenchmarks)]
+pub fn run_benchmarks() -> String {
+    bench::run_all()
+}

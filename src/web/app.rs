@@ -1,0 +1,466 @@
+//! The application shell: tabs, transport (play / pause / step / reset / speed), the seed, the
+//! status line, keyboard shortcuts, URL-hash state and the animation loop. Labs plug in through
+//! the [`Lab`] trait; the shell holds no model math.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent};
+
+use super::{dom, status};
+use crate::core::params::Params;
+
+/// One lab (a tab of the page).
+pub trait Lab {
+    /// Short id used in the URL hash (`#hopfield`).
+    fn id(&self) -> &'static str;
+    /// Tab title.
+    fn title(&self) -> &'static str;
+    /// The lab's root element (shown when its tab is active).
+    fn panel(&self) -> &HtmlElement;
+    /// Advances by `speed` units of work while playing; returns `false` to pause (finished).
+    fn tick(&mut self, speed: u32) -> bool;
+    /// One unit of work (the `n` key).
+    fn step(&mut self);
+    /// Starts over with `seed` (the `r` key replays the same seed).
+    fn reset(&mut self, seed: u64);
+    /// Repaints what changed.
+    fn draw(&mut self) -> Result<(), JsValue>;
+    /// Writes the lab's settings into the URL state.
+    fn save(&self, p: &mut Params);
+    /// Applies settings from a URL; returns messages for refused values.
+    fn load(&mut self, p: &Params) -> Vec<String>;
+}
+
+thread_local! {
+    static URL_DIRTY: Cell<bool> = const { Cell::new(false) };
+    static APP: RefCell<Option<Rc<RefCell<App>>>> = const { RefCell::new(None) };
+}
+
+/// Marks the URL hash out of date; the shell rewrites it at the next frame.
+pub fn mark_dirty() {
+    URL_DIRTY.with(|d| d.set(true));
+}
+
+/// The shell's state.
+pub struct App {
+    labs: Vec<Rc<RefCell<dyn Lab>>>,
+    tabs: Vec<HtmlButtonElement>,
+    active: usize,
+    playing: bool,
+    speed: u32,
+    seed: u64,
+    play_btn: HtmlButtonElement,
+    seed_input: HtmlInputElement,
+    speed_slider: Option<dom::Slider>,
+    fps_el: HtmlElement,
+    last_t: f64,
+    fps: f64,
+    help: HtmlElement,
+}
+
+/// Seconds-free, allocation-free 64-bit seed from the browser's entropy source.
+pub fn fresh_seed() -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        return (js_sys::Math::random() * 9.0e15) as u64;
+    }
+    // Keep seeds short enough to read aloud in a lecture.
+    u64::from_le_bytes(b) % 1_000_000
+}
+
+/// Builds the page inside `root` with the given labs and starts the animation loop.
+pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCell<App>>, JsValue> {
+    let header = dom::el(root, "header", "top")?;
+    dom::text(&header, "h1", "brand", "Energy Playground")?;
+    let nav = dom::el(&header, "nav", "tabs")?;
+    nav.set_attribute("role", "tablist")?;
+    let transport = dom::el(&header, "div", "transport")?;
+    let main = dom::el(root, "main", "labs")?;
+    let status_el = dom::el(root, "div", "status info")?;
+    status_el.set_id("status");
+    status_el.set_attribute("role", "status")?;
+    status_el.set_attribute("aria-live", "polite")?;
+    let footer = dom::el(root, "footer", "foot")?;
+
+    for lab in &labs {
+        main.append_child(lab.borrow().panel())?;
+    }
+
+    let help = dom::el(root, "div", "help hidden")?;
+    help.set_attribute("role", "dialog")?;
+    dom::text(&help, "h2", "", "Keyboard shortcuts")?;
+    let list = dom::el(&help, "dl", "")?;
+    for (k, v) in [
+        ("Space", "play / pause"),
+        ("n or →", "one step"),
+        ("r", "reset (same seed: replays the run)"),
+        ("s", "new random seed"),
+        ("1 – 9", "switch lab"),
+        ("?", "show or hide this help"),
+    ] {
+        dom::text(&list, "dt", "", k)?;
+        dom::text(&list, "dd", "", v)?;
+    }
+    dom::text(&help, "p", "muted", "Press ? or Esc to close.")?;
+
+    let seed = fresh_seed();
+    let play_btn = dom::el(&transport, "button", "btn primary")?.dyn_into::<HtmlButtonElement>()?;
+    play_btn.set_type("button");
+    play_btn.set_text_content(Some("▶ Play"));
+    play_btn.set_title("Play / pause (Space)");
+
+    dom::text(&footer, "span", "", "Seed ")?;
+    let seed_input = dom::el(&footer, "input", "seed")?.dyn_into::<HtmlInputElement>()?;
+    seed_input.set_type("text");
+    seed_input.set_attribute("inputmode", "numeric")?;
+    seed_input.set_attribute("aria-label", "random seed")?;
+    seed_input.set_value(&seed.to_string());
+    let fps_el = dom::text(&footer, "span", "fps", "")?;
+    dom::text(
+        &footer,
+        "span",
+        "muted",
+        "Every run replays from its seed; the link carries it. Press ? for shortcuts.",
+    )?;
+
+    let app = Rc::new(RefCell::new(App {
+        labs,
+        tabs: Vec::new(),
+        active: 0,
+        playing: false,
+        speed: 1,
+        seed,
+        play_btn: play_btn.clone(),
+        seed_input: seed_input.clone(),
+        speed_slider: None,
+        fps_el,
+        last_t: 0.0,
+        fps: 0.0,
+        help,
+    }));
+
+    // Tabs.
+    let n_labs = app.borrow().labs.len();
+    for i in 0..n_labs {
+        let title = app.borrow().labs[i].borrow().title();
+        let a = app.clone();
+        let b = dom::button(&nav, title, &format!("{title} ({})", i + 1), move || {
+            a.borrow_mut().select(i);
+        })?;
+        b.set_attribute("role", "tab")?;
+        b.set_class_name("tab");
+        app.borrow_mut().tabs.push(b);
+    }
+
+    // Transport.
+    {
+        let a = app.clone();
+        dom::on(&play_btn, "click", move |_: web_sys::Event| {
+            a.borrow_mut().toggle_play()
+        })?;
+    }
+    {
+        let a = app.clone();
+        dom::button(&transport, "Step", "One step (n or →)", move || {
+            a.borrow_mut().step()
+        })?;
+    }
+    {
+        let a = app.clone();
+        dom::button(
+            &transport,
+            "Reset",
+            "Start over with the same seed (r)",
+            move || a.borrow_mut().reset(),
+        )?;
+    }
+    {
+        let a = app.clone();
+        let s = dom::slider(
+            &transport,
+            "Speed",
+            0.0,
+            4.0,
+            0.05,
+            0.0,
+            |v| format!("{:.0}/frame", 10f64.powf(v)),
+            move |v| {
+                let mut app = a.borrow_mut();
+                app.speed = 10f64.powf(v).round().max(1.0) as u32;
+                mark_dirty();
+            },
+        )?;
+        app.borrow_mut().speed_slider = Some(s);
+    }
+    {
+        let a = app.clone();
+        dom::button(&footer, "New seed", "New random seed (s)", move || {
+            a.borrow_mut().new_seed()
+        })?;
+    }
+    {
+        let a = app.clone();
+        let si = seed_input.clone();
+        dom::on(&seed_input, "change", move |_: web_sys::Event| {
+            let text = si.value();
+            match text.trim().parse::<u64>() {
+                Ok(s) => {
+                    let mut app = a.borrow_mut();
+                    app.seed = s;
+                    app.reset();
+                }
+                Err(_) => {
+                    let app = a.borrow();
+                    si.set_value(&app.seed.to_string());
+                    status::warn(&format!(
+                        "seed {text:?} is not a whole number ≥ 0; kept {}",
+                        app.seed
+                    ));
+                }
+            }
+        })?;
+    }
+
+    // Keyboard shortcuts (ignored while typing in a field).
+    {
+        let a = app.clone();
+        let doc = dom::document()?;
+        dom::on(&doc, "keydown", move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                let tag = t.tag_name().to_ascii_lowercase();
+                if matches!(tag.as_str(), "input" | "select" | "textarea") {
+                    return;
+                }
+            }
+            let mut app = a.borrow_mut();
+            match e.key().as_str() {
+                " " => app.toggle_play(),
+                "n" | "ArrowRight" => app.step(),
+                "r" => app.reset(),
+                "s" => app.new_seed(),
+                "?" => app.toggle_help(None),
+                "Escape" => app.toggle_help(Some(false)),
+                k => {
+                    if let Some(d) = k.chars().next().and_then(|c| c.to_digit(10)) {
+                        if d >= 1 && (d as usize) <= app.labs.len() {
+                            app.select(d as usize - 1);
+                        } else {
+                            return;
+                        }
+                    } else {
+                        return;
+                    }
+                }
+            }
+            e.prevent_default();
+        })?;
+    }
+
+    // URL hash: restore now, and whenever the user edits it or follows a preset link.
+    {
+        let a = app.clone();
+        let w = web_sys::window().ok_or("no window")?;
+        dom::on(&w, "hashchange", move |_: web_sys::Event| {
+            a.borrow_mut().load_hash()
+        })?;
+    }
+    app.borrow_mut().load_hash();
+    APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
+    start_loop(app.clone())?;
+    root.set_attribute("data-ready", "1")?;
+    Ok(app)
+}
+
+impl App {
+    fn lab(&self) -> &Rc<RefCell<dyn Lab>> {
+        &self.labs[self.active]
+    }
+
+    /// Activates lab `i`.
+    pub fn select(&mut self, i: usize) {
+        if i >= self.labs.len() {
+            return;
+        }
+        self.active = i;
+        for (k, (lab, tab)) in self.labs.iter().zip(&self.tabs).enumerate() {
+            let on = k == i;
+            let _ = lab
+                .borrow()
+                .panel()
+                .class_list()
+                .toggle_with_force("hidden", !on);
+            let _ = tab.class_list().toggle_with_force("active", on);
+            let _ = tab.set_attribute("aria-selected", if on { "true" } else { "false" });
+        }
+        self.set_playing(false);
+        mark_dirty();
+    }
+
+    fn set_playing(&mut self, on: bool) {
+        self.playing = on;
+        self.play_btn
+            .set_text_content(Some(if on { "❚❚ Pause" } else { "▶ Play" }));
+    }
+
+    /// Play / pause.
+    pub fn toggle_play(&mut self) {
+        let on = !self.playing;
+        self.set_playing(on);
+    }
+
+    /// One step of the active lab.
+    pub fn step(&mut self) {
+        self.set_playing(false);
+        self.lab().borrow_mut().step();
+    }
+
+    /// Restarts the active lab with the current seed.
+    pub fn reset(&mut self) {
+        self.set_playing(false);
+        let seed = self.seed;
+        self.lab().borrow_mut().reset(seed);
+        self.seed_input.set_value(&seed.to_string());
+        mark_dirty();
+    }
+
+    /// Draws a new seed and restarts.
+    pub fn new_seed(&mut self) {
+        self.seed = fresh_seed();
+        self.reset();
+        status::info(&format!("new seed {}", self.seed));
+    }
+
+    fn toggle_help(&mut self, force: Option<bool>) {
+        let show = force.unwrap_or_else(|| self.help.class_list().contains("hidden"));
+        let _ = self.help.class_list().toggle_with_force("hidden", !show);
+    }
+
+    fn load_hash(&mut self) {
+        let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
+            return;
+        };
+        let p = match Params::parse(&hash) {
+            Ok(p) => p,
+            Err(e) => {
+                status::warn(&e.to_string());
+                self.select(self.active);
+                return;
+            }
+        };
+        let idx = self
+            .labs
+            .iter()
+            .position(|l| l.borrow().id() == p.lab)
+            .unwrap_or(self.active);
+        let mut msgs = Vec::new();
+        match p.u64_in("seed", 0, u64::MAX) {
+            Ok(Some(s)) => {
+                self.seed = s;
+                self.seed_input.set_value(&s.to_string());
+            }
+            Ok(None) => {}
+            Err(e) => msgs.push(e.to_string()),
+        }
+        match p.u64_in("speed", 1, 10_000) {
+            Ok(Some(s)) => {
+                self.speed = s as u32;
+                if let Some(sl) = &self.speed_slider {
+                    sl.set((s as f64).log10());
+                }
+            }
+            Ok(None) => {}
+            Err(e) => msgs.push(e.to_string()),
+        }
+        self.select(idx);
+        {
+            let mut lab = self.lab().borrow_mut();
+            lab.reset(self.seed);
+            msgs.extend(lab.load(&p));
+        }
+        if !msgs.is_empty() {
+            status::warn(&msgs.join("; "));
+        }
+        mark_dirty();
+    }
+
+    fn save_hash(&self) {
+        let lab = self.lab().borrow();
+        let mut p = Params::new(lab.id());
+        p.set("seed", &self.seed.to_string());
+        if self.speed != 1 {
+            p.set("speed", &self.speed.to_string());
+        }
+        lab.save(&mut p);
+        if let Some(w) = web_sys::window() {
+            if let Ok(h) = w.history() {
+                let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&p.format()));
+            }
+        }
+    }
+
+    fn frame(&mut self, t: f64) {
+        if self.last_t > 0.0 {
+            let dt = (t - self.last_t).max(1e-3);
+            self.fps = 0.9 * self.fps + 0.1 * (1000.0 / dt);
+        }
+        self.last_t = t;
+        if self.playing {
+            let keep = self.lab().borrow_mut().tick(self.speed);
+            if !keep {
+                self.set_playing(false);
+            }
+        }
+        let drawn = self.lab().borrow_mut().draw();
+        if let Err(e) = drawn {
+            status::show(status::Level::Error, &format!("drawing failed: {e:?}"));
+            self.set_playing(false);
+        }
+        if URL_DIRTY.with(|d| d.replace(false)) {
+            self.save_hash();
+        }
+        if self.playing {
+            self.fps_el
+                .set_text_content(Some(&format!("{:.0} fps", self.fps)));
+        }
+    }
+}
+
+/// Starts the requestAnimationFrame loop. The closure has to re-register itself each frame, so
+/// it needs a handle to its own allocation: the `Rc<RefCell<Option<Closure>>>` is that handle
+/// (one clone lives inside the closure, one outside to make the first call).
+/// The animation callback's handle to itself.
+type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+fn start_loop(app: Rc<RefCell<App>>) -> Result<(), JsValue> {
+    let slot: FrameSlot = Rc::new(RefCell::new(None));
+    let inner = slot.clone();
+    *slot.borrow_mut() = Some(Closure::new(move |t: f64| {
+        app.borrow_mut().frame(t);
+        if let Some(cb) = inner.borrow().as_ref() {
+            let _ = request_frame(cb);
+        }
+    }));
+    let first = slot.borrow();
+    match first.as_ref() {
+        Some(cb) => request_frame(cb),
+        None => Ok(()),
+    }
+}
+
+fn request_frame(cb: &Closure<dyn FnMut(f64)>) -> Result<(), JsValue> {
+    web_sys::window()
+        .ok_or("no window")?
+        .request_animation_frame(cb.as_ref().unchecked_ref())
+        .map(|_| ())
+}
+
+/// Runs `f` on the mounted app, if any (for the scripting API and tests).
+pub fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|slot| slot.borrow().as_ref().map(|a| f(&mut a.borrow_mut())))
+}

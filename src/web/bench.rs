@@ -1,0 +1,165 @@
+//! The Speed tab: runs every benchmark workload in this page's wasm and, where one exists, the
+//! plain-JS version of the same algorithm, and shows median times and ratios. `scripts/bench`
+//! drives it in headless Chromium and sets the native timings beside it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use super::app::Lab;
+use super::{dom, status};
+use crate::core::bench::{energy_inputs, median, workloads};
+use crate::core::params::Params;
+
+#[wasm_bindgen(module = "/www/bench.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = jsEnergy)]
+    fn js_energy(w: &js_sys::Float32Array, y: &js_sys::Int8Array, n: usize) -> f64;
+    fn now() -> f64;
+}
+
+const SEED: u64 = 20_261_126;
+
+/// The Speed tab.
+pub struct BenchLab {
+    panel: HtmlElement,
+    table: HtmlElement,
+}
+
+/// Times `run` repeatedly for about `budget_ms` (at least 5 reps), returning the median ms.
+fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
+    let mut check = run();
+    let mut times = Vec::new();
+    let start = now();
+    while times.len() < 5 || (times.len() < 200 && now() - start < budget_ms) {
+        let t = now();
+        check = run();
+        times.push(now() - t);
+    }
+    (median(&mut times), check)
+}
+
+/// Runs every workload; returns JSON `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}`.
+pub fn run_all() -> String {
+    let mut rows = Vec::new();
+    for w in workloads() {
+        let (wasm_ms, wasm_check) = time_median((w.prepare)(SEED), 1500.0);
+        let js = match w.name {
+            "hopfield_energy_n1024" => {
+                let (net, y) = energy_inputs(SEED);
+                let wj = js_sys::Float32Array::from(net.weights());
+                let yj = js_sys::Int8Array::from(y.as_slice());
+                let n = net.n();
+                Some(time_median(|| js_energy(&wj, &yj, n), 1500.0))
+            }
+            _ => None,
+        };
+        let js_part = js
+            .map(|(ms, c)| format!(", \"js_ms\": {ms:.6}, \"js_checksum\": {c}"))
+            .unwrap_or_default();
+        rows.push(format!(
+            "\"{}\": {{\"wasm_ms\": {wasm_ms:.6}, \"wasm_checksum\": {wasm_check}{js_part}}}",
+            w.name
+        ));
+    }
+    format!("{{{}}}", rows.join(", "))
+}
+
+impl BenchLab {
+    /// Builds the tab.
+    pub fn new() -> Result<Rc<RefCell<Self>>, JsValue> {
+        let doc = dom::document()?;
+        let panel: HtmlElement = wasm_bindgen::JsCast::dyn_into(doc.create_element("section")?)?;
+        panel.set_class_name("lab hidden");
+        dom::text(&panel, "h2", "", "Speed: WebAssembly vs plain JavaScript")?;
+        dom::text(
+            &panel,
+            "p",
+            "muted",
+            "Each workload runs the same algorithm in this page's WebAssembly and in a plain-JS \
+             version; times are medians of repeated runs in this browser. `scripts/bench` adds \
+             native Rust timings beside them.",
+        )?;
+        let controls = dom::el(&panel, "div", "controls")?;
+        let table = dom::el(&panel, "table", "bench")?;
+        let lab = Rc::new(RefCell::new(Self {
+            panel,
+            table: table.clone(),
+        }));
+        let l2 = lab.clone();
+        dom::button(
+            &controls,
+            "Run benchmarks",
+            "Times every workload (a few seconds)",
+            move || {
+                status::info("running benchmarks…");
+                let json = run_all();
+                if let Err(e) = l2.borrow().show(&json) {
+                    status::warn(&format!("could not show results: {e:?}"));
+                }
+                status::info("benchmarks done");
+            },
+        )?;
+        Ok(lab)
+    }
+
+    fn show(&self, json: &str) -> Result<(), JsValue> {
+        self.table.set_text_content(None);
+        self.table.set_attribute("data-results", json)?;
+        let head = dom::el(&self.table, "tr", "")?;
+        for h in ["workload", "wasm ms", "JS ms", "JS / wasm"] {
+            dom::text(&head, "th", "", h)?;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        if let Some(obj) = v.as_object() {
+            for (name, r) in obj {
+                let tr = dom::el(&self.table, "tr", "")?;
+                let wasm = r["wasm_ms"].as_f64().unwrap_or(f64::NAN);
+                let js = r["js_ms"].as_f64();
+                dom::text(&tr, "td", "", name)?;
+                dom::text(&tr, "td", "num", &format!("{wasm:.3}"))?;
+                dom::text(
+                    &tr,
+                    "td",
+                    "num",
+                    &js.map(|j| format!("{j:.3}")).unwrap_or("—".into()),
+                )?;
+                dom::text(
+                    &tr,
+                    "td",
+                    "num",
+                    &js.map(|j| format!("{:.1}×", j / wasm))
+                        .unwrap_or("—".into()),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Lab for BenchLab {
+    fn id(&self) -> &'static str {
+        "speed"
+    }
+    fn title(&self) -> &'static str {
+        "Speed"
+    }
+    fn panel(&self) -> &HtmlElement {
+        &self.panel
+    }
+    fn tick(&mut self, _speed: u32) -> bool {
+        false
+    }
+    fn step(&mut self) {}
+    fn reset(&mut self, _seed: u64) {}
+    fn draw(&mut self) -> Result<(), JsValue> {
+        Ok(())
+    }
+    fn save(&self, _p: &mut Params) {}
+    fn load(&mut self, _p: &Params) -> Vec<String> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,175 @@
+//! Small DOM helpers: element creation, labelled controls and event listeners.
+//!
+//! Text always goes in through `set_text_content` (never `innerHTML`), so names typed by users or
+//! read from imported files cannot inject markup.
+
+use wasm_bindgen::convert::FromWasmAbi;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, Element, EventTarget, HtmlButtonElement, HtmlElement, HtmlInputElement,
+    HtmlSelectElement,
+};
+
+/// The page's document.
+pub fn document() -> Result<Document, JsValue> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))
+}
+
+/// A new element `<tag class=…>`, appended to `parent`.
+pub fn el(parent: &Element, tag: &str, class: &str) -> Result<HtmlElement, JsValue> {
+    let e = document()?.create_element(tag)?.dyn_into::<HtmlElement>()?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    parent.append_child(&e)?;
+    Ok(e)
+}
+
+/// A new element holding `text`.
+pub fn text(parent: &Element, tag: &str, class: &str, text: &str) -> Result<HtmlElement, JsValue> {
+    let e = el(parent, tag, class)?;
+    e.set_text_content(Some(text));
+    Ok(e)
+}
+
+/// Adds a listener that lives as long as the page (the closure is leaked on purpose: controls
+/// are created once and never removed).
+pub fn on<E>(target: &EventTarget, kind: &str, f: impl FnMut(E) + 'static) -> Result<(), JsValue>
+where
+    E: FromWasmAbi + 'static,
+{
+    let cb = Closure::<dyn FnMut(E)>::new(f);
+    target.add_event_listener_with_callback(kind, cb.as_ref().unchecked_ref())?;
+    cb.forget();
+    Ok(())
+}
+
+/// A button with a visible label and a tooltip (which also names the keyboard shortcut).
+pub fn button(
+    parent: &Element,
+    label: &str,
+    title: &str,
+    f: impl FnMut() + 'static,
+) -> Result<HtmlButtonElement, JsValue> {
+    let b = el(parent, "button", "btn")?.dyn_into::<HtmlButtonElement>()?;
+    b.set_type("button");
+    b.set_text_content(Some(label));
+    if !title.is_empty() {
+        b.set_title(title);
+    }
+    let mut f = f;
+    on(&b, "click", move |_: web_sys::Event| f())?;
+    Ok(b)
+}
+
+/// A labelled range slider with its value shown beside it; `f` gets the new value.
+/// `fmt` formats the shown value.
+#[allow(clippy::too_many_arguments)]
+pub fn slider(
+    parent: &Element,
+    label: &str,
+    min: f64,
+    max: f64,
+    step: f64,
+    value: f64,
+    fmt: fn(f64) -> String,
+    f: impl FnMut(f64) + 'static,
+) -> Result<Slider, JsValue> {
+    let wrap = el(parent, "label", "ctl")?;
+    text(&wrap, "span", "ctl-name", label)?;
+    let input = el(&wrap, "input", "")?.dyn_into::<HtmlInputElement>()?;
+    input.set_type("range");
+    input.set_min(&min.to_string());
+    input.set_max(&max.to_string());
+    input.set_step(&step.to_string());
+    input.set_value(&value.to_string());
+    let out = text(&wrap, "output", "ctl-value", &fmt(value))?;
+    let mut f = f;
+    let (i2, o2) = (input.clone(), out.clone());
+    on(&input, "input", move |_: web_sys::Event| {
+        let v = i2.value_as_number();
+        if v.is_finite() {
+            o2.set_text_content(Some(&fmt(v)));
+            f(v);
+        }
+    })?;
+    Ok(Slider { input, out, fmt })
+}
+
+/// A slider created by [`slider`], to update from code.
+#[derive(Clone)]
+pub struct Slider {
+    /// The range input.
+    pub input: HtmlInputElement,
+    out: HtmlElement,
+    fmt: fn(f64) -> String,
+}
+
+impl Slider {
+    /// Moves the slider (without firing its handler).
+    pub fn set(&self, v: f64) {
+        self.input.set_value_as_number(v);
+        self.out.set_text_content(Some(&(self.fmt)(v)));
+    }
+}
+
+/// A labelled drop-down; `f` gets the chosen index.
+pub fn select(
+    parent: &Element,
+    label: &str,
+    options: &[&str],
+    chosen: usize,
+    f: impl FnMut(usize) + 'static,
+) -> Result<HtmlSelectElement, JsValue> {
+    let wrap = el(parent, "label", "ctl")?;
+    text(&wrap, "span", "ctl-name", label)?;
+    let sel = el(&wrap, "select", "")?.dyn_into::<HtmlSelectElement>()?;
+    for (i, o) in options.iter().enumerate() {
+        let opt = text(&sel, "option", "", o)?;
+        opt.set_attribute("value", &i.to_string())?;
+    }
+    sel.set_selected_index(chosen as i32);
+    let mut f = f;
+    let s2 = sel.clone();
+    on(&sel, "change", move |_: web_sys::Event| {
+        let i = s2.selected_index();
+        if i >= 0 {
+            f(i as usize);
+        }
+    })?;
+    Ok(sel)
+}
+
+/// A labelled checkbox; `f` gets the new state.
+pub fn checkbox(
+    parent: &Element,
+    label: &str,
+    checked: bool,
+    f: impl FnMut(bool) + 'static,
+) -> Result<HtmlInputElement, JsValue> {
+    let wrap = el(parent, "label", "ctl ctl-check")?;
+    let input = el(&wrap, "input", "")?.dyn_into::<HtmlInputElement>()?;
+    input.set_type("checkbox");
+    input.set_checked(checked);
+    text(&wrap, "span", "ctl-name", label)?;
+    let mut f = f;
+    let i2 = input.clone();
+    on(&input, "change", move |_: web_sys::Event| f(i2.checked()))?;
+    Ok(input)
+}
+
+/// Formats with a fixed number of decimals (for slider read-outs).
+pub fn fmt0(v: f64) -> String {
+    format!("{v:.0}")
+}
+/// Two decimals.
+pub fn fmt2(v: f64) -> String {
+    format!("{v:.2}")
+}
+/// A percentage of a fraction.
+pub fn fmt_pct(v: f64) -> String {
+    format!("{:.0} %", v * 100.0)
+}

@@ -1,0 +1,564 @@
+//! Plots every lab reuses: line chart, histogram (with an exact curve laid over it) and heatmap
+//! with a colour bar. Drawn with the canvas 2-D API at the device pixel ratio, so text and lines
+//! stay sharp on a projector. Data come in as slices; nothing is kept between frames.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData};
+
+use super::{canvas::context_2d, dom};
+
+/// A colour as CSS text.
+pub type Css = &'static str;
+
+/// Colours for series, readable by colour-blind viewers (Okabe & Ito 2008 palette).
+pub const PALETTE: [Css; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+];
+
+/// One line of a chart: y values at x = x0 + i·dx, or explicit (x, y) pairs.
+pub struct Series<'a> {
+    /// Legend name.
+    pub name: &'a str,
+    /// Stroke colour.
+    pub color: Css,
+    /// The points.
+    pub data: SeriesData<'a>,
+    /// Draw dashed.
+    pub dashed: bool,
+}
+
+/// Where a series' x values come from.
+pub enum SeriesData<'a> {
+    /// y values at x = x0 + i·dx.
+    Uniform { x0: f64, dx: f64, ys: &'a [f64] },
+    /// (x, y) pairs.
+    Points(&'a [(f64, f64)]),
+}
+
+impl SeriesData<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Self::Uniform { ys, .. } => ys.len(),
+            Self::Points(p) => p.len(),
+        }
+    }
+    fn at(&self, i: usize) -> (f64, f64) {
+        match self {
+            Self::Uniform { x0, dx, ys } => (x0 + dx * i as f64, ys[i]),
+            Self::Points(p) => p[i],
+        }
+    }
+}
+
+/// A horizontal or vertical reference line with a label.
+pub struct RefLine<'a> {
+    /// Position on its axis.
+    pub at: f64,
+    /// Label drawn beside the line.
+    pub label: &'a str,
+    /// Colour.
+    pub color: Css,
+}
+
+/// Axis titles and optional fixed ranges.
+#[derive(Default)]
+pub struct Axes<'a> {
+    /// Chart title.
+    pub title: &'a str,
+    /// x-axis label.
+    pub x_label: &'a str,
+    /// y-axis label.
+    pub y_label: &'a str,
+    /// Fixed x range (else fitted to data).
+    pub x_range: Option<(f64, f64)>,
+    /// Fixed y range (else fitted to data).
+    pub y_range: Option<(f64, f64)>,
+}
+
+/// A plot canvas.
+pub struct Plot {
+    /// The canvas element.
+    pub canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    css_w: f64,
+    css_h: f64,
+    /// An offscreen canvas for heatmap pixels (created on first use).
+    scratch: Option<(HtmlCanvasElement, CanvasRenderingContext2d, Vec<u8>)>,
+}
+
+const PAD_L: f64 = 52.0;
+const PAD_R: f64 = 12.0;
+const PAD_T: f64 = 24.0;
+const PAD_B: f64 = 38.0;
+
+impl Plot {
+    /// A plot of `css_w × css_h` CSS pixels in `parent`.
+    pub fn new(parent: &Element, class: &str, css_w: f64, css_h: f64) -> Result<Self, JsValue> {
+        let canvas = dom::el(parent, "canvas", class)?.dyn_into::<HtmlCanvasElement>()?;
+        let ctx = context_2d(&canvas)?;
+        let dpr = web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .unwrap_or(1.0)
+            .clamp(1.0, 3.0);
+        canvas.set_width((css_w * dpr) as u32);
+        canvas.set_height((css_h * dpr) as u32);
+        let style = canvas.style();
+        style.set_property("width", &format!("{css_w}px"))?;
+        style.set_property("height", &format!("{css_h}px"))?;
+        ctx.scale(dpr, dpr)?;
+        Ok(Self {
+            canvas,
+            ctx,
+            css_w,
+            css_h,
+            scratch: None,
+        })
+    }
+
+    fn clear(&self) {
+        self.ctx.set_fill_style_str("#ffffff");
+        self.ctx.fill_rect(0.0, 0.0, self.css_w, self.css_h);
+    }
+
+    fn frame(&self, axes: &Axes, xr: (f64, f64), yr: (f64, f64)) -> Frame {
+        let f = Frame {
+            x0: PAD_L,
+            y0: PAD_T,
+            w: self.css_w - PAD_L - PAD_R,
+            h: self.css_h - PAD_T - PAD_B,
+            xr,
+            yr,
+        };
+        let c = &self.ctx;
+        c.set_stroke_style_str("#d8d8d8");
+        c.set_line_width(1.0);
+        c.set_fill_style_str("#333");
+        c.set_font("11px system-ui, sans-serif");
+        c.set_text_align("center");
+        for t in ticks(xr.0, xr.1, 6) {
+            let x = f.px(t);
+            c.begin_path();
+            c.move_to(x, f.y0);
+            c.line_to(x, f.y0 + f.h);
+            c.stroke();
+            let _ = c.fill_text(&tick_label(t), x, f.y0 + f.h + 14.0);
+        }
+        c.set_text_align("right");
+        for t in ticks(yr.0, yr.1, 5) {
+            let y = f.py(t);
+            c.begin_path();
+            c.move_to(f.x0, y);
+            c.line_to(f.x0 + f.w, y);
+            c.stroke();
+            let _ = c.fill_text(&tick_label(t), f.x0 - 5.0, y + 4.0);
+        }
+        c.set_stroke_style_str("#555");
+        c.stroke_rect(f.x0, f.y0, f.w, f.h);
+        c.set_text_align("center");
+        c.set_font("12px system-ui, sans-serif");
+        let _ = c.fill_text(axes.x_label, f.x0 + f.w / 2.0, self.css_h - 6.0);
+        c.set_font("bold 13px system-ui, sans-serif");
+        c.set_text_align("left");
+        let _ = c.fill_text(axes.title, f.x0, 16.0);
+        c.save();
+        let _ = c.translate(13.0, f.y0 + f.h / 2.0);
+        let _ = c.rotate(-std::f64::consts::FRAC_PI_2);
+        c.set_text_align("center");
+        c.set_font("12px system-ui, sans-serif");
+        let _ = c.fill_text(axes.y_label, 0.0, 0.0);
+        c.restore();
+        f
+    }
+
+    /// A line chart of `series`, with optional horizontal (`hlines`) and vertical (`vlines`)
+    /// reference lines.
+    pub fn line_chart(
+        &self,
+        axes: &Axes,
+        series: &[Series],
+        hlines: &[RefLine],
+        vlines: &[RefLine],
+    ) {
+        self.clear();
+        let mut xr = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut yr = (f64::INFINITY, f64::NEG_INFINITY);
+        for s in series {
+            for i in 0..s.data.len() {
+                let (x, y) = s.data.at(i);
+                if x.is_finite() && y.is_finite() {
+                    xr = (xr.0.min(x), xr.1.max(x));
+                    yr = (yr.0.min(y), yr.1.max(y));
+                }
+            }
+        }
+        for l in hlines {
+            yr = (yr.0.min(l.at), yr.1.max(l.at));
+        }
+        for l in vlines {
+            xr = (xr.0.min(l.at), xr.1.max(l.at));
+        }
+        let xr = axes.x_range.unwrap_or(padded(xr, 0.0));
+        let yr = axes.y_range.unwrap_or(padded(yr, 0.06));
+        let f = self.frame(axes, xr, yr);
+        let c = &self.ctx;
+        c.save();
+        c.begin_path();
+        c.rect(f.x0, f.y0, f.w, f.h);
+        c.clip();
+        for l in hlines {
+            self.dashed(true);
+            c.set_stroke_style_str(l.color);
+            c.begin_path();
+            c.move_to(f.x0, f.py(l.at));
+            c.line_to(f.x0 + f.w, f.py(l.at));
+            c.stroke();
+            c.set_fill_style_str(l.color);
+            c.set_text_align("right");
+            let _ = c.fill_text(l.label, f.x0 + f.w - 4.0, f.py(l.at) - 4.0);
+        }
+        for l in vlines {
+            self.dashed(true);
+            c.set_stroke_style_str(l.color);
+            c.begin_path();
+            c.move_to(f.px(l.at), f.y0);
+            c.line_to(f.px(l.at), f.y0 + f.h);
+            c.stroke();
+            c.set_fill_style_str(l.color);
+            c.set_text_align("left");
+            let _ = c.fill_text(l.label, f.px(l.at) + 4.0, f.y0 + 12.0);
+        }
+        c.set_line_width(2.0);
+        for s in series {
+            self.dashed(s.dashed);
+            c.set_stroke_style_str(s.color);
+            c.begin_path();
+            let mut pen = false;
+            // Thin very long series to at most ~2 points per CSS pixel.
+            let n = s.data.len();
+            let stride = (n as f64 / (2.0 * f.w)).ceil().max(1.0) as usize;
+            let mut i = 0;
+            while i < n {
+                let (x, y) = s.data.at(i);
+                if x.is_finite() && y.is_finite() {
+                    if pen {
+                        c.line_to(f.px(x), f.py(y));
+                    } else {
+                        c.move_to(f.px(x), f.py(y));
+                        pen = true;
+                    }
+                } else {
+                    pen = false;
+                }
+                i += if i + stride >= n && i != n - 1 {
+                    n - 1 - i
+                } else {
+                    stride
+                };
+            }
+            c.stroke();
+        }
+        self.dashed(false);
+        c.restore();
+        self.legend(series.iter().map(|s| (s.name, s.color)), &f);
+    }
+
+    /// A histogram of `counts` over `[lo, hi]`, normalised to a density, with an optional exact
+    /// density curve (`exact`, values on an even grid over the same range) laid over it.
+    pub fn histogram(&self, axes: &Axes, lo: f64, hi: f64, counts: &[f64], exact: Option<&[f64]>) {
+        self.clear();
+        let total: f64 = counts.iter().sum();
+        let bw = (hi - lo) / counts.len().max(1) as f64;
+        let dens = |c: f64| {
+            if total > 0.0 && bw > 0.0 {
+                c / (total * bw)
+            } else {
+                0.0
+            }
+        };
+        let mut ymax = counts.iter().map(|&c| dens(c)).fold(0.0, f64::max);
+        if let Some(e) = exact {
+            ymax = e
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(ymax, f64::max);
+        }
+        let f = self.frame(
+            axes,
+            (lo, hi),
+            axes.y_range.unwrap_or((0.0, ymax.max(1e-12) * 1.08)),
+        );
+        let c = &self.ctx;
+        c.set_fill_style_str("rgba(0,114,178,0.55)");
+        for (i, &k) in counts.iter().enumerate() {
+            let x0 = f.px(lo + bw * i as f64);
+            let x1 = f.px(lo + bw * (i + 1) as f64);
+            let y = f.py(dens(k));
+            c.fill_rect(x0, y, (x1 - x0 - 0.5).max(0.5), f.y0 + f.h - y);
+        }
+        if let Some(e) = exact {
+            c.set_stroke_style_str("#D55E00");
+            c.set_line_width(2.0);
+            c.begin_path();
+            let dx = (hi - lo) / (e.len().max(2) - 1) as f64;
+            for (i, &v) in e.iter().enumerate() {
+                let (x, y) = (f.px(lo + dx * i as f64), f.py(v));
+                if i == 0 {
+                    c.move_to(x, y);
+                } else {
+                    c.line_to(x, y);
+                }
+            }
+            c.stroke();
+            self.legend(
+                [("samples", "rgba(0,114,178,0.8)"), ("exact", "#D55E00")].into_iter(),
+                &f,
+            );
+        }
+    }
+
+    /// A heatmap of `values` (`w × h`, row-major, row 0 at the top) with a colour bar.
+    /// `range` fixes the colour scale (else min…max); `diverging` centres it on zero.
+    pub fn heatmap(
+        &mut self,
+        title: &str,
+        values: &[f64],
+        w: usize,
+        h: usize,
+        range: Option<(f64, f64)>,
+        diverging: bool,
+    ) -> Result<(), JsValue> {
+        self.clear();
+        if w == 0 || h == 0 || values.len() < w * h {
+            return Ok(());
+        }
+        let (mut lo, mut hi) = range.unwrap_or_else(|| {
+            values
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                })
+        });
+        if diverging {
+            let m = lo.abs().max(hi.abs());
+            lo = -m;
+            hi = m;
+        }
+        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+            hi = lo + 1.0;
+        }
+        let need = 4 * w * h;
+        let fresh = match &self.scratch {
+            Some((c, _, b)) => {
+                c.width() as usize != w || c.height() as usize != h || b.len() != need
+            }
+            None => true,
+        };
+        if fresh {
+            let doc = dom::document()?;
+            let c = doc
+                .create_element("canvas")?
+                .dyn_into::<HtmlCanvasElement>()?;
+            c.set_width(w as u32);
+            c.set_height(h as u32);
+            let ctx = context_2d(&c)?;
+            self.scratch = Some((c, ctx, vec![0; need]));
+        }
+        let Some((sc, sctx, buf)) = self.scratch.as_mut() else {
+            return Ok(());
+        };
+        for (px, &v) in buf.chunks_exact_mut(4).zip(values) {
+            let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+            let c = if diverging {
+                diverging_rgb(t)
+            } else {
+                viridis(t)
+            };
+            px[..3].copy_from_slice(&c);
+            px[3] = if v.is_finite() { 255 } else { 0 };
+        }
+        let img =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&buf[..]), w as u32, h as u32)?;
+        sctx.put_image_data(&img, 0.0, 0.0)?;
+        let c = &self.ctx;
+        let bar = 16.0;
+        let side = (self.css_h - PAD_T - 8.0).min(self.css_w - 70.0 - bar);
+        let scale = side / w.max(h) as f64;
+        let (dw, dh) = (w as f64 * scale, h as f64 * scale);
+        c.set_image_smoothing_enabled(false);
+        c.draw_image_with_html_canvas_element_and_dw_and_dh(sc, 8.0, PAD_T, dw, dh)?;
+        c.set_fill_style_str("#333");
+        c.set_font("bold 13px system-ui, sans-serif");
+        c.set_text_align("left");
+        let _ = c.fill_text(title, 8.0, 16.0);
+        // Colour bar with min, middle and max labels.
+        let bx = 8.0 + dw + 12.0;
+        let steps = 64;
+        for i in 0..steps {
+            let t = 1.0 - i as f64 / (steps - 1) as f64;
+            let rgb = if diverging {
+                diverging_rgb(t)
+            } else {
+                viridis(t)
+            };
+            c.set_fill_style_str(&format!("rgb({},{},{})", rgb[0], rgb[1], rgb[2]));
+            c.fill_rect(
+                bx,
+                PAD_T + dh * i as f64 / steps as f64,
+                bar,
+                dh / steps as f64 + 1.0,
+            );
+        }
+        c.set_stroke_style_str("#555");
+        c.stroke_rect(bx, PAD_T, bar, dh);
+        c.set_fill_style_str("#333");
+        c.set_font("11px system-ui, sans-serif");
+        let _ = c.fill_text(&tick_label(hi), bx + bar + 4.0, PAD_T + 10.0);
+        let _ = c.fill_text(
+            &tick_label(0.5 * (lo + hi)),
+            bx + bar + 4.0,
+            PAD_T + dh / 2.0 + 4.0,
+        );
+        let _ = c.fill_text(&tick_label(lo), bx + bar + 4.0, PAD_T + dh);
+        Ok(())
+    }
+
+    fn dashed(&self, on: bool) {
+        let arr = js_sys::Array::new();
+        if on {
+            arr.push(&JsValue::from_f64(5.0));
+            arr.push(&JsValue::from_f64(4.0));
+        }
+        let _ = self.ctx.set_line_dash(&arr);
+    }
+
+    fn legend<'a>(&self, items: impl Iterator<Item = (&'a str, Css)>, f: &Frame) {
+        let c = &self.ctx;
+        c.set_font("11px system-ui, sans-serif");
+        c.set_text_align("right");
+        let mut y = f.y0 + 14.0;
+        for (name, color) in items {
+            if name.is_empty() {
+                continue;
+            }
+            c.set_fill_style_str(color);
+            c.fill_rect(f.x0 + f.w - 14.0, y - 8.0, 10.0, 10.0);
+            c.set_fill_style_str("#222");
+            let _ = c.fill_text(name, f.x0 + f.w - 18.0, y + 1.0);
+            y += 15.0;
+        }
+    }
+}
+
+struct Frame {
+    x0: f64,
+    y0: f64,
+    w: f64,
+    h: f64,
+    xr: (f64, f64),
+    yr: (f64, f64),
+}
+
+impl Frame {
+    fn px(&self, x: f64) -> f64 {
+        self.x0 + (x - self.xr.0) / (self.xr.1 - self.xr.0) * self.w
+    }
+    fn py(&self, y: f64) -> f64 {
+        self.y0 + self.h - (y - self.yr.0) / (self.yr.1 - self.yr.0) * self.h
+    }
+}
+
+fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 {
+        let d = lo.abs().max(1.0) * 0.5;
+        return (lo - d, hi + d);
+    }
+    let p = (hi - lo) * frac;
+    (lo - p, hi + p)
+}
+
+/// "Nice" tick positions (steps of 1, 2 or 5 × 10ᵏ) covering `[lo, hi]`.
+pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    if hi <= lo || !lo.is_finite() || !hi.is_finite() {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let mut t = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    while t <= hi + step * 1e-9 && out.len() < 50 {
+        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        t += step;
+    }
+    out
+}
+
+fn tick_label(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e5).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 || (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        format!("{v:.3}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
+}
+
+fn lerp_rgb(stops: &[[f64; 3]], t: f64) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
+    let i = (t.floor() as usize).min(stops.len() - 2);
+    let f = t - i as f64;
+    let mut out = [0u8; 3];
+    for k in 0..3 {
+        out[k] = (stops[i][k] + (stops[i + 1][k] - stops[i][k]) * f).round() as u8;
+    }
+    out
+}
+
+/// The viridis colour map (perceptually uniform, colour-blind safe), from its published anchors.
+pub fn viridis(t: f64) -> [u8; 3] {
+    const V: [[f64; 3]; 9] = [
+        [68.0, 1.0, 84.0],
+        [71.0, 44.0, 122.0],
+        [59.0, 81.0, 139.0],
+        [44.0, 113.0, 142.0],
+        [33.0, 144.0, 141.0],
+        [39.0, 173.0, 129.0],
+        [92.0, 200.0, 99.0],
+        [170.0, 220.0, 50.0],
+        [253.0, 231.0, 37.0],
+    ];
+    lerp_rgb(&V, t)
+}
+
+/// A blue–white–red diverging map (ColorBrewer RdBu ends), for signed values such as weights.
+pub fn diverging_rgb(t: f64) -> [u8; 3] {
+    const D: [[f64; 3]; 5] = [
+        [33.0, 102.0, 172.0],
+        [146.0, 197.0, 222.0],
+        [247.0, 247.0, 247.0],
+        [244.0, 165.0, 130.0],
+        [178.0, 24.0, 43.0],
+    ];
+    lerp_rgb(&D, t)
+}
