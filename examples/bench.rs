@@ -2,29 +2,20 @@
 //! object `{ "workload": { "median_ms": …, "reps": …, "checksum": … }, … }` on stdout.
 //! Run through `scripts/bench`, which sets it beside the wasm and plain-JS timings.
 
-use energy_playground::core::bench::{median, workloads};
+use energy_playground::core::bench::{measure, workloads};
 use std::time::Instant;
 
 fn main() {
     let seed = 20_261_126;
+    let t0 = Instant::now();
+    let mut now = move || t0.elapsed().as_secs_f64() * 1e3;
     let mut out = Vec::new();
     for w in workloads() {
         let mut run = (w.prepare)(seed);
-        let mut check = run(); // warm-up
-        let mut times = Vec::new();
-        let start = Instant::now();
-        while times.len() < 5 || (times.len() < 200 && start.elapsed().as_secs_f64() < 2.0) {
-            let t = Instant::now();
-            check = run();
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-        let reps = times.len();
+        let (ms, check) = measure(&mut now, &mut *run, 2000.0);
         out.push(format!(
-            "\"{}\": {{\"median_ms\": {:.6}, \"reps\": {}, \"checksum\": {}}}",
-            w.name,
-            median(&mut times),
-            reps,
-            check
+            "\"{}\": {{\"median_ms\": {ms:.6}, \"checksum\": {check}}}",
+            w.name
         ));
     }
     println!("{{{}}}", out.join(", "));

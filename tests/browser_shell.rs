@@ -5,21 +5,28 @@
 use energy_playground::web;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, PointerEvent, PointerEventInit};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, PointerEvent, PointerEventInit,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn doc() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document")
 }
 
 /// Waits for a couple of animation frames (the app repaints in its rAF loop).
 async fn frames() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
         let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 120).expect("timeout");
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 120)
+            .expect("timeout");
     });
-    wasm_bindgen_futures::JsFuture::from(p).await.expect("timer");
+    wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .expect("timer");
 }
 
 /// Mounts the app once per test page.
@@ -30,10 +37,18 @@ fn mounted() -> web_sys::Element {
     // The page's own style sheet, so canvases have their real on-screen size.
     let style = doc().create_element("style").expect("style");
     style.set_text_content(Some(include_str!("../www/style.css")));
-    doc().head().expect("head").append_child(&style).expect("append style");
+    doc()
+        .head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append style");
     let root = doc().create_element("div").expect("div");
     root.set_id("app");
-    doc().body().expect("body").append_child(&root).expect("append");
+    doc()
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     web::mount(&root).expect("mount");
     root
 }
@@ -58,7 +73,10 @@ fn pixel(canvas: &HtmlCanvasElement, x: u32, y: u32) -> [u8; 4] {
         .expect("ctx")
         .dyn_into::<CanvasRenderingContext2d>()
         .expect("2d");
-    let d = ctx.get_image_data(x as f64, y as f64, 1.0, 1.0).expect("pixels").data();
+    let d = ctx
+        .get_image_data(x as f64, y as f64, 1.0, 1.0)
+        .expect("pixels")
+        .data();
     [d[0], d[1], d[2], d[3]]
 }
 
@@ -67,9 +85,18 @@ async fn app_mounts_with_tabs_status_and_seed() {
     let root = mounted();
     frames().await;
     assert_eq!(root.get_attribute("data-ready").as_deref(), Some("1"));
-    assert!(doc().query_selector_all("nav.tabs .tab").expect("tabs").length() >= 2);
+    assert!(
+        doc()
+            .query_selector_all("nav.tabs .tab")
+            .expect("tabs")
+            .length()
+            >= 2
+    );
     assert!(doc().get_element_by_id("status").is_some());
-    let seed = doc().query_selector("footer .seed").expect("q").expect("seed input");
+    let seed = doc()
+        .query_selector("footer .seed")
+        .expect("q")
+        .expect("seed input");
     let seed: web_sys::HtmlInputElement = seed.dyn_into().expect("input");
     assert!(seed.value().parse::<u64>().is_ok());
 }
@@ -104,24 +131,58 @@ async fn drawing_on_the_grid_paints_pixels() {
     // events: the painter must fill the cells in between.
     let yc = r.top() + cell * 2.5;
     pointer(&canvas, "pointerdown", r.left() + cell * 1.5, yc, 0);
-    pointer(&canvas, "pointermove", r.left() + cell * (side as f64 / 2.0), yc, 0);
-    pointer(&canvas, "pointermove", r.left() + cell * (side as f64 - 1.5), yc, 0);
-    pointer(&canvas, "pointerup", r.left() + cell * (side as f64 - 1.5), yc, 0);
+    pointer(
+        &canvas,
+        "pointermove",
+        r.left() + cell * (side as f64 / 2.0),
+        yc,
+        0,
+    );
+    pointer(
+        &canvas,
+        "pointermove",
+        r.left() + cell * (side as f64 - 1.5),
+        yc,
+        0,
+    );
+    pointer(
+        &canvas,
+        "pointerup",
+        r.left() + cell * (side as f64 - 1.5),
+        yc,
+        0,
+    );
     frames().await;
     for x in 1..side - 1 {
         let p = pixel(&canvas, x, 2);
         assert_eq!(&p[..3], &web::canvas::INK, "cell ({x}, 2) is painted");
     }
-    assert_eq!(&pixel(&canvas, 0, 2)[..3], &web::canvas::PAPER, "cell (0, 2) untouched");
-    assert_eq!(&pixel(&canvas, 3, 5)[..3], &web::canvas::PAPER, "row 5 untouched");
-    let readout = doc().get_element_by_id("hopfield-readout").expect("readout");
-    assert_eq!(readout.get_attribute("data-on"), Some((side - 2).to_string()));
+    assert_eq!(
+        &pixel(&canvas, 0, 2)[..3],
+        &web::canvas::PAPER,
+        "cell (0, 2) untouched"
+    );
+    assert_eq!(
+        &pixel(&canvas, 3, 5)[..3],
+        &web::canvas::PAPER,
+        "row 5 untouched"
+    );
+    let readout = doc()
+        .get_element_by_id("hopfield-readout")
+        .expect("readout");
+    assert_eq!(
+        readout.get_attribute("data-on"),
+        Some((side - 2).to_string())
+    );
     // Erasing with the right button clears one cell.
     pointer(&canvas, "pointerdown", r.left() + cell * 3.5, yc, 2);
     pointer(&canvas, "pointerup", r.left() + cell * 3.5, yc, 2);
     frames().await;
     assert_eq!(&pixel(&canvas, 3, 2)[..3], &web::canvas::PAPER, "erased");
-    assert_eq!(readout.get_attribute("data-on"), Some((side - 3).to_string()));
+    assert_eq!(
+        readout.get_attribute("data-on"),
+        Some((side - 3).to_string())
+    );
 }
 
 #[wasm_bindgen_test]
@@ -129,7 +190,9 @@ async fn url_hash_carries_lab_and_seed() {
     mounted();
     frames().await;
     let w = web_sys::window().expect("window");
-    w.location().set_hash("#hopfield?seed=1234&n=32").expect("hash");
+    w.location()
+        .set_hash("#hopfield?seed=1234&n=32")
+        .expect("hash");
     frames().await;
     let hash = w.location().hash().expect("hash");
     assert!(hash.contains("seed=1234"), "{hash}");
@@ -142,10 +205,15 @@ async fn url_hash_carries_lab_and_seed() {
         .expect("canvas");
     assert_eq!(canvas.width(), 32);
     // A malformed value is refused with a message and changes nothing.
-    w.location().set_hash("#hopfield?seed=1234&n=1e9").expect("hash");
+    w.location()
+        .set_hash("#hopfield?seed=1234&n=1e9")
+        .expect("hash");
     frames().await;
     assert_eq!(canvas.width(), 32);
     let status = doc().get_element_by_id("status").expect("status");
     let msg = status.text_content().unwrap_or_default();
-    assert!(msg.contains("n=") && status.class_name().contains("warn"), "{msg}");
+    assert!(
+        msg.contains("n=") && status.class_name().contains("warn"),
+        "{msg}"
+    );
 }

@@ -49,6 +49,39 @@ pub fn energy_inputs(seed: u64) -> (Network, Vec<i8>) {
     (net, y)
 }
 
+/// Times `run` with the clock `now` (milliseconds): repetitions are batched so one sample lasts
+/// at least 10 ms (browser clocks are coarse, ~0.1 ms), samples are taken for about `budget_ms`
+/// (at least 5), and the median time per repetition is returned with the last checksum.
+pub fn measure(
+    now: &mut dyn FnMut() -> f64,
+    run: &mut dyn FnMut() -> f64,
+    budget_ms: f64,
+) -> (f64, f64) {
+    let mut check = run(); // warm-up (JIT, caches)
+    let mut batch = 1usize;
+    loop {
+        let t = now();
+        for _ in 0..batch {
+            check = run();
+        }
+        let dt = now() - t;
+        if dt >= 10.0 || batch >= 1 << 20 {
+            break;
+        }
+        batch *= if dt < 1.0 { 10 } else { 2 };
+    }
+    let mut samples = Vec::new();
+    let start = now();
+    while samples.len() < 5 || (samples.len() < 100 && now() - start < budget_ms) {
+        let t = now();
+        for _ in 0..batch {
+            check = run();
+        }
+        samples.push((now() - t) / batch as f64);
+    }
+    (median(&mut samples), check)
+}
+
 /// The median of `xs` (sorted in place); NaN for an empty slice.
 pub fn median(xs: &mut [f64]) -> f64 {
     if xs.is_empty() {

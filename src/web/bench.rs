@@ -10,7 +10,7 @@ use web_sys::HtmlElement;
 
 use super::app::Lab;
 use super::{dom, status};
-use crate::core::bench::{energy_inputs, median, workloads};
+use crate::core::bench::{energy_inputs, measure, workloads};
 use crate::core::params::Params;
 
 #[wasm_bindgen(module = "/www/bench.js")]
@@ -28,17 +28,8 @@ pub struct BenchLab {
     table: HtmlElement,
 }
 
-/// Times `run` repeatedly for about `budget_ms` (at least 5 reps), returning the median ms.
 fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
-    let mut check = run();
-    let mut times = Vec::new();
-    let start = now();
-    while times.len() < 5 || (times.len() < 200 && now() - start < budget_ms) {
-        let t = now();
-        check = run();
-        times.push(now() - t);
-    }
-    (median(&mut times), check)
+    measure(&mut now, &mut run, budget_ms)
 }
 
 /// Runs every workload; returns JSON `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}`.

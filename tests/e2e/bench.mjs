@@ -1,0 +1,39 @@
+// Runs the page's benchmarks (wasm and plain JS, same page, same run) in headless Chromium and
+// prints them beside the native timings given as argv[2] (JSON from examples/bench.rs).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, launch } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const native = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+
+const srv = await serve(path.join(root, 'dist'));
+const browser = await launch();
+let web;
+try {
+  const page = await browser.newPage();
+  await page.goto(srv.url + '#speed');
+  await page.waitForSelector('#app[data-ready="1"]', { timeout: 20000 });
+  web = JSON.parse(await page.evaluate(() => window.wasmBindings.runBenchmarks()));
+} finally {
+  await browser.close();
+  srv.close();
+}
+fs.writeFileSync(path.join(root, 'target/bench/web.json'), JSON.stringify(web, null, 1));
+
+const f = (x, d = 3) => (x === undefined || !isFinite(x) ? '—' : x.toFixed(d));
+const rows = [['workload', 'wasm ms', 'JS ms', 'native ms', 'JS/wasm', 'wasm/native']];
+for (const name of Object.keys(web)) {
+  const w = web[name], n = native[name] || {};
+  rows.push([name, f(w.wasm_ms), f(w.js_ms), f(n.median_ms),
+    w.js_ms ? f(w.js_ms / w.wasm_ms, 1) + '×' : '—',
+    n.median_ms ? f(w.wasm_ms / n.median_ms, 2) + '×' : '—']);
+}
+const width = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const [i, r] of rows.entries()) {
+  console.log(r.map((x, c) => (c === 0 ? x.padEnd(width[c]) : x.padStart(width[c]))).join('  '));
+  if (i === 0) console.log(width.map((w) => '-'.repeat(w)).join('  '));
+}
+console.log('\nmedians of repeated runs; ratios from this one run (timings on a shared 2-core machine are noisy).');

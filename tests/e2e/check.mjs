@@ -1,0 +1,77 @@
+// End-to-end check of the release build in dist/: the page loads from a sub-path with no
+// console error, the app mounts, the grid paints and takes a drawn stroke, every tab shows.
+// Screenshots go to target/e2e/. Prints "e2e: N passed, M failed" and exits non-zero on failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, launch } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const shots = path.join(root, 'target/e2e');
+fs.mkdirSync(shots, { recursive: true });
+
+let passed = 0, failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`ok   ${name}`); }
+  else { failed++; console.log(`FAIL ${name} ${detail}`); }
+}
+
+const srv = await serve(path.join(root, 'dist'));
+const browser = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`); });
+
+  await page.goto(srv.url, { waitUntil: 'load' });
+  const mounted = await page.waitForSelector('#app[data-ready="1"]', { timeout: 20000 }).then(() => true, () => false);
+  check('app mounts (served under a sub-path)', mounted);
+
+  // The grid canvas has painted pixels.
+  const grid = '#lab-hopfield canvas.grid';
+  const painted = await page.$eval(grid, (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let opaque = 0; for (let i = 3; i < d.length; i += 4) if (d[i] === 255) opaque++;
+    return opaque / (c.width * c.height);
+  }).catch(() => 0);
+  check('the grid canvas paints', painted === 1, `opaque fraction ${painted}`);
+
+  // Draw a diagonal stroke with the mouse and read the count of active neurons.
+  await page.click('#lab-hopfield button:text-is("Clear")');
+  const box = await page.locator(grid).boundingBox();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+  const on = Number(await page.getAttribute('#hopfield-readout', 'data-on'));
+  check('a drawn stroke turns neurons on', on >= 5, `data-on=${on}`);
+  await page.screenshot({ path: path.join(shots, 'hopfield.png') });
+
+  // Every tab shows its panel.
+  const tabs = await page.$$eval('nav.tabs .tab', (ts) => ts.map((t) => t.textContent));
+  for (let i = 0; i < tabs.length; i++) {
+    await page.click(`nav.tabs .tab >> nth=${i}`);
+    await page.waitForTimeout(200);
+    const visible = await page.$$eval('main.labs > section', (ss) => ss.filter((s) => !s.classList.contains('hidden')).length);
+    check(`tab "${tabs[i]}" shows one panel`, visible === 1, `visible=${visible}`);
+    await page.screenshot({ path: path.join(shots, `tab-${i + 1}-${tabs[i].toLowerCase().replace(/\W+/g, '-')}.png`) });
+  }
+
+  // Keyboard: "?" opens the shortcut help.
+  await page.keyboard.press('?');
+  const help = await page.$eval('.help', (h) => !h.classList.contains('hidden'));
+  check('"?" shows the keyboard shortcuts', help);
+  await page.keyboard.press('Escape');
+
+  check('no console errors', errors.length === 0, errors.join(' | '));
+} finally {
+  await browser.close();
+  srv.close();
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
