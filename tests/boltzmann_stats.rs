@@ -85,10 +85,11 @@ fn sample_hist_wrong_conditional(
 /// Sampled histograms against exact enumeration, N = 8–10, T = 1 and 2.
 ///
 /// Bound: `3 × E[TV]` of an i.i.d. sample of the same size. One sample per sweep is correlated
-/// with the next; at these couplings the integrated autocorrelation time is a few sweeps, so the
-/// TV of the chain is about `√τ ≈ 1–2` times the i.i.d. value; 3× leaves room for that and for
-/// sampling noise (TV of a sample concentrates: its sd is ≈ `1/(2√s)` ≈ 0.001 here). The same
-/// bound is then shown to reject the wrong conditional `σ(hᵢ/T)` and a wrong temperature.
+/// with the next, so the chain's TV is about `√τ` times the i.i.d. value (τ the integrated
+/// autocorrelation time in sweeps, a few at these couplings; with these seeds the ratio was
+/// 1.0–1.5 for sequential and up to 2.2 for random-scan sweeps); 3× leaves room for that. The same
+/// bound is then shown to reject the wrong conditional `σ(hᵢ/T)` (≥ 9× the bound here) and a
+/// 25 % wrong temperature (≥ 3.9× the bound).
 #[test]
 fn gibbs_histogram_matches_exact_distribution() {
     let sweeps = 400_000;

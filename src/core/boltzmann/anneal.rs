@@ -249,7 +249,8 @@ pub struct AnnealPoint {
 /// Where an [`Annealer`] stands.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnealStatus {
-    /// Fraction of the planned sweeps done, in [0, 1]; exactly 1 once converged.
+    /// Fraction of the planned sweeps done, in [0, 1]; exactly 1 once converged (stays near 0
+    /// for a logarithmic schedule whose plan is astronomically long).
     pub progress: f64,
     /// Sweeps done.
     pub t: u64,
@@ -351,7 +352,9 @@ impl Annealer {
         self.phase == Phase::Done
     }
 
-    /// Up to `sweeps` sweeps (fewer if the run converges); returns one trace point per sweep.
+    /// Up to `sweeps` sweeps (fewer if the run converges); returns one trace point per sweep,
+    /// borrowed from a buffer that is reused between calls (it grows only when a budget exceeds
+    /// every earlier one).
     pub fn step(
         &mut self,
         net: &Network,
@@ -524,7 +527,7 @@ mod tests {
             .step(&net, &mut s2, 100_000, &mut Rng::new(77))
             .expect("step");
         assert_eq!(all, &trace[..]);
-        // The first level count matches the schedule: 20 levels × 5 sweeps before the quench.
+        // Cooling sweeps match the schedule: 4·0.8ˡ ≤ 0.05 first at ℓ = 20, so 21 levels × 5 sweeps.
         let cooling = trace.iter().filter(|p| p.temperature > 0.0).count();
         assert_eq!(cooling as f64, sched.planned_sweeps());
     }

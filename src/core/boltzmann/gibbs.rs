@@ -31,7 +31,9 @@ use super::{check_state, BoltzmannError, Network, State};
 use crate::core::rng::Rng;
 
 /// A validated temperature `T ≥ 0` (`+∞` allowed, NaN rejected), with `β = 1/T` precomputed.
+/// Serialises as the number `T` and is validated again when deserialised.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
 pub struct Temperature {
     t: f64,
     beta: f64,
@@ -80,6 +82,20 @@ impl Temperature {
     }
 }
 
+impl TryFrom<f64> for Temperature {
+    type Error = BoltzmannError;
+
+    fn try_from(t: f64) -> Result<Self, BoltzmannError> {
+        Self::new(t)
+    }
+}
+
+impl From<Temperature> for f64 {
+    fn from(t: Temperature) -> f64 {
+        t.t
+    }
+}
+
 /// `P(yᵢ = +1 | rest) = σ(2hᵢ/T)` for local field `h` (see the module docs for the derivation).
 /// At `T = 0` (or `β` overflowing to `+∞`) this is `Θ(h)` with `Θ(0) = 0` (tie → −1).
 #[inline]
@@ -117,8 +133,9 @@ pub struct SpinUpdate {
 
 /// One Gibbs update of neuron `i`: draws `yᵢ = +1` with probability `σ(2hᵢ/T)`, else `−1`,
 /// updating the state's fields and energy incrementally (one row of W if it flips).
-/// At `T = 0` no random number is drawn. `i` must be `< N` and `state` must belong to `net`
-/// (checked by the sweep functions; here only in debug builds).
+/// At `T = 0` no random number is drawn. `i` must be `< N` and `state` must belong to `net`:
+/// this hot-loop primitive panics on an out-of-range `i` (the sweep functions check both and
+/// return an error instead).
 #[inline]
 pub fn gibbs_update(
     net: &Network,
