@@ -1,5 +1,6 @@
 //! Pure model math: no browser crate is visible here, so everything in `core` builds and is
 //! tested natively with `cargo test`.
+
 pub mod bench;
 pub mod boltzmann;
 pub mod hopfield;
