@@ -425,6 +425,65 @@ impl Plot {
         Ok(())
     }
 
+    /// Vertical bars, one per label, on a fixed value range (e.g. overlaps in [−1, 1]).
+    /// `colors[i]` colours bar i; `marks` are horizontal reference lines.
+    pub fn bars(
+        &self,
+        axes: &Axes,
+        labels: &[String],
+        values: &[f64],
+        colors: &[Css],
+        marks: &[RefLine],
+    ) {
+        self.clear();
+        let n = values.len().max(1);
+        let yr = axes.y_range.unwrap_or_else(|| {
+            let (lo, hi) = values
+                .iter()
+                .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
+            padded((lo, hi), 0.08)
+        });
+        let f = self.frame(
+            &Axes {
+                x_label: axes.x_label,
+                y_label: axes.y_label,
+                title: axes.title,
+                ..Default::default()
+            },
+            (0.0, n as f64),
+            yr,
+        );
+        let c = &self.ctx;
+        let zero = f.py(0.0_f64.clamp(yr.0, yr.1));
+        for (i, &v) in values.iter().enumerate() {
+            let x0 = f.px(i as f64 + 0.15);
+            let x1 = f.px(i as f64 + 0.85);
+            let y = f.py(v.clamp(yr.0, yr.1));
+            c.set_fill_style_str(colors.get(i).copied().unwrap_or(PALETTE[0]));
+            c.fill_rect(x0, y.min(zero), x1 - x0, (y - zero).abs().max(1.0));
+        }
+        c.set_fill_style_str("#333");
+        c.set_font("11px system-ui, sans-serif");
+        c.set_text_align("center");
+        // Cover the numeric x ticks with the bar labels.
+        c.set_fill_style_str("#ffffff");
+        c.fill_rect(f.x0 - 20.0, f.y0 + f.h + 1.0, f.w + 40.0, 16.0);
+        c.set_fill_style_str("#333");
+        let every = (labels.len() as f64 / (f.w / 28.0)).ceil().max(1.0) as usize;
+        for (i, l) in labels.iter().enumerate().step_by(every) {
+            let _ = c.fill_text(l, f.px(i as f64 + 0.5), f.y0 + f.h + 13.0);
+        }
+        for l in marks {
+            self.dashed(true);
+            c.set_stroke_style_str(l.color);
+            c.begin_path();
+            c.move_to(f.x0, f.py(l.at));
+            c.line_to(f.x0 + f.w, f.py(l.at));
+            c.stroke();
+        }
+        self.dashed(false);
+    }
+
     fn dashed(&self, on: bool) {
         let arr = js_sys::Array::new();
         if on {
