@@ -2,4 +2,5 @@
 //! tested natively with `cargo test`.
 
 pub mod hopfield;
+pub mod ising;
 pub mod rng;
