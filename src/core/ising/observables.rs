@@ -102,8 +102,9 @@ impl BlockAverager {
         self.samples += 1;
     }
 
-    /// Estimates from the completed blocks (at least two are needed for an error bar; with fewer
-    /// the errors are NaN) for a lattice of `n_sites` spins at temperature `t > 0`.
+    /// Estimates from the completed blocks for a lattice of `n_sites` spins at temperature
+    /// `t > 0`. At least two complete blocks are needed for error bars (otherwise they are NaN),
+    /// and one for the averages (otherwise everything is NaN).
     pub fn point(&self, t: f64, n_sites: usize) -> ScanPoint {
         let full = (self.samples / self.block_len).min(BLOCKS);
         let nb = full as f64;

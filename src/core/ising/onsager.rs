@@ -6,7 +6,7 @@
 //! These are the reference curves the Monte Carlo measurements are compared with.
 
 use super::{check_temperature, IsingError};
-use std::f64::consts::{FRAC_PI_2, PI, SQRT_2};
+use std::f64::consts::{PI, SQRT_2};
 
 /// Onsager's critical temperature `T_c = 2 / ln(1 + √2) ≈ 2.269185` (in units of `J/k`).
 pub const CRITICAL_TEMPERATURE: f64 = 2.269_185_314_213_022;
@@ -103,12 +103,10 @@ pub fn spontaneous_magnetisation(t: f64) -> Result<f64, IsingError> {
     Ok((1.0 - s.powi(-4)).max(0.0).powf(0.125))
 }
 
-/// `π/2`, the value of `K(0)`; re-exported for plots that mark the low-temperature limit.
-pub const K_AT_ZERO: f64 = FRAC_PI_2;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::f64::consts::FRAC_PI_2;
 
     #[test]
     fn critical_temperature_value() {
@@ -119,7 +117,7 @@ mod tests {
 
     #[test]
     fn elliptic_k_known_values() {
-        assert!((elliptic_k(0.0) - K_AT_ZERO).abs() < 1e-15);
+        assert!((elliptic_k(0.0) - FRAC_PI_2).abs() < 1e-15);
         // K(1/√2) = Γ(1/4)² / (4√π) = 1.854074677301371918…
         assert!((elliptic_k(SQRT_2 / 2.0) - 1.854_074_677_301_372).abs() < 1e-14);
         // K(0.5) = 1.685750354812596…  (A&S table 17.1, m = k² = 0.25)
