@@ -1,6 +1,7 @@
 //! Pure model math: no browser crate is visible here, so everything in `core` builds and is
 //! tested natively with `cargo test`.
 
+pub mod ebm;
 pub mod hopfield;
 pub mod ising;
 pub mod rng;
