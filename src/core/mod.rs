@@ -3,6 +3,8 @@
 
 pub mod bench;
 pub mod boltzmann;
+pub mod ebm;
 pub mod hopfield;
+pub mod ising;
 pub mod params;
 pub mod rng;
