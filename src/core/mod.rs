@@ -2,4 +2,5 @@
 //! tested natively with `cargo test`.
 
 pub mod hopfield;
+pub mod pattern;
 pub mod rng;
