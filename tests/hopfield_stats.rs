@@ -240,6 +240,33 @@ fn hidden_units_raise_capacity() {
     assert!(expanded.mean_overlap > plain.mean_overlap + 0.05);
 }
 
+/// Retrieval with hidden units: updating the hidden units once with the visible cue held
+/// ("hidden first") recovers their code before the free evolution can drift. At K = 200,
+/// P = 25 (α = 0.25) it recalls ≈ 0.94 of the starts against ≈ 0.6 without that pass (10 trials ×
+/// 20 starts, trial-level standard errors ≈ 0.03–0.06; the required gap 0.15 is ≥ 2 combined
+/// standard errors below the observed ≈ 0.3).
+#[test]
+fn hidden_first_pass_helps_retrieval() {
+    let mut rng = Rng::new(111);
+    let run = |hidden_first: bool, rng: &mut Rng| {
+        let cfg = CapacityConfig {
+            hidden: 200,
+            hidden_first,
+            starts_per_trial: 20,
+            ..CapacityConfig::hebbian(100, vec![25], 10)
+        };
+        let mut e = CapacityExperiment::new(cfg, rng).expect("cfg");
+        e.run().expect("ok")[0]
+    };
+    let with = run(true, &mut rng);
+    let without = run(false, &mut rng);
+    assert!(
+        with.recall_rate >= without.recall_rate + 0.15,
+        "with {with:?}, without {without:?}"
+    );
+    assert!(with.recall_rate >= 0.8, "{with:?}");
+}
+
 /// Synchronous dynamics of a symmetric network end in a fixed point or a 2-cycle (Goles-Chacc,
 /// Fogelman-Soulié & Pellegrin 1985); the detector must find the 2-cycles, which do occur.
 #[test]

@@ -72,6 +72,9 @@ pub struct CapacityConfig {
     pub max_sweeps: usize,
     /// Storage rule (Hebbian by default; Storkey is also cheap).
     pub rule: StoreRule,
+    /// With hidden units: update each hidden unit once with the visible cue held before the
+    /// free evolution (see `hidden.rs`); no effect when `hidden = 0`.
+    pub hidden_first: bool,
 }
 
 impl CapacityConfig {
@@ -88,6 +91,7 @@ impl CapacityConfig {
             threshold: 0.99,
             max_sweeps: 1000,
             rule: StoreRule::Hebbian(HebbianScale::PerNeuron),
+            hidden_first: true,
         }
     }
 
@@ -379,7 +383,8 @@ impl CapacityExperiment {
                         }
                     })?;
                     // Hidden units first, with the visible cue held (see hidden.rs).
-                    for j in v..total {
+                    let first_end = if self.cfg.hidden_first { total } else { v };
+                    for j in v..first_end {
                         update_neuron(self.net.network(), &mut self.state, j);
                     }
                     self.dynamics.restart(&mut self.rng);
