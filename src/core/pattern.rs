@@ -350,10 +350,13 @@ pub fn resample_into(
             got: dst.len(),
         });
     }
+    // u64: (2·row + 1)·sh can exceed 2³² on wasm32 for extreme grid shapes.
+    let near =
+        |k: usize, s: usize, d: usize| ((2 * k as u64 + 1) * s as u64 / (2 * d as u64)) as usize;
     for row in 0..dh {
-        let sr = ((2 * row + 1) * sh) / (2 * dh); // ⌊(row + ½)·sh/dh⌋
+        let sr = near(row, sh, dh); // ⌊(row + ½)·sh/dh⌋
         for col in 0..dw {
-            let sc = ((2 * col + 1) * sw) / (2 * dw);
+            let sc = near(col, sw, dw);
             dst[row * dw + col] = src[sr * sw + sc];
         }
     }
@@ -622,6 +625,12 @@ mod tests {
         assert!(occlude_half(&mut y, 0, 4, Half::Left, Fill::Off, &mut rng).is_err());
         assert!(resample(&y, 2, 2, 0, 3).is_err());
         assert!(resample(&y, 2, 2, 1 << 9, 1 << 9).is_err());
+        // Extreme shapes: a 1×65536 column resampled to 65536×1.
+        let col = vec![1i8; 1 << 16];
+        assert_eq!(
+            resample(&col, 1, 1 << 16, 1 << 16, 1).expect("ok").len(),
+            1 << 16
+        );
         assert!(check_spins(&[1, 0]).is_err());
         let e = PatternError::Fraction {
             what: "flip probability",

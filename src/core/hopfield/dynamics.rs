@@ -127,12 +127,27 @@ pub enum Order {
 /// What a running recall reports to an observer (e.g. the view animating it).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RecallEvent {
-    /// Neuron `neuron` flipped to `to`, changing the energy by `delta_e ≤ 0`.
-    Flip { neuron: usize, to: i8, delta_e: f64 },
-    /// Sweep number `sweep` (counting from 1) ended with `flips` flips.
-    SweepDone { sweep: usize, flips: usize },
+    /// A neuron flipped.
+    Flip {
+        /// Which neuron.
+        neuron: usize,
+        /// Its new value (±1).
+        to: i8,
+        /// The energy change of the flip (≤ 0).
+        delta_e: f64,
+    },
+    /// A sweep ended.
+    SweepDone {
+        /// Sweeps completed since the last restart, counting this one.
+        sweep: usize,
+        /// Flips during this sweep.
+        flips: usize,
+    },
     /// A full sweep without a flip: the state is a fixed point.
-    Converged { sweeps: usize },
+    Converged {
+        /// Sweeps completed since the last restart, including the quiet one.
+        sweeps: usize,
+    },
 }
 
 /// The outcome of one neuron update.
