@@ -191,8 +191,8 @@ fn gradient_rule_stores_correlated_patterns_that_hebbian_loses() {
 /// Tolerances: at α = 0.05 a pixel of a stored pattern is unstable with probability
 /// Φ(−1/√α) ≈ 4·10⁻⁶, so with 100 starts × 400 pixels ≈ 0.16 wrong pixels are expected in total;
 /// requiring ≥ 97 % recalled (threshold m ≥ 0.99) fails with negligible probability. At α = 0.25
-/// no retrieval state exists (N = 400 finite-size runs give m ≈ 0.4 with a trial-level standard
-/// error ≈ 0.02); the bound m < 0.75 sits > 15 standard errors above that and far below 1.
+/// no retrieval state exists (N = 400 finite-size runs give m ≈ 0.37 with a trial-level standard
+/// error ≈ 0.03); the bound m < 0.75 sits > 10 standard errors above that and far below 1.
 #[test]
 fn capacity_matches_theory() {
     let mut rng = Rng::new(104);
@@ -219,8 +219,8 @@ fn capacity_matches_theory() {
 
 /// Hidden units buy capacity: N = 100 visible neurons at P = 20 (α = 0.2 > 0.138) — without
 /// hidden units most starts fail, with K = 200 random-filled hidden units (P/(N+K) ≈ 0.067) almost
-/// all succeed. 10 trials × 20 starts each: trial-level standard errors ≈ 0.05, the bounds are
-/// ≥ 4 standard errors from the observed rates (≈ 0.4 and ≈ 0.98).
+/// all succeed. 10 trials × 20 starts each: observed rates 0.37 (standard error 0.04) and 0.99
+/// (0.007); the bounds 0.65 and 0.85 are ≥ 6 standard errors away.
 #[test]
 fn hidden_units_raise_capacity() {
     let mut rng = Rng::new(105);
@@ -242,9 +242,9 @@ fn hidden_units_raise_capacity() {
 
 /// Retrieval with hidden units: updating the hidden units once with the visible cue held
 /// ("hidden first") recovers their code before the free evolution can drift. At K = 200,
-/// P = 25 (α = 0.25) it recalls ≈ 0.94 of the starts against ≈ 0.6 without that pass (10 trials ×
-/// 20 starts, trial-level standard errors ≈ 0.03–0.06; the required gap 0.15 is ≥ 2 combined
-/// standard errors below the observed ≈ 0.3).
+/// P = 25 (α = 0.25) it recalls 0.93 of the starts against 0.67 without that pass (10 trials ×
+/// 20 starts, trial-level standard errors 0.02 and 0.04; the required gap 0.15 lies 2.4
+/// combined standard errors below the observed 0.27).
 #[test]
 fn hidden_first_pass_helps_retrieval() {
     let mut rng = Rng::new(111);
