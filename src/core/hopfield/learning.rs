@@ -958,8 +958,9 @@ mod tests {
             let negs: Vec<Vec<i8>> = t.last_negatives().map(|y| y.to_vec()).collect();
             assert_eq!(negs.len(), stats.negatives_used);
             assert!(!negs.is_empty());
-            // Positives: all patterns (a) or the paired ones (c) — recover the pairing by
-            // weighting: for (c) the positive mean is over used pairs, scaled by used/batch.
+            // Positives: all patterns for (a); for (c) the desired pattern of each used pair.
+            // In (c) the update is (η/batch) Σ_used (yyᵀ − y'y'ᵀ) = η·(used/batch)·(means over
+            // the used pairs), hence the extra weight used/batch.
             let positives: Vec<Vec<i8>> = match variant {
                 GradientVariant::RandomStates => pats.clone(),
                 _ => t
