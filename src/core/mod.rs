@@ -7,4 +7,5 @@ pub mod ebm;
 pub mod hopfield;
 pub mod ising;
 pub mod params;
+pub mod pattern;
 pub mod rng;

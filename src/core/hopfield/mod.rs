@@ -3,8 +3,38 @@
 //! Conventions used throughout: neurons are spins `yᵢ ∈ {−1, +1}` stored as `i8`; weights are a
 //! dense symmetric `N×N` matrix `W` with zero diagonal, stored row-major as `f32`; bias `b`.
 //! The energy is `E(y) = −½ yᵀWy − bᵀy = −Σ_{i<j} wᵢⱼ yᵢ yⱼ − Σᵢ bᵢ yᵢ` and the local field of
-//! neuron i is `hᵢ = Σ_{j≠i} wⱼᵢ yⱼ + bᵢ`.
+//! neuron i is `hᵢ = Σ_{j≠i} wⱼᵢ yⱼ + bᵢ`. Dynamics are deterministic (zero temperature) with
+//! the lecture's threshold `Θ(z) = +1 if z > 0, −1 if z ≤ 0`.
+//!
+//! Modules: [`network`] (weights, energy, incrementally tracked fields), [`dynamics`]
+//! (asynchronous and synchronous updates), [`learning`] (Hebbian, Storkey, pseudo-inverse, the
+//! lecture's gradient rule), [`overlap`] (recall of large images from the overlaps `m_p`,
+//! without storing W), [`hidden`] (the expanded network with hidden neurons), [`capacity`]
+//! (a resumable capacity experiment and the theory lines), [`bench`] (a fixed workload).
 
+pub mod bench;
+pub mod capacity;
+pub mod dynamics;
+pub mod hidden;
+pub mod learning;
 pub mod network;
+pub mod overlap;
 
+pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
+pub use capacity::{
+    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment,
+    CapacityRow, Progress, ALPHA_C,
+};
+
+pub use dynamics::{
+    is_fixed_point, is_stable, run_to_fixed_point, sweep, theta, update_neuron, AsyncNeurons,
+    Dense, Dynamics, Order, RecallEvent, RunStats, StepInfo, SyncDynamics, SyncOutcome, SyncStep,
+};
+pub use hidden::{ExpandedNetwork, RetrieveOptions, StoreRule};
+pub use learning::{
+    check_patterns, contrast_objective, count_spurious, hebbian, pseudo_inverse, storkey,
+    GradientConfig, GradientTrainer, GradientVariant, HebbianScale, LearnError, SpuriousReport,
+    TrainStats,
+};
 pub use network::{HopfieldError, Network, State};
+pub use overlap::OverlapNetwork;

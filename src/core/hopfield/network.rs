@@ -284,6 +284,33 @@ impl State {
         Ok(())
     }
 
+    /// Edits the spins in place with `edit` (e.g. paint many pixels, or write a cue into part of
+    /// the state), then checks they are all ±1 and refreshes `h` and `E` (O(N²)). If the edit
+    /// leaves a value other than ±1, that entry is reset to −1 and an error is returned (fields
+    /// are still refreshed, so the state stays consistent). No allocation.
+    pub fn modify(
+        &mut self,
+        net: &Network,
+        edit: impl FnOnce(&mut [i8]),
+    ) -> Result<(), HopfieldError> {
+        edit(&mut self.y);
+        let bad = self.y.iter().position(|&v| v != 1 && v != -1);
+        let mut result = Ok(());
+        if let Some(index) = bad {
+            result = Err(HopfieldError::NotSpin {
+                index,
+                value: self.y[index],
+            });
+            for v in self.y.iter_mut() {
+                if *v != 1 {
+                    *v = -1;
+                }
+            }
+        }
+        self.refresh(net);
+        result
+    }
+
     /// The spins.
     pub fn y(&self) -> &[i8] {
         &self.y
