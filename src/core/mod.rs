@@ -1,5 +1,7 @@
 //! Pure model math: no browser crate is visible here, so everything in `core` builds and is
 //! tested natively with `cargo test`.
 
+pub mod digits;
 pub mod hopfield;
+pub mod rbm;
 pub mod rng;
