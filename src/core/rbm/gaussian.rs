@@ -582,6 +582,45 @@ mod tests {
     }
 
     #[test]
+    fn energy_implies_the_documented_visible_conditional() {
+        // p(v|h) ∝ exp(−E(v, h)) integrated on a grid must have mean b + Wh and variance σ²
+        // (ties the energy, `visible_mean` and the sampler's σ together).
+        let m = model(3);
+        let (lo, hi, n) = (-15.0f64, 15.0f64, 1500);
+        let d = (hi - lo) / n as f64;
+        for x in 0..8usize {
+            let h: Vec<f32> = (0..3).map(|k| ((x >> k) & 1) as f32).collect();
+            let mut mu = [0.0f32; 2];
+            m.visible_mean(&h, &mut mu).expect("ok");
+            for i in 0..2 {
+                // Marginal in unit i: the other unit factorises out, so fix it at 0.
+                let (mut z, mut s1, mut s2) = (0.0f64, 0.0f64, 0.0f64);
+                for a in 0..n {
+                    let t = lo + (a as f64 + 0.5) * d;
+                    let mut v = [0.0f32; 2];
+                    v[i] = t as f32;
+                    let p = (-m.energy(&v, &h).expect("ok")).exp();
+                    z += p;
+                    s1 += p * t;
+                    s2 += p * t * t;
+                }
+                let (mean, var) = (s1 / z, s2 / z - (s1 / z).powi(2));
+                let s = f64::from(m.sigma()[i]);
+                assert!(
+                    (mean - f64::from(mu[i])).abs() < 1e-3,
+                    "h={x} i={i}: {mean} vs {}",
+                    mu[i]
+                );
+                assert!(
+                    (var / (s * s) - 1.0).abs() < 1e-3,
+                    "h={x} i={i}: var {var} vs {}",
+                    s * s
+                );
+            }
+        }
+    }
+
+    #[test]
     fn density_integrates_to_one() {
         // Riemann sum of p(v) = exp(−F(v) − log Z) on a wide 2-D grid.
         let m = model(2);
