@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gibbs::bernoulli_into;
-use super::model::{axpy, check_finite, check_range, Rbm, RbmError};
+use super::model::{axpy, check_finite, check_range, check_unit_interval, Rbm, RbmError};
 use crate::core::rng::Rng;
 
 /// Which visible values enter the negative statistics at the last Gibbs step.
@@ -679,11 +679,12 @@ pub struct Trainer {
 pub const MAX_EPOCHS: usize = 1_000_000;
 
 impl Trainer {
-    /// A trainer for `rbm` on `data` (`rows × nv`, values in [0, 1]) for `epochs` epochs
-    /// (1..=[`MAX_EPOCHS`]).
+    /// A trainer for `rbm` on `data` (`rows × nv`, values in [0, 1]: binary states or
+    /// probabilities) for `epochs` epochs (1..=[`MAX_EPOCHS`]).
     pub fn new(rbm: &Rbm, data: &[f32], cfg: CdConfig, epochs: usize) -> Result<Self, RbmError> {
         let nv = rbm.nv();
         let rows = check_data(data, nv)?;
+        check_unit_interval("training data", data)?;
         let ws = CdWorkspace::new(rbm, &cfg)?;
         Ok(Self {
             nv,
@@ -931,6 +932,12 @@ mod tests {
         assert!(Trainer::new(&m, &[], CdConfig::default(), 1).is_err());
         assert!(Trainer::new(&m, &[0.0; 7], CdConfig::default(), 1).is_err());
         assert!(Trainer::new(&m, &[f32::NAN; 6], CdConfig::default(), 1).is_err());
+        let e = Trainer::new(&m, &[0., 1., 2., 0., 0., 0.], CdConfig::default(), 1)
+            .expect_err("2 is not a 0/1 value");
+        assert_eq!(
+            e.to_string(),
+            "training data[2] = 2; values must be in [0, 1]"
+        );
         assert!(Trainer::new(&m, &[0.0; 6], CdConfig::default(), 0).is_err());
         let mut t = Trainer::new(&m, &data(), CdConfig::default(), 1).expect("ok");
         let mut other = Rbm::new(5, 4).expect("ok");

@@ -427,9 +427,11 @@ impl GaussianTrainer {
         let nv = model.nv();
         let rows = check_data(data, nv)?;
         if let Some(index) = data.iter().position(|x| x.abs() > MAX_ABS_DATA) {
-            return Err(RbmError::NotFinite {
-                what: "training data (|x| must be ≤ 10000)",
+            return Err(RbmError::OutOfRange {
+                what: "training data",
                 index,
+                value: data[index],
+                constraint: "between −10000 and 10000",
             });
         }
         let (b, nh) = (cfg.batch_size, model.nh());

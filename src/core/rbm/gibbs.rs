@@ -10,7 +10,7 @@
 //! visible units that keep their current value; Gibbs then samples the free units from
 //! `P(v_free | v_clamped)`. The mask has either nv entries (same for every chain) or B·nv.
 
-use super::model::{check_len, Rbm, RbmError};
+use super::model::{check_len, check_unit_interval, Rbm, RbmError};
 use crate::core::rng::Rng;
 
 /// What a view can animate during [`GibbsChain::step_many`]: the state after each half step.
@@ -277,12 +277,7 @@ impl GibbsChain {
     /// be finite and in [0, 1]; clamped units take these values as their new clamp.
     pub fn set_visible(&mut self, v: &[f32]) -> Result<(), RbmError> {
         check_len("visible states", self.batch * self.nv, v.len())?;
-        if let Some(index) = v.iter().position(|x| !(0.0..=1.0).contains(x)) {
-            return Err(RbmError::NotFinite {
-                what: "visible states (must be in [0, 1])",
-                index,
-            });
-        }
+        check_unit_interval("visible states", v)?;
         self.v.copy_from_slice(v);
         self.clamp_values.copy_from_slice(v);
         self.pv.copy_from_slice(v);

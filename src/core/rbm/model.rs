@@ -32,6 +32,13 @@ pub enum RbmError {
     },
     /// A parameter, weight or data value is NaN or infinite.
     NotFinite { what: &'static str, index: usize },
+    /// A data value is finite but outside its allowed range.
+    OutOfRange {
+        what: &'static str,
+        index: usize,
+        value: f32,
+        constraint: &'static str,
+    },
     /// A scalar setting is out of its allowed range.
     Parameter {
         name: &'static str,
@@ -66,6 +73,12 @@ impl fmt::Display for RbmError {
             Self::NotFinite { what, index } => {
                 write!(f, "{what}[{index}] is not a finite number")
             }
+            Self::OutOfRange {
+                what,
+                index,
+                value,
+                constraint,
+            } => write!(f, "{what}[{index}] = {value}; values must be {constraint}"),
             Self::Parameter {
                 name,
                 value,
@@ -110,6 +123,19 @@ pub(crate) fn check_len(what: &'static str, expected: usize, got: usize) -> Resu
 pub(crate) fn check_finite(what: &'static str, xs: &[f32]) -> Result<(), RbmError> {
     match xs.iter().position(|x| !x.is_finite()) {
         Some(index) => Err(RbmError::NotFinite { what, index }),
+        None => Ok(()),
+    }
+}
+
+/// Checks every entry lies in [0, 1] (0/1 states or probabilities).
+pub(crate) fn check_unit_interval(what: &'static str, xs: &[f32]) -> Result<(), RbmError> {
+    match xs.iter().position(|x| !(0.0..=1.0).contains(x)) {
+        Some(index) => Err(RbmError::OutOfRange {
+            what,
+            index,
+            value: xs[index],
+            constraint: "in [0, 1]",
+        }),
         None => Ok(()),
     }
 }
