@@ -3,9 +3,11 @@
 
 pub mod bench;
 pub mod boltzmann;
+pub mod digits;
 pub mod ebm;
 pub mod hopfield;
 pub mod ising;
 pub mod params;
 pub mod pattern;
+pub mod rbm;
 pub mod rng;
