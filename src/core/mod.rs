@@ -2,4 +2,5 @@
 //! tested natively with `cargo test`.
 
 pub mod hopfield;
+pub mod landscape;
 pub mod rng;
