@@ -4,3 +4,4 @@
 pub mod hopfield;
 pub mod landscape;
 pub mod rng;
+pub mod sampler;
