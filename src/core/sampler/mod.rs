@@ -27,14 +27,32 @@ use std::fmt;
 use super::landscape::Energy2d;
 use super::rng::Rng;
 
+pub mod bench;
+pub mod chains;
 pub mod diagnostics;
 pub mod direct;
+pub mod gibbs2d;
+pub mod hmc;
 pub mod importance;
+pub mod langevin;
+pub mod mala;
 pub mod markov_chain;
+pub mod metropolis;
+pub mod nuts;
 
+pub use bench::bench_steps;
+pub use chains::Chains;
 pub use diagnostics::{AcceptanceCounter, RunningMoments};
+pub use gibbs2d::Gibbs2d;
+pub use hmc::Hmc;
 pub use importance::{ImportanceProposal, ImportanceSampler};
+pub use langevin::{langevin, langevin_particles, Langevin, StepSchedule};
+pub use mala::Mala;
 pub use markov_chain::MarkovChain;
+pub use metropolis::{
+    metropolis_hastings, DriftedGaussianWalk, GaussianWalk, Metropolis, Proposal2d,
+};
+pub use nuts::Nuts;
 
 /// What the renderer animates for one transition.
 #[derive(Clone, Debug, PartialEq)]
@@ -314,6 +332,42 @@ pub(crate) fn check_point(x: [f64; 2]) -> Result<[f64; 2], SamplerError> {
         }
     }
     Ok(x)
+}
+
+#[inline]
+pub(crate) fn is_finite2(x: [f64; 2]) -> bool {
+    x[0].is_finite() && x[1].is_finite()
+}
+
+/// `U = E/T` and `∇U` at `x`; `Err` for a NaN/−∞ energy or a non-finite gradient, and
+/// `ZeroDensity` for `E = +∞` (gradient-based samplers cannot move from there).
+#[inline]
+pub(crate) fn potential_and_grad(
+    target: &dyn Energy2d,
+    x: [f64; 2],
+    inv_t: f64,
+    grad: &mut [f64; 2],
+) -> Result<f64, SamplerError> {
+    let e = target.energy_and_grad(x, grad);
+    if e == f64::INFINITY {
+        return Err(SamplerError::ZeroDensity { at: x });
+    }
+    let u = e * inv_t;
+    grad[0] *= inv_t;
+    grad[1] *= inv_t;
+    if !u.is_finite() {
+        return Err(SamplerError::Diverged {
+            what: "energy",
+            at: x,
+        });
+    }
+    if !is_finite2(*grad) {
+        return Err(SamplerError::Diverged {
+            what: "gradient",
+            at: x,
+        });
+    }
+    Ok(u)
 }
 
 /// Records a halt and tells the observer.
