@@ -6,7 +6,7 @@
 //! stationary distribution fails these; see the report for the deliberate breakages tried.
 
 use energy_playground::core::landscape::{
-    grid_moments, Banana, Donut, Energy2d, Gaussian, GaussianMixture,
+    grid_moments, Banana, Donut, DoubleWell, Energy2d, Gaussian, GaussianMixture,
 };
 use energy_playground::core::rng::Rng;
 use energy_playground::core::sampler::diagnostics::effective_sample_size;
@@ -443,13 +443,18 @@ fn gibbs_numerical_conditionals_on_mixture_and_donut() {
     let mix = GaussianMixture::default();
     let (m, c) = mix.moments();
     let mut s = Gibbs2d::new([0.0, 0.0], 1.0, DEFAULT_GRID_CELLS).expect("valid");
-    let (xs, ys) = run(&mut s, &mix, 303, 200, 20_000);
+    let (xs, ys) = run(&mut s, &mix, 303, 200, 15_000);
     check_moments("gibbs mixture", &xs, &ys, m, c);
+    // At T = 0.5 the tempered mixture p₁² is no longer a mixture: grid reference.
+    let r = grid_moments(&mix, 0.5, mix.bounds().expanded(0.2), 800).expect("grid");
+    let mut s = Gibbs2d::new([0.0, 0.0], 0.5, DEFAULT_GRID_CELLS).expect("valid");
+    let (xs, ys) = run(&mut s, &mix, 304, 200, 15_000);
+    check_moments("gibbs mixture T=0.5", &xs, &ys, r.mean, r.cov);
     // Donut at T = 0.7, reference moments by grid integration.
     let d = Donut::default();
     let r = grid_moments(&d, 0.7, d.bounds(), 800).expect("grid");
     let mut s = Gibbs2d::new([2.5, 0.0], 0.7, DEFAULT_GRID_CELLS).expect("valid");
-    let (xs, ys) = run(&mut s, &d, 304, 200, 20_000);
+    let (xs, ys) = run(&mut s, &d, 305, 200, 10_000);
     check_moments("gibbs donut", &xs, &ys, r.mean, r.cov);
 }
 
@@ -460,7 +465,7 @@ fn gibbs_mixed_analytic_and_numerical_on_banana() {
     let t = 0.8;
     let (m, c) = b.moments(t);
     let mut s = Gibbs2d::new([0.0, 0.0], t, DEFAULT_GRID_CELLS).expect("valid");
-    let (xs, ys) = run(&mut s, &b, 305, 200, 25_000);
+    let (xs, ys) = run(&mut s, &b, 306, 200, 25_000);
     check_moments("gibbs banana", &xs, &ys, m, c);
 }
 
@@ -557,27 +562,49 @@ fn sgld_particles_with_decaying_steps_reach_the_target_variance() {
 // ---------------------------------------------------------------- HMC and NUTS
 
 #[test]
-fn hmc_samples_correlated_gaussian_and_banana() {
+fn hmc_samples_gaussians_and_banana() {
+    // Large steps (acceptance ≈ 0.85–0.95) so that the energy error, and hence the exactness
+    // of the leapfrog map and of the accept rule, matters.
+    let g = Gaussian::isotropic([0.0, 0.0], 1.0).expect("valid");
+    let mut s = Hmc::new([0.0, 0.0], 1.0, 5, 1.0).expect("valid");
+    let (xs, ys) = run(&mut s, &g, 501, 500, 50_000);
+    check_moments("hmc isotropic", &xs, &ys, [0.0; 2], g.cov());
     let g = corr_gauss();
-    let mut s = Hmc::new([0.0, 0.0], 0.25, 12, 1.0).expect("valid");
-    let (xs, ys) = run(&mut s, &g, 501, 500, 60_000);
-    check_moments("hmc gaussian", &xs, &ys, [0.0; 2], g.cov());
+    let mut s = Hmc::new([0.0, 0.0], 0.45, 6, 1.0).expect("valid");
+    let (xs, ys) = run(&mut s, &g, 502, 500, 50_000);
+    check_moments("hmc correlated", &xs, &ys, [0.0; 2], g.cov());
     let b = Banana::default();
     let (m, c) = b.moments(0.6);
     let mut s = Hmc::new([0.0, 0.0], 0.12, 20, 0.6).expect("valid");
-    let (xs, ys) = run(&mut s, &b, 502, 500, 60_000);
+    let (xs, ys) = run(&mut s, &b, 503, 500, 40_000);
     check_moments("hmc banana T=0.6", &xs, &ys, m, c);
 }
 
 #[test]
-fn nuts_samples_correlated_gaussian_and_banana() {
+fn nuts_samples_gaussians_double_well_and_banana() {
+    // A large step on N(0, I) makes the slice and the candidate selection matter.
+    let g = Gaussian::isotropic([0.0, 0.0], 1.0).expect("valid");
+    let mut s = Nuts::new([0.0, 0.0], 1.2, 8, 1.0).expect("valid");
+    let (xs, ys) = run(&mut s, &g, 601, 500, 150_000);
+    check_moments("nuts isotropic", &xs, &ys, [0.0; 2], g.cov());
     let g = corr_gauss();
-    let mut s = Nuts::new([0.0, 0.0], 0.3, 8, 1.0).expect("valid");
-    let (xs, ys) = run(&mut s, &g, 601, 500, 60_000);
-    check_moments("nuts gaussian", &xs, &ys, [0.0; 2], g.cov());
+    let mut s = Nuts::new([0.0, 0.0], 0.3, 8, 0.5).expect("valid");
+    let (xs, ys) = run(&mut s, &g, 602, 500, 40_000);
+    check_moments(
+        "nuts correlated T=0.5",
+        &xs,
+        &ys,
+        [0.0; 2],
+        scaled(g.cov(), 0.5),
+    );
+    let dw = DoubleWell::default();
+    let r = grid_moments(&dw, 1.0, dw.bounds().expanded(0.5), 800).expect("grid");
+    let mut s = Nuts::new([0.0, 0.0], 0.6, 8, 1.0).expect("valid");
+    let (xs, ys) = run(&mut s, &dw, 603, 500, 100_000);
+    check_moments("nuts double well", &xs, &ys, r.mean, r.cov);
     let b = Banana::default();
     let (m, c) = b.moments(1.0);
     let mut s = Nuts::new([0.0, 0.0], 0.15, 10, 1.0).expect("valid");
-    let (xs, ys) = run(&mut s, &b, 602, 500, 60_000);
+    let (xs, ys) = run(&mut s, &b, 604, 500, 40_000);
     check_moments("nuts banana", &xs, &ys, m, c);
 }
