@@ -186,6 +186,16 @@ fn central_limit_construction_is_standardised() {
     // (≈ 0.0125) to the KS distance.
     let d = ks(&mut xs, normal_cdf);
     assert!(d < ks_crit(n) + 0.0125, "KS {d}");
+    // Standardised for any N, e.g. N = 100.
+    let ys: Vec<f64> = (0..n)
+        .map(|_| clt_normal(100, &mut rng).expect("valid").value)
+        .collect();
+    let m = ys.iter().sum::<f64>() / n as f64;
+    let v = ys.iter().map(|x| x * x).sum::<f64>() / n as f64 - m * m;
+    assert!(
+        (v - 1.0).abs() < 5.0 * (2.0 / n as f64).sqrt(),
+        "N = 100: var {v}"
+    );
 }
 
 #[test]

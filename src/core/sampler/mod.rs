@@ -18,9 +18,9 @@
 //!   reaches `E = +∞` has overflowed (every landscape here is finite on the plane) and halts.
 //!
 //! Files: [`direct`] (inverse CDF, central-limit construction, Box–Muller, `Lz + μ`),
-//! [`importance`], [`markov_chain`], [`metropolis`], [`gibbs2d`], [`langevin`], [`mala`],
+//! [`importance`], [`markov_chain`], [`metropolis`], [`gibbs2d`], [`langevin`](mod@langevin), [`mala`],
 //! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`diagnostics`] (ESS, ACF, …),
-//! [`bench`] (pure benchmark workloads).
+//! [`bench`](mod@bench) (pure benchmark workloads).
 
 use std::fmt;
 
