@@ -377,10 +377,12 @@ pub const TABLE_CELLS: (usize, usize) = (16, 1 << 16);
 /// inverts the CDF by binary search and linear interpolation inside a cell (so the sampled
 /// density is piecewise constant per cell, with the trapezoid cell masses).
 ///
-/// Error: for a density with bounded `p′` and `p″` on `[lo, hi]`, the sampled CDF differs from
-/// the exact one (renormalised to the interval) by at most `h²/8·max|p′| + (hi − lo) h²/12 ·
-/// max|p″|` (linear interpolation plus trapezoid error), plus the mass outside `[lo, hi]`. With
-/// 1024 cells over ±8 standard deviations of a normal that is below 1e-5.
+/// Error (cell width `h`, smooth density): at the nodes the cumulative trapezoid sum differs
+/// from the exact integral by `(h²/12)(p′(x) − p′(lo)) + O(h⁴)` (Euler–Maclaurin), and between
+/// nodes linear interpolation of the CDF adds at most `h²/8·max|p′|` — in total about
+/// `(h²/6 + h²/8)·max|p′|` in the CDF (after renormalising by the total mass), plus the
+/// mass outside `[lo, hi]`. For a standard normal on ±8 with 1024 cells (`h ≈ 0.016`) that is
+/// ≈ 2e-5; the unit test measures below 1e-5.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TabulatedCdf {
     lo: f64,
