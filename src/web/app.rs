@@ -26,6 +26,9 @@ pub trait Lab {
     fn step(&mut self);
     /// Starts over with `seed` (the `r` key replays the same seed).
     fn reset(&mut self, seed: u64);
+    /// Work that runs every frame while the tab is shown, playing or not (experiments that
+    /// run in slices, training toggled from inside the lab).
+    fn background(&mut self) {}
     /// Repaints what changed.
     fn draw(&mut self) -> Result<(), JsValue>;
     /// Writes the lab's settings into the URL state.
@@ -416,6 +419,7 @@ impl App {
                 self.set_playing(false);
             }
         }
+        self.lab().borrow_mut().background();
         let drawn = self.lab().borrow_mut().draw();
         if let Err(e) = drawn {
             status::show(status::Level::Error, &format!("drawing failed: {e:?}"));
