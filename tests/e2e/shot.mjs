@@ -1,5 +1,10 @@
-import { serve, launch } from '/work/main/tests/e2e/lib.mjs';
-const srv = await serve('/work/main/dist');
+// Screenshot of the built page after a few scripted actions, for looking at a feature:
+//   node tests/e2e/shot.mjs '#hopfield?n=32' out.png '[{"key":" "},{"wait":1000},{"click":"text=Start"}]'
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, launch } from './lib.mjs';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const srv = await serve(path.join(root, 'dist'));
 const b = await launch();
 const p = await b.newPage({ viewport: { width: 1400, height: 1000 } });
 p.on('pageerror', e => console.log('pageerror', String(e).slice(0, 800)));
