@@ -140,7 +140,11 @@ impl Plot {
         c.set_fill_style_str("#333");
         c.set_font("11px system-ui, sans-serif");
         c.set_text_align("center");
-        for t in if x_ticks { ticks(xr.0, xr.1, 6) } else { Vec::new() } {
+        for t in if x_ticks {
+            ticks(xr.0, xr.1, 6)
+        } else {
+            Vec::new()
+        } {
             let x = f.px(t);
             c.begin_path();
             c.move_to(x, f.y0);
@@ -447,16 +451,7 @@ impl Plot {
                 .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
             padded((lo, hi), 0.08)
         });
-        let f = self.frame(
-            &Axes {
-                x_label: axes.x_label,
-                y_label: axes.y_label,
-                title: axes.title,
-                ..Default::default()
-            },
-            (0.0, n as f64),
-            yr,
-        );
+        let f = self.frame_with(axes, (0.0, n as f64), yr, false);
         let c = &self.ctx;
         let zero = f.py(0.0_f64.clamp(yr.0, yr.1));
         for (i, &v) in values.iter().enumerate() {

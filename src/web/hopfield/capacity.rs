@@ -12,7 +12,8 @@ use web_sys::{HtmlElement, HtmlProgressElement, HtmlSelectElement};
 
 use super::HopfieldLab;
 use crate::core::hopfield::{
-    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment, CapacityRow, ALPHA_C,
+    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment,
+    CapacityRow, ALPHA_C,
 };
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, RefLine, Series, SeriesData, PALETTE};
@@ -62,14 +63,35 @@ impl CapacityPanel {
         info.set_id("hopfield-capacity-info");
         let right = dom::el(&cols, "div", "col")?;
         let plot = Plot::new(&right, "plot", 560.0, 260.0)?;
-        plot.canvas.set_attribute("aria-label", "recall rate and mean overlap against the load alpha")?;
+        plot.canvas.set_attribute(
+            "aria-label",
+            "recall rate and mean overlap against the load alpha",
+        )?;
         left.set_id("hopfield-capacity-controls");
-        Ok(Self { n_sel, hidden_sel, trials: 4, progress, info, plot, exp: None, budget: 20_000, dirty: true, n: 256, running: false })
+        Ok(Self {
+            n_sel,
+            hidden_sel,
+            trials: 4,
+            progress,
+            info,
+            plot,
+            exp: None,
+            budget: 20_000,
+            dirty: true,
+            n: 256,
+            running: false,
+        })
     }
 
     fn start(&mut self, rng: &mut crate::core::rng::Rng) {
-        let n = SIZES.get(self.n_sel.selected_index().max(0) as usize).copied().unwrap_or(256);
-        let hidden = match HIDDEN.get(self.hidden_sel.selected_index().max(0) as usize).map(|h| h.1) {
+        let n = SIZES
+            .get(self.n_sel.selected_index().max(0) as usize)
+            .copied()
+            .unwrap_or(256);
+        let hidden = match HIDDEN
+            .get(self.hidden_sel.selected_index().max(0) as usize)
+            .map(|h| h.1)
+        {
             Some(1) => n / 2,
             Some(2) => n,
             _ => 0,
@@ -87,7 +109,9 @@ impl CapacityPanel {
                 self.n = n;
                 self.budget = 20_000;
                 self.running = true;
-                status::info(&format!("capacity experiment started: N = {n}, hidden = {hidden}"));
+                status::info(&format!(
+                    "capacity experiment started: N = {n}, hidden = {hidden}"
+                ));
             }
             Err(e) => status::warn(&e.to_string()),
         }
@@ -101,7 +125,9 @@ impl HopfieldLab {
         if !self.capacity.running {
             return;
         }
-        let Some(exp) = self.capacity.exp.as_mut() else { return };
+        let Some(exp) = self.capacity.exp.as_mut() else {
+            return;
+        };
         let perf = web_sys::window().and_then(|w| w.performance());
         let t0 = perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
         let budget = self.capacity.budget;
@@ -131,7 +157,11 @@ impl HopfieldLab {
             return Ok(());
         }
         c.dirty = false;
-        let mut rows: Vec<CapacityRow> = c.exp.as_ref().map(|e| e.rows().to_vec()).unwrap_or_default();
+        let mut rows: Vec<CapacityRow> = c
+            .exp
+            .as_ref()
+            .map(|e| e.rows().to_vec())
+            .unwrap_or_default();
         if let Some(r) = c.exp.as_ref().and_then(|e| e.partial_row()) {
             rows.push(r);
         }
@@ -151,24 +181,53 @@ impl HopfieldLab {
                 y_range: Some((0.0, 1.05)),
             },
             &[
-                Series { name: "recall rate", color: PALETTE[0], data: SeriesData::Points(&recall), dashed: false },
-                Series { name: "mean final overlap", color: PALETTE[1], data: SeriesData::Points(&overlap), dashed: false },
+                Series {
+                    name: "recall rate",
+                    color: PALETTE[0],
+                    data: SeriesData::Points(&recall),
+                    dashed: false,
+                },
+                Series {
+                    name: "mean final overlap",
+                    color: PALETTE[1],
+                    data: SeriesData::Points(&overlap),
+                    dashed: false,
+                },
             ],
             &[],
             &[
-                RefLine { at: amit, label: &label_amit, color: "#D55E00" },
-                RefLine { at: mc, label: &label_mc, color: "#009E73" },
+                RefLine {
+                    at: amit,
+                    label: &label_amit,
+                    color: "#D55E00",
+                },
+                RefLine {
+                    at: mc,
+                    label: &label_mc,
+                    color: "#009E73",
+                },
             ],
         );
         c.plot.canvas.set_attribute(
             "data-rows",
-            &rows.iter().map(|r| format!("{:.3}:{:.3}:{:.3}", r.alpha, r.recall_rate, r.mean_overlap)).collect::<Vec<_>>().join(","),
+            &rows
+                .iter()
+                .map(|r| format!("{:.3}:{:.3}:{:.3}", r.alpha, r.recall_rate, r.mean_overlap))
+                .collect::<Vec<_>>()
+                .join(","),
         )?;
         let text = match &c.exp {
             None => "Press Start to run (a few seconds; the page stays responsive).".to_string(),
-            Some(e) if e.done() => format!("Done: {} loads × {} trials at N = {n}.", rows.len(), c.trials),
+            Some(e) if e.done() => format!(
+                "Done: {} loads × {} trials at N = {n}.",
+                rows.len(),
+                c.trials
+            ),
             Some(e) if c.running => format!("Running… {:.0} %", e.progress() * 100.0),
-            Some(e) => format!("Stopped at {:.0} %; the points so far are shown.", e.progress() * 100.0),
+            Some(e) => format!(
+                "Stopped at {:.0} %; the points so far are shown.",
+                e.progress() * 100.0
+            ),
         };
         c.info.set_text_content(Some(&text));
         Ok(())
@@ -197,14 +256,19 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     }
     {
         let l = lab.clone();
-        dom::button(&row, "Cancel", "Stop the experiment (results so far stay)", move || {
-            let mut lab = l.borrow_mut();
-            if lab.capacity.running {
-                lab.capacity.running = false;
-                lab.capacity.dirty = true;
-                status::info("capacity experiment cancelled");
-            }
-        })?;
+        dom::button(
+            &row,
+            "Cancel",
+            "Stop the experiment (results so far stay)",
+            move || {
+                let mut lab = l.borrow_mut();
+                if lab.capacity.running {
+                    lab.capacity.running = false;
+                    lab.capacity.dirty = true;
+                    status::info("capacity experiment cancelled");
+                }
+            },
+        )?;
     }
     Ok(())
 }

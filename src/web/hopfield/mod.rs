@@ -22,8 +22,8 @@ use super::grid::Paintable;
 use super::status;
 use super::trace::Trace;
 use crate::core::hopfield::{
-    hebbian, pseudo_inverse, storkey, Dense, Dynamics, GradientTrainer, GradientVariant, HebbianScale,
-    Network, Order, OverlapNetwork, RecallEvent, State, SyncDynamics, SyncOutcome,
+    hebbian, pseudo_inverse, storkey, Dense, Dynamics, GradientTrainer, GradientVariant,
+    HebbianScale, Network, Order, OverlapNetwork, RecallEvent, State, SyncDynamics, SyncOutcome,
 };
 use crate::core::params::Params;
 use crate::core::pattern;
@@ -54,14 +54,26 @@ pub const RULES: [(Rule, &str, &str); 7] = [
     (Rule::Hebbian, "Hebbian (1/Nₚ)", "hebbian"),
     (Rule::Storkey, "Storkey", "storkey"),
     (Rule::PseudoInverse, "Pseudo-inverse (projection)", "pinv"),
-    (Rule::Gradient(GradientVariant::RandomStates), "Gradient (a): raise random states", "grad-a"),
-    (Rule::Gradient(GradientVariant::Valleys), "Gradient (b): raise valleys from random starts", "grad-b"),
+    (
+        Rule::Gradient(GradientVariant::RandomStates),
+        "Gradient (a): raise random states",
+        "grad-a",
+    ),
+    (
+        Rule::Gradient(GradientVariant::Valleys),
+        "Gradient (b): raise valleys from random starts",
+        "grad-b",
+    ),
     (
         Rule::Gradient(GradientVariant::ValleysFromPatterns),
         "Gradient (b′): raise valleys reached from the patterns",
         "grad-b2",
     ),
-    (Rule::Gradient(GradientVariant::Neighbourhood), "Gradient (c): SGD, raise the neighbourhood", "grad-c"),
+    (
+        Rule::Gradient(GradientVariant::Neighbourhood),
+        "Gradient (c): SGD, raise the neighbourhood",
+        "grad-c",
+    ),
 ];
 
 /// How recall updates neurons.
@@ -94,8 +106,14 @@ pub struct Memory {
 
 /// The recall engine for the current grid: dense (W stored) or overlap mode.
 enum Engine {
-    Dense { net: Network, state: State },
-    Overlap { net: Option<OverlapNetwork>, y: Vec<i8> },
+    Dense {
+        net: Network,
+        state: State,
+    },
+    Overlap {
+        net: Option<OverlapNetwork>,
+        y: Vec<i8>,
+    },
 }
 
 /// What the last finished recall reached.
@@ -274,7 +292,9 @@ impl HopfieldLab {
             return;
         }
         let old = self.side;
-        let resample = |src: &[i8]| pattern::resample(src, old, old, side, side).unwrap_or_else(|_| vec![-1; side * side]);
+        let resample = |src: &[i8]| {
+            pattern::resample(src, old, old, side, side).unwrap_or_else(|_| vec![-1; side * side])
+        };
         let y = resample(self.y());
         for m in &mut self.memories {
             m.y = match m.glyph.and_then(|c| pattern::glyph(c, side, side)) {
@@ -285,9 +305,14 @@ impl HopfieldLab {
         let n = n_of(side);
         self.side = side;
         let engine = if side > DENSE_MAX_SIDE {
-            Ok(Engine::Overlap { net: None, y: y.clone() })
+            Ok(Engine::Overlap {
+                net: None,
+                y: y.clone(),
+            })
         } else {
-            Network::new(n).and_then(|net| State::new(&net, y.clone()).map(|state| Engine::Dense { net, state }))
+            Network::new(n).and_then(|net| {
+                State::new(&net, y.clone()).map(|state| Engine::Dense { net, state })
+            })
         };
         match engine {
             Ok(e) => self.engine = e,
@@ -296,7 +321,10 @@ impl HopfieldLab {
                 return;
             }
         }
-        match (Dynamics::new(n, self.order(), &mut self.rng), SyncDynamics::new(n)) {
+        match (
+            Dynamics::new(n, self.order(), &mut self.rng),
+            SyncDynamics::new(n),
+        ) {
             (Ok(d), Ok(s)) => {
                 self.dynamics = d;
                 self.sync = s;
@@ -341,16 +369,24 @@ impl HopfieldLab {
     pub fn store_current(&mut self) {
         let y = self.y().to_vec();
         if y.iter().all(|&v| v == y[0]) {
-            status::warn("an all-blank or all-filled grid is not worth storing: draw something first");
+            status::warn(
+                "an all-blank or all-filled grid is not worth storing: draw something first",
+            );
             return;
         }
         let k = self.memories.len() + 1;
-        self.push_memory(Memory { y, label: format!("#{k}"), glyph: None });
+        self.push_memory(Memory {
+            y,
+            label: format!("#{k}"),
+            glyph: None,
+        });
     }
 
     fn push_memory(&mut self, m: Memory) -> bool {
         if self.memories.len() >= MAX_MEMORIES {
-            status::warn(&format!("the library holds at most {MAX_MEMORIES} memories; remove one first"));
+            status::warn(&format!(
+                "the library holds at most {MAX_MEMORIES} memories; remove one first"
+            ));
             return false;
         }
         if self.memories.iter().any(|o| o.y == m.y) {
@@ -371,7 +407,11 @@ impl HopfieldLab {
             match pattern::glyph(c, self.side, self.side) {
                 Some(y) => {
                     let label = c.to_ascii_uppercase().to_string();
-                    if self.push_memory(Memory { y, label: label.clone(), glyph: Some(c.to_ascii_uppercase()) }) {
+                    if self.push_memory(Memory {
+                        y,
+                        label: label.clone(),
+                        glyph: Some(c.to_ascii_uppercase()),
+                    }) {
                         added.push(label);
                     }
                 }
@@ -379,7 +419,11 @@ impl HopfieldLab {
             }
         }
         if !added.is_empty() {
-            status::info(&format!("stored {} with the {} rule", added.join(", "), self.rule_name()));
+            status::info(&format!(
+                "stored {} with the {} rule",
+                added.join(", "),
+                self.rule_name()
+            ));
         }
     }
 
@@ -417,7 +461,11 @@ impl HopfieldLab {
     }
 
     fn rule_name(&self) -> &'static str {
-        RULES.iter().find(|r| r.0 == self.rule).map(|r| r.1).unwrap_or("?")
+        RULES
+            .iter()
+            .find(|r| r.0 == self.rule)
+            .map(|r| r.1)
+            .unwrap_or("?")
     }
 
     /// Chooses the learning rule and rebuilds W.
@@ -447,7 +495,9 @@ impl HopfieldLab {
                     Ok(())
                 } else {
                     match self.rule {
-                        Rule::Hebbian | Rule::Gradient(_) => hebbian(net, &pats, HebbianScale::PerPattern),
+                        Rule::Hebbian | Rule::Gradient(_) => {
+                            hebbian(net, &pats, HebbianScale::PerPattern)
+                        }
                         Rule::Storkey => storkey(net, &pats),
                         Rule::PseudoInverse => pseudo_inverse(net, &pats),
                     }
@@ -468,7 +518,10 @@ impl HopfieldLab {
                 }
             }
             Engine::Overlap { net, y } => {
-                let cur = net.as_ref().map(|o| o.y().to_vec()).unwrap_or_else(|| y.clone());
+                let cur = net
+                    .as_ref()
+                    .map(|o| o.y().to_vec())
+                    .unwrap_or_else(|| y.clone());
                 *net = if pats.is_empty() {
                     None
                 } else {
@@ -505,8 +558,12 @@ impl HopfieldLab {
 
     /// Runs up to `k` gradient-rule iterations (one frame's worth); returns whether more remain.
     fn train(&mut self, k: usize) {
-        let Engine::Dense { net, state } = &mut self.engine else { return };
-        let Some(trainer) = self.trainer.as_mut() else { return };
+        let Engine::Dense { net, state } = &mut self.engine else {
+            return;
+        };
+        let Some(trainer) = self.trainer.as_mut() else {
+            return;
+        };
         let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
         let mut last = None;
         for _ in 0..k.min(self.training_left) {
@@ -523,7 +580,12 @@ impl HopfieldLab {
         }
         state.refresh(net);
         if let Some(s) = last {
-            self.ui.show_training(self.train_iters, s.stable, s.patterns, self.training_left > 0);
+            self.ui.show_training(
+                self.train_iters,
+                s.stable,
+                s.patterns,
+                self.training_left > 0,
+            );
         }
         if self.training_left == 0 {
             self.restart_from_start();
@@ -588,7 +650,12 @@ impl HopfieldLab {
 
     /// Mixes in a fraction of the next stored memory (the first one not equal to the grid).
     pub fn mix_memory(&mut self) {
-        let Some(other) = self.memories.iter().find(|m| m.y != self.y()).map(|m| m.y.clone()) else {
+        let Some(other) = self
+            .memories
+            .iter()
+            .find(|m| m.y != self.y())
+            .map(|m| m.y.clone())
+        else {
             status::warn("store a memory different from the grid to mix it in");
             return;
         };
@@ -655,12 +722,19 @@ impl HopfieldLab {
                 };
                 let result = match &mut self.engine {
                     Engine::Dense { net, state } => match Dense::new(net, state) {
-                        Ok(mut model) => self.dynamics.step_neurons(k, &mut model, &mut self.rng, &mut on),
+                        Ok(mut model) => {
+                            self.dynamics
+                                .step_neurons(k, &mut model, &mut self.rng, &mut on)
+                        }
                         Err(e) => Err(e),
                     },
-                    Engine::Overlap { net: Some(o), .. } => self.dynamics.step_neurons(k, o, &mut self.rng, &mut on),
+                    Engine::Overlap { net: Some(o), .. } => {
+                        self.dynamics.step_neurons(k, o, &mut self.rng, &mut on)
+                    }
                     Engine::Overlap { .. } => {
-                        status::warn("store a memory first: with no memories every state is a fixed point");
+                        status::warn(
+                            "store a memory first: with no memories every state is a fixed point",
+                        );
                         finished = true;
                         Ok(Default::default())
                     }
@@ -683,7 +757,11 @@ impl HopfieldLab {
                         finished = true;
                     }
                 }
-                self.highlight = if finished { None } else { Some(self.dynamics.next_neuron()) };
+                self.highlight = if finished {
+                    None
+                } else {
+                    Some(self.dynamics.next_neuron())
+                };
             }
         }
         self.trace = trace;
@@ -704,7 +782,12 @@ impl HopfieldLab {
         let n = y.len() as f64;
         let mut best = (0usize, 0.0f64);
         for (k, m) in self.memories.iter().enumerate() {
-            let o: f64 = m.y.iter().zip(y).map(|(&a, &b)| f64::from(a * b)).sum::<f64>() / n;
+            let o: f64 =
+                m.y.iter()
+                    .zip(y)
+                    .map(|(&a, &b)| f64::from(a * b))
+                    .sum::<f64>()
+                    / n;
             if o.abs() > best.1.abs() {
                 best = (k, o);
             }
@@ -713,9 +796,15 @@ impl HopfieldLab {
             None => "no memories are stored, so this is just where the dynamics stopped".into(),
             Some(m) if best.1 >= 1.0 - 1e-9 => format!("stored pattern {} ✓", m.label),
             Some(m) if best.1 <= -1.0 + 1e-9 => {
-                format!("the inverse of {} (stored with it: E(−y) = E(y) when b = 0)", m.label)
+                format!(
+                    "the inverse of {} (stored with it: E(−y) = E(y) when b = 0)",
+                    m.label
+                )
             }
-            Some(m) => format!("a spurious state (“fake memory”); closest is {} with overlap {:+.2}", m.label, best.1),
+            Some(m) => format!(
+                "a spurious state (“fake memory”); closest is {} with overlap {:+.2}",
+                m.label, best.1
+            ),
         }
     }
 }
@@ -816,49 +905,73 @@ impl Lab for HopfieldLab {
         };
         let sides: Vec<String> = SIDES.iter().map(|s| s.to_string()).collect();
         let side_refs: Vec<&str> = sides.iter().map(|s| s.as_str()).collect();
-        note(p.choice("n", &side_refs).map_err(|e| e.to_string()).map(|c| {
-            if let Some(s) = c.and_then(|s| s.parse().ok()) {
-                self.set_side(s);
-                self.ui.set_side(s);
-            }
-        }));
+        note(
+            p.choice("n", &side_refs)
+                .map_err(|e| e.to_string())
+                .map(|c| {
+                    if let Some(s) = c.and_then(|s| s.parse().ok()) {
+                        self.set_side(s);
+                        self.ui.set_side(s);
+                    }
+                }),
+        );
         let names: Vec<&str> = RULES.iter().map(|r| r.2).collect();
-        note(p.choice("rule", &names).map_err(|e| e.to_string()).map(|c| {
-            if let Some(r) = c.and_then(|c| RULES.iter().find(|r| r.2 == c)) {
-                self.rule = r.0;
-                self.ui.set_rule(r.0);
-            }
-        }));
+        note(
+            p.choice("rule", &names)
+                .map_err(|e| e.to_string())
+                .map(|c| {
+                    if let Some(r) = c.and_then(|c| RULES.iter().find(|r| r.2 == c)) {
+                        self.rule = r.0;
+                        self.ui.set_rule(r.0);
+                    }
+                }),
+        );
         let modes: Vec<&str> = MODES.iter().map(|m| m.2).collect();
-        note(p.choice("mode", &modes).map_err(|e| e.to_string()).map(|c| {
-            if let Some(m) = c.and_then(|c| MODES.iter().find(|m| m.2 == c)) {
-                self.set_mode(m.0);
-                self.ui.set_mode(m.0);
-            }
-        }));
-        note(p.f64_in("noise", 0.0, 0.5).map_err(|e| e.to_string()).map(|v| {
-            if let Some(v) = v {
-                self.noise = v;
-                self.ui.set_noise(v);
-            }
-        }));
+        note(
+            p.choice("mode", &modes)
+                .map_err(|e| e.to_string())
+                .map(|c| {
+                    if let Some(m) = c.and_then(|c| MODES.iter().find(|m| m.2 == c)) {
+                        self.set_mode(m.0);
+                        self.ui.set_mode(m.0);
+                    }
+                }),
+        );
+        note(
+            p.f64_in("noise", 0.0, 0.5)
+                .map_err(|e| e.to_string())
+                .map(|v| {
+                    if let Some(v) = v {
+                        self.noise = v;
+                        self.ui.set_noise(v);
+                    }
+                }),
+        );
         if let Some(mem) = p.get("mem") {
             if mem.len() <= MAX_MEMORIES && mem.chars().all(|c| c.is_ascii_alphanumeric()) {
                 self.memories.clear();
                 self.store_glyphs(mem);
             } else {
-                msgs.push(format!("link setting mem={mem:?} must be up to {MAX_MEMORIES} letters or digits"));
+                msgs.push(format!(
+                    "link setting mem={mem:?} must be up to {MAX_MEMORIES} letters or digits"
+                ));
             }
         }
         if let Some(cue) = p.get("cue") {
-            match cue.chars().next().filter(|c| c.is_ascii_alphanumeric() && cue.len() == 1) {
+            match cue
+                .chars()
+                .next()
+                .filter(|c| c.is_ascii_alphanumeric() && cue.len() == 1)
+            {
                 Some(c) => {
                     // Replays exactly: the corruption draws from the seed's stream.
                     self.rng = Rng::new(self.seed);
                     self.load_glyph(c);
                     self.add_noise();
                 }
-                None => msgs.push(format!("link setting cue={cue:?} must be one letter or digit")),
+                None => msgs.push(format!(
+                    "link setting cue={cue:?} must be one letter or digit"
+                )),
             }
         } else {
             self.relearn();

@@ -60,7 +60,13 @@ impl Ui {
         dom::text(&draw, "h3", "", "Draw")?;
         let sides: Vec<String> = SIDES
             .iter()
-            .map(|s| if *s > super::DENSE_MAX_SIDE { format!("{s} × {s} (overlap mode)") } else { format!("{s} × {s}") })
+            .map(|s| {
+                if *s > super::DENSE_MAX_SIDE {
+                    format!("{s} × {s} (overlap mode)")
+                } else {
+                    format!("{s} × {s}")
+                }
+            })
             .collect();
         let side_refs: Vec<&str> = sides.iter().map(|s| s.as_str()).collect();
         let chosen = SIDES.iter().position(|&s| s == side).unwrap_or(0);
@@ -92,14 +98,18 @@ impl Ui {
 
         // Live plots under the grid.
         let energy_plot = Plot::new(&left, "plot", 440.0, 190.0)?;
-        energy_plot.canvas.set_attribute("aria-label", "energy against sweeps")?;
+        energy_plot
+            .canvas
+            .set_attribute("aria-label", "energy against sweeps")?;
         let overlap_plot = Plot::new(&left, "plot", 440.0, 150.0)?;
         overlap_plot.canvas.set_attribute(
             "aria-label",
             "overlap m = ξ·y/N with each memory: +1 is the memory, −1 its inverse",
         )?;
         let weights_plot = Plot::new(&right, "plot", 440.0, 300.0)?;
-        weights_plot.canvas.set_attribute("aria-label", "weight matrix W as a heatmap")?;
+        weights_plot
+            .canvas
+            .set_attribute("aria-label", "weight matrix W as a heatmap")?;
         let weights_note = dom::text(&right, "p", "muted small", "")?;
         let energies = dom::el(&right, "table", "mem-energies")?;
         energies.set_id("hopfield-energies");
@@ -135,7 +145,10 @@ impl Ui {
         if let Some(i) = RULES.iter().position(|r| r.0 == rule) {
             self.rule_sel.set_selected_index(i as i32);
         }
-        let _ = self.train_row.class_list().toggle_with_force("hidden", !matches!(rule, Rule::Gradient(_)));
+        let _ = self
+            .train_row
+            .class_list()
+            .toggle_with_force("hidden", !matches!(rule, Rule::Gradient(_)));
     }
 
     /// Shows the recall mode in the menu.
@@ -164,7 +177,11 @@ impl Ui {
         self.rule_sel.set_disabled(on);
         // Synchronous updates need W: unavailable in overlap mode.
         if let Some(o) = self.mode_sel.item(2) {
-            let _ = if on { o.set_attribute("disabled", "") } else { o.remove_attribute("disabled") };
+            let _ = if on {
+                o.set_attribute("disabled", "")
+            } else {
+                o.remove_attribute("disabled")
+            };
         }
     }
 
@@ -174,8 +191,12 @@ impl Ui {
             "{iters} gradient steps: {stable} of {patterns} memories are fixed points{}",
             if running { " — training…" } else { "" }
         )));
-        let _ = self.train_info.set_attribute("data-stable", &stable.to_string());
-        let _ = self.train_info.set_attribute("data-iterations", &iters.to_string());
+        let _ = self
+            .train_info
+            .set_attribute("data-stable", &stable.to_string());
+        let _ = self
+            .train_info
+            .set_attribute("data-iterations", &iters.to_string());
     }
 }
 
@@ -192,7 +213,13 @@ pub fn by_id(panel: &HtmlElement, id: &str) -> Result<HtmlElement, JsValue> {
 pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     let (panel, side_sel, rule_sel, mode_sel, train_row) = {
         let l = lab.borrow();
-        (l.panel.clone(), l.ui.side_sel.clone(), l.ui.rule_sel.clone(), l.ui.mode_sel.clone(), l.ui.train_row.clone())
+        (
+            l.panel.clone(),
+            l.ui.side_sel.clone(),
+            l.ui.rule_sel.clone(),
+            l.ui.mode_sel.clone(),
+            l.ui.train_row.clone(),
+        )
     };
     {
         let l = lab.clone();
@@ -228,24 +255,40 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     let draw = by_id(&panel, "hopfield-draw")?;
     {
         let l = lab.clone();
-        dom::checkbox(&draw, "Erase (or right button / Shift)", false, move |on| l.borrow_mut().erase = on)?;
+        dom::checkbox(&draw, "Erase (or right button / Shift)", false, move |on| {
+            l.borrow_mut().erase = on
+        })?;
     }
     let row = dom::el(&draw, "div", "row")?;
     {
         let l = lab.clone();
-        dom::button(&row, "Clear", "Set every neuron to −1", move || l.borrow_mut().edit(|y, _, _| y.fill(-1)))?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(&row, "Invert", "Flip every neuron (y → −y has the same energy)", move || {
-            l.borrow_mut().edit(|y, _, _| y.iter_mut().for_each(|v| *v = -*v))
+        dom::button(&row, "Clear", "Set every neuron to −1", move || {
+            l.borrow_mut().edit(|y, _, _| y.fill(-1))
         })?;
     }
     {
         let l = lab.clone();
-        dom::button(&row, "Random", "Each neuron ±1 with probability ½", move || {
-            l.borrow_mut().edit(|y, rng, _| y.iter_mut().for_each(|v| *v = rng.spin()))
-        })?;
+        dom::button(
+            &row,
+            "Invert",
+            "Flip every neuron (y → −y has the same energy)",
+            move || {
+                l.borrow_mut()
+                    .edit(|y, _, _| y.iter_mut().for_each(|v| *v = -*v))
+            },
+        )?;
+    }
+    {
+        let l = lab.clone();
+        dom::button(
+            &row,
+            "Random",
+            "Each neuron ±1 with probability ½",
+            move || {
+                l.borrow_mut()
+                    .edit(|y, rng, _| y.iter_mut().for_each(|v| *v = rng.spin()))
+            },
+        )?;
     }
     let glyph_row = dom::el(&draw, "div", "row")?;
     let chars: Vec<String> = GLYPH_CHARS.chars().map(|c| c.to_string()).collect();
@@ -254,62 +297,100 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     {
         let l = lab.clone();
         let g = glyph_sel.clone();
-        dom::button(&glyph_row, "Draw it", "Put this letter or digit on the grid", move || {
-            if let Some(c) = GLYPH_CHARS.chars().nth(g.selected_index().max(0) as usize) {
-                l.borrow_mut().load_glyph(c);
-            }
-        })?;
+        dom::button(
+            &glyph_row,
+            "Draw it",
+            "Put this letter or digit on the grid",
+            move || {
+                if let Some(c) = GLYPH_CHARS.chars().nth(g.selected_index().max(0) as usize) {
+                    l.borrow_mut().load_glyph(c);
+                }
+            },
+        )?;
     }
     {
         let l = lab.clone();
         let g = glyph_sel;
-        dom::button(&glyph_row, "Store it", "Store this glyph as a memory", move || {
-            if let Some(c) = GLYPH_CHARS.chars().nth(g.selected_index().max(0) as usize) {
-                l.borrow_mut().store_glyphs(&c.to_string());
-            }
-        })?;
+        dom::button(
+            &glyph_row,
+            "Store it",
+            "Store this glyph as a memory",
+            move || {
+                if let Some(c) = GLYPH_CHARS.chars().nth(g.selected_index().max(0) as usize) {
+                    l.borrow_mut().store_glyphs(&c.to_string());
+                }
+            },
+        )?;
     }
 
     // Memories section.
-    let mem = by_id(&panel, "hopfield-library")?.parent_element().ok_or("no memories box")?;
+    let mem = by_id(&panel, "hopfield-library")?
+        .parent_element()
+        .ok_or("no memories box")?;
     let mrow = dom::el(&mem, "div", "row")?;
     let library = by_id(&panel, "hopfield-library")?;
     mem.insert_before(&mrow, Some(&library))?;
     {
         let l = lab.clone();
-        dom::button(&mrow, "Store drawing", "Store the grid as a memory (k)", move || l.borrow_mut().store_current())?;
+        dom::button(
+            &mrow,
+            "Store drawing",
+            "Store the grid as a memory (k)",
+            move || l.borrow_mut().store_current(),
+        )?;
     }
     {
         let l = lab.clone();
-        dom::button(&mrow, "A H O U", "Store four glyphs Hebbian learning holds apart", move || {
-            let mut lab = l.borrow_mut();
-            lab.memories.clear();
-            lab.store_glyphs("AHOU");
-        })?;
+        dom::button(
+            &mrow,
+            "A H O U",
+            "Store four glyphs Hebbian learning holds apart",
+            move || {
+                let mut lab = l.borrow_mut();
+                lab.memories.clear();
+                lab.store_glyphs("AHOU");
+            },
+        )?;
     }
     {
         let l = lab.clone();
-        dom::button(&mrow, "A–E (correlated)", "Five similar glyphs: Hebbian learning makes fake memories", move || {
-            let mut lab = l.borrow_mut();
-            lab.memories.clear();
-            lab.store_glyphs("ABCDE");
-        })?;
+        dom::button(
+            &mrow,
+            "A–E (correlated)",
+            "Five similar glyphs: Hebbian learning makes fake memories",
+            move || {
+                let mut lab = l.borrow_mut();
+                lab.memories.clear();
+                lab.store_glyphs("ABCDE");
+            },
+        )?;
     }
     {
         let l = lab.clone();
-        dom::button(&mrow, "Forget all", "Remove every memory (W = 0)", move || l.borrow_mut().clear_memories())?;
+        dom::button(
+            &mrow,
+            "Forget all",
+            "Remove every memory (W = 0)",
+            move || l.borrow_mut().clear_memories(),
+        )?;
     }
     {
         let l = lab.clone();
-        dom::button(&train_row, "Train 100 steps", "Run the gradient rule 100 more iterations", move || {
-            l.borrow_mut().train_more(100)
-        })?;
+        dom::button(
+            &train_row,
+            "Train 100 steps",
+            "Run the gradient rule 100 more iterations",
+            move || l.borrow_mut().train_more(100),
+        )?;
     }
     {
         let l = lab.clone();
-        dom::button(&mrow, "Count fake memories", "Evolve 300 random starts and report where they end", move || {
-            l.borrow_mut().count_spurious()
-        })?;
+        dom::button(
+            &mrow,
+            "Count fake memories",
+            "Evolve 300 random starts and report where they end",
+            move || l.borrow_mut().count_spurious(),
+        )?;
     }
 
     // Corrupt section.
@@ -326,20 +407,37 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     let crow = dom::el(&cor, "div", "row")?;
     {
         let l = lab.clone();
-        dom::button(&crow, "Add noise", "Flip exactly round(p·N) random neurons", move || l.borrow_mut().add_noise())?;
+        dom::button(
+            &crow,
+            "Add noise",
+            "Flip exactly round(p·N) random neurons",
+            move || l.borrow_mut().add_noise(),
+        )?;
     }
-    for (label, half) in [("Hide left", Half::Left), ("Hide right", Half::Right), ("Hide top", Half::Top), ("Hide bottom", Half::Bottom)] {
+    for (label, half) in [
+        ("Hide left", Half::Left),
+        ("Hide right", Half::Right),
+        ("Hide top", Half::Top),
+        ("Hide bottom", Half::Bottom),
+    ] {
         let l = lab.clone();
-        dom::button(&crow, label, "Blank one half: a partial cue", move || l.borrow_mut().occlude(half))?;
+        dom::button(&crow, label, "Blank one half: a partial cue", move || {
+            l.borrow_mut().occlude(half)
+        })?;
     }
     {
         let l = lab.clone();
         let f0 = lab.borrow().mix;
-        dom::slider(&cor, "Mix", 0.0, 1.0, 0.05, f0, dom::fmt_pct, move |v| l.borrow_mut().mix = v.clamp(0.0, 1.0))?;
-        let l = lab.clone();
-        dom::button(&cor, "Mix in another memory", "Copy this fraction of pixels from another stored pattern", move || {
-            l.borrow_mut().mix_memory()
+        dom::slider(&cor, "Mix", 0.0, 1.0, 0.05, f0, dom::fmt_pct, move |v| {
+            l.borrow_mut().mix = v.clamp(0.0, 1.0)
         })?;
+        let l = lab.clone();
+        dom::button(
+            &cor,
+            "Mix in another memory",
+            "Copy this fraction of pixels from another stored pattern",
+            move || l.borrow_mut().mix_memory(),
+        )?;
     }
 
     // Recall section.
@@ -347,10 +445,15 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     let rrow = dom::el(&rec, "div", "row")?;
     {
         let l = lab.clone();
-        dom::button(&rrow, "One neuron", "Update the highlighted neuron (n)", move || {
-            use crate::web::app::Lab;
-            l.borrow_mut().step()
-        })?;
+        dom::button(
+            &rrow,
+            "One neuron",
+            "Update the highlighted neuron (n)",
+            move || {
+                use crate::web::app::Lab;
+                l.borrow_mut().step()
+            },
+        )?;
     }
     {
         let l = lab.clone();
@@ -358,29 +461,41 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
             let mut lab = l.borrow_mut();
             let n = lab.side * lab.side;
             lab.speed_hint = n as u32;
-            let k = if lab.mode == Mode::Sync { 1 } else { n - lab.dynamics.position_in_sweep() };
+            let k = if lab.mode == Mode::Sync {
+                1
+            } else {
+                n - lab.dynamics.position_in_sweep()
+            };
             lab.recall(k);
         })?;
     }
     {
         let l = lab.clone();
-        dom::button(&rrow, "To a fixed point", "Run until a sweep changes nothing", move || {
-            let mut lab = l.borrow_mut();
-            let n = lab.side * lab.side;
-            lab.speed_hint = n as u32;
-            for _ in 0..2000 {
-                lab.recall(n);
-                if lab.outcome != super::Outcome::Running {
-                    break;
+        dom::button(
+            &rrow,
+            "To a fixed point",
+            "Run until a sweep changes nothing",
+            move || {
+                let mut lab = l.borrow_mut();
+                let n = lab.side * lab.side;
+                lab.speed_hint = n as u32;
+                for _ in 0..2000 {
+                    lab.recall(n);
+                    if lab.outcome != super::Outcome::Running {
+                        break;
+                    }
                 }
-            }
-        })?;
+            },
+        )?;
     }
     {
         let l = lab.clone();
-        dom::button(&rrow, "Back to the cue", "Return to the state recall started from (r)", move || {
-            l.borrow_mut().restart_from_start()
-        })?;
+        dom::button(
+            &rrow,
+            "Back to the cue",
+            "Return to the state recall started from (r)",
+            move || l.borrow_mut().restart_from_start(),
+        )?;
     }
     dom::text(
         &rec,
