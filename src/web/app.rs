@@ -62,6 +62,8 @@ pub struct App {
     last_t: f64,
     fps: f64,
     help: HtmlElement,
+    /// The hash as the app last wrote or read it; any other value was set from outside.
+    last_hash: String,
 }
 
 /// Seconds-free, allocation-free 64-bit seed from the browser's entropy source.
@@ -143,6 +145,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         last_t: 0.0,
         fps: 0.0,
         help,
+        last_hash: String::new(),
     }));
 
     // Tabs.
@@ -269,11 +272,18 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     {
         let a = app.clone();
         let w = web_sys::window().ok_or("no window")?;
-        dom::on(&w, "hashchange", move |_: web_sys::Event| {
-            a.borrow_mut().load_hash()
+        // Read the hash from the event, not from `location`: a frame may have rewritten the
+        // location (replaceState) between the change and this event.
+        dom::on(&w, "hashchange", move |e: web_sys::HashChangeEvent| {
+            let url = e.new_url();
+            let hash = url.find('#').map(|i| &url[i..]).unwrap_or("");
+            a.borrow_mut().load_hash(hash);
         })?;
     }
-    app.borrow_mut().load_hash();
+    let initial = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    app.borrow_mut().load_hash(&initial);
     APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
     start_loop(app.clone())?;
     root.set_attribute("data-ready", "1")?;
@@ -344,11 +354,9 @@ impl App {
         let _ = self.help.class_list().toggle_with_force("hidden", !show);
     }
 
-    fn load_hash(&mut self) {
-        let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
-            return;
-        };
-        let p = match Params::parse(&hash) {
+    fn load_hash(&mut self, hash: &str) {
+        self.last_hash = hash.to_string();
+        let p = match Params::parse(hash) {
             Ok(p) => p,
             Err(e) => {
                 status::warn(&e.to_string());
@@ -392,18 +400,18 @@ impl App {
         mark_dirty();
     }
 
-    fn save_hash(&self) {
-        let lab = self.lab().borrow();
-        let mut p = Params::new(lab.id());
+    fn save_hash(&mut self) {
+        let mut p = Params::new(self.lab().borrow().id());
         p.set("seed", &self.seed.to_string());
         if self.speed != 1 {
             p.set("speed", &self.speed.to_string());
         }
-        lab.save(&mut p);
+        self.lab().borrow().save(&mut p);
         if let Some(w) = web_sys::window() {
             if let Ok(h) = w.history() {
                 let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&p.format()));
             }
+            self.last_hash = w.location().hash().unwrap_or_default();
         }
     }
 
@@ -424,6 +432,14 @@ impl App {
         if let Err(e) = drawn {
             status::show(status::Level::Error, &format!("drawing failed: {e:?}"));
             self.set_playing(false);
+        }
+        // A hash set from outside (address bar, a preset link, a script) wins over pending
+        // state: browsers may drop the hashchange event if the page rewrote the URL meanwhile.
+        let current = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if current != self.last_hash {
+            self.load_hash(&current);
         }
         if URL_DIRTY.with(|d| d.replace(false)) {
             self.save_hash();
