@@ -24,12 +24,14 @@ try {
 fs.writeFileSync(path.join(root, 'target/bench/web.json'), JSON.stringify(web, null, 1));
 
 const f = (x, d = 3) => (x === undefined || !isFinite(x) ? '—' : x.toFixed(d));
-const rows = [['workload', 'wasm ms', 'JS ms', 'native ms', 'JS/wasm', 'wasm/native']];
+const rows = [['workload', 'wasm ms', 'JS ms', 'native ms', 'JS/wasm', 'wasm/native', 'same result']];
 for (const name of Object.keys(web)) {
   const w = web[name], n = native[name] || {};
   rows.push([name, f(w.wasm_ms), f(w.js_ms), f(n.median_ms),
     w.js_ms ? f(w.js_ms / w.wasm_ms, 1) + '×' : '—',
-    n.median_ms ? f(w.wasm_ms / n.median_ms, 2) + '×' : '—']);
+    n.median_ms ? f(w.wasm_ms / n.median_ms, 2) + '×' : '—',
+    // The checksums show wasm, JS and native did the same work.
+    [w.js_checksum, n.checksum].every((c) => c === undefined || c === w.wasm_checksum) ? 'yes' : 'NO']);
 }
 const width = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const [i, r] of rows.entries()) {
