@@ -104,6 +104,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         ("r", "reset (same seed: replays the run)"),
         ("s", "new random seed"),
         ("1 – 9", "switch lab"),
+        ("p", "presenter mode (fullscreen, large type)"),
         ("?", "show or hide this help"),
     ] {
         dom::text(&list, "dt", "", k)?;
@@ -251,7 +252,16 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
                 "r" => app.reset(),
                 "s" => app.new_seed(),
                 "?" => app.toggle_help(None),
-                "Escape" => app.toggle_help(Some(false)),
+                "p" => app.toggle_presenter(),
+                "Escape" => {
+                    app.toggle_help(Some(false));
+                    if let Some(b) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.body())
+                    {
+                        let _ = b.class_list().remove_1("presenter");
+                    }
+                }
                 k => {
                     if let Some(d) = k.chars().next().and_then(|c| c.to_digit(10)) {
                         if d >= 1 && (d as usize) <= app.labs.len() {
@@ -272,12 +282,10 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     {
         let a = app.clone();
         let w = web_sys::window().ok_or("no window")?;
-        // Read the hash from the event, not from `location`: a frame may have rewritten the
-        // location (replaceState) between the change and this event.
-        dom::on(&w, "hashchange", move |e: web_sys::HashChangeEvent| {
-            let url = e.new_url();
-            let hash = url.find('#').map(|i| &url[i..]).unwrap_or("");
-            a.borrow_mut().load_hash(hash);
+        // The frame loop also checks the location each frame (browsers may drop this event
+        // when the page rewrote the URL meanwhile); either way the current location wins.
+        dom::on(&w, "hashchange", move |_: web_sys::HashChangeEvent| {
+            a.borrow_mut().sync_from_location()
         })?;
     }
     let initial = web_sys::window()
@@ -315,7 +323,59 @@ impl App {
         mark_dirty();
     }
 
-    fn set_playing(&mut self, on: bool) {
+    /// The labs' ids, in tab order.
+    pub fn lab_ids(&self) -> Vec<&'static str> {
+        self.labs.iter().map(|l| l.borrow().id()).collect()
+    }
+
+    /// Activates the lab with this id; false if there is none.
+    pub fn select_id(&mut self, id: &str) -> bool {
+        match self.labs.iter().position(|l| l.borrow().id() == id) {
+            Some(i) => {
+                self.select(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the seed and restarts the active lab with it.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.reset();
+    }
+
+    /// The current seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The shareable state of the active lab, as the URL hash would carry it.
+    pub fn state_hash(&self) -> String {
+        let mut p = Params::new(self.lab().borrow().id());
+        p.set("seed", &self.seed.to_string());
+        self.lab().borrow().save(&mut p);
+        p.format()
+    }
+
+    /// Applies a hash such as `#hopfield?n=32&seed=1` (the same as following a link).
+    pub fn apply_hash(&mut self, hash: &str) {
+        let hash = if hash.starts_with('#') {
+            hash.to_string()
+        } else {
+            format!("#{hash}")
+        };
+        let Some(w) = web_sys::window() else { return };
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+        }
+        // Read back what the browser made of it (it may re-encode characters).
+        let loc = w.location().hash().unwrap_or(hash);
+        self.load_hash(&loc);
+    }
+
+    /// Starts or stops playing.
+    pub fn set_playing(&mut self, on: bool) {
         self.playing = on;
         self.play_btn
             .set_text_content(Some(if on { "❚❚ Pause" } else { "▶ Play" }));
@@ -347,6 +407,24 @@ impl App {
         self.seed = fresh_seed();
         self.reset();
         status::info(&format!("new seed {}", self.seed));
+    }
+
+    /// Presenter mode: fullscreen, larger type, high contrast, controls tucked away.
+    pub fn toggle_presenter(&mut self) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = doc.body() else { return };
+        let on = !body.class_list().contains("presenter");
+        let _ = body.class_list().toggle_with_force("presenter", on);
+        if on {
+            if let Some(el) = doc.document_element() {
+                let _ = el.request_fullscreen();
+            }
+            status::info("presenter mode: p or Esc leaves it");
+        } else if doc.fullscreen_element().is_some() {
+            doc.exit_fullscreen();
+        }
     }
 
     fn toggle_help(&mut self, force: Option<bool>) {
@@ -398,6 +476,16 @@ impl App {
             status::warn(&msgs.join("; "));
         }
         mark_dirty();
+    }
+
+    /// A hash set from outside (address bar, a preset link, a script) wins over pending state.
+    fn sync_from_location(&mut self) {
+        let current = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if current != self.last_hash {
+            self.load_hash(&current);
+        }
     }
 
     fn save_hash(&mut self) {

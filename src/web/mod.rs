@@ -1,6 +1,7 @@
 //! The browser shell (wasm only): DOM wiring, canvases, plots and the animation loop.
 //! It holds no model math; everything it animates comes from `crate::core`.
 
+pub mod api;
 pub mod app;
 pub mod bench;
 pub mod canvas;
@@ -46,6 +47,7 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     let labs: Vec<Rc<RefCell<dyn app::Lab>>> =
         vec![hopfield::HopfieldLab::new(seed)?, bench::BenchLab::new()?];
     app::mount(root, labs)?;
+    api::install()?;
     Ok(())
 }
 
