@@ -88,6 +88,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     status_el.set_id("status");
     status_el.set_attribute("role", "status")?;
     status_el.set_attribute("aria-live", "polite")?;
+    status::flush_pending();
     let footer = dom::el(root, "footer", "foot")?;
 
     for lab in &labs {

@@ -10,6 +10,7 @@ pub mod grid;
 pub mod hopfield;
 pub mod plot;
 pub mod status;
+pub mod storage;
 pub mod trace;
 
 use std::cell::RefCell;

@@ -20,7 +20,9 @@ use super::app::{mark_dirty, Lab};
 use super::canvas::PixelLayer;
 use super::grid::Paintable;
 use super::status;
+use super::storage;
 use super::trace::Trace;
+use crate::core::hopfield::file::{self, Library};
 use crate::core::hopfield::{
     hebbian, pseudo_inverse, storkey, Dense, Dynamics, GradientTrainer, GradientVariant,
     HebbianScale, Network, Order, OverlapNetwork, RecallEvent, State, SyncDynamics, SyncOutcome,
@@ -34,7 +36,9 @@ pub const SIDES: [usize; 9] = [8, 12, 16, 24, 32, 48, 64, 128, 256];
 /// Largest side with a dense weight matrix (N = 4096).
 pub const DENSE_MAX_SIDE: usize = 64;
 /// Most memories the library holds.
-pub const MAX_MEMORIES: usize = 64;
+pub const MAX_MEMORIES: usize = file::MAX_MEMORIES;
+/// Where the library and drawing are kept between visits (versioned with the file format).
+pub const STORAGE_KEY: &str = "energy-playground/hopfield/v1";
 
 /// How W is built from the memories.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,6 +161,8 @@ pub struct HopfieldLab {
     dirty_grid: bool,
     dirty_views: bool,
     dirty_library: bool,
+    /// The library or drawing changed since it was last saved to storage.
+    dirty_store: bool,
 }
 
 fn n_of(side: usize) -> usize {
@@ -205,12 +211,15 @@ impl HopfieldLab {
             dirty_grid: true,
             dirty_views: true,
             dirty_library: true,
+            dirty_store: false,
         }));
         {
             let mut l = lab.borrow_mut();
-            l.store_glyphs("AHOU");
-            l.load_glyph('H');
-            l.add_noise();
+            if !l.restore() {
+                l.store_glyphs("AHOU");
+                l.load_glyph('H');
+                l.add_noise();
+            }
         }
         ui::wire(&lab)?;
         super::grid::wire(&lab)?;
@@ -265,6 +274,7 @@ impl HopfieldLab {
 
     /// After any edit: the current state is the new start; recall starts over.
     fn edited(&mut self) {
+        self.dirty_store = true;
         let mut start = std::mem::take(&mut self.start);
         start.clear();
         start.extend_from_slice(self.y());
@@ -627,6 +637,102 @@ impl HopfieldLab {
         }
     }
 
+    // ----- files and storage --------------------------------------------------------------
+
+    /// The library, drawing and rule as a file.
+    fn library(&self) -> Library {
+        Library {
+            side: self.side,
+            rule: RULES
+                .iter()
+                .find(|r| r.0 == self.rule)
+                .map(|r| r.2.to_string())
+                .unwrap_or_default(),
+            memories: self
+                .memories
+                .iter()
+                .map(|m| (m.label.clone(), m.y.clone()))
+                .collect(),
+            drawing: Some(self.y().to_vec()),
+        }
+    }
+
+    /// Downloads the library as JSON (with W when N ≤ 1024).
+    pub fn export_json(&self) {
+        let weights = match &self.engine {
+            Engine::Dense { net, .. } if net.n() <= 1024 => Some(net.weights()),
+            _ => None,
+        };
+        let text = file::to_json(&self.library(), weights);
+        match storage::download_text("hopfield-library.json", "application/json", &text) {
+            Ok(()) => status::info(&format!("exported {} memories", self.memories.len())),
+            Err(e) => status::warn(&format!("export failed: {e:?}")),
+        }
+    }
+
+    /// Replaces the library from a file's text; on any error nothing changes.
+    pub fn import_text(&mut self, text: &str) -> Result<usize, String> {
+        let lib = file::parse(text).map_err(|e| e.to_string())?;
+        if !SIDES.contains(&lib.side) {
+            return Err(format!(
+                "grid side {} is not one the page offers ({SIDES:?})",
+                lib.side
+            ));
+        }
+        self.set_side(lib.side);
+        self.ui.set_side(lib.side);
+        if let Some(r) = RULES.iter().find(|r| r.2 == lib.rule) {
+            if lib.side <= DENSE_MAX_SIDE || r.0 == Rule::Hebbian {
+                self.rule = r.0;
+                self.ui.set_rule(r.0);
+            }
+        }
+        self.memories = lib
+            .memories
+            .into_iter()
+            .map(|(label, y)| {
+                let glyph = label.chars().next().filter(|c| {
+                    label.len() == 1 && pattern::glyph(*c, lib.side, lib.side).as_ref() == Some(&y)
+                });
+                Memory { y, label, glyph }
+            })
+            .collect();
+        self.relearn();
+        if let Some(d) = lib.drawing {
+            self.set_state(&d);
+        }
+        self.dirty_library = true;
+        mark_dirty();
+        Ok(self.memories.len())
+    }
+
+    /// Saves the library and drawing in browser storage.
+    fn persist(&self) {
+        if let Err(e) = storage::save(STORAGE_KEY, &file::to_json(&self.library(), None)) {
+            status::warn(&e);
+        }
+    }
+
+    /// Restores the saved library, if any; a damaged entry is set aside with a message.
+    fn restore(&mut self) -> bool {
+        let Some(text) = storage::load(STORAGE_KEY) else {
+            return false;
+        };
+        match self.import_text(&text) {
+            Ok(k) => {
+                status::info(&format!(
+                    "restored {k} memories and your drawing from the last visit"
+                ));
+                true
+            }
+            Err(e) => {
+                let aside = storage::set_aside(STORAGE_KEY);
+                status::warn(&format!("the saved Hopfield library could not be read ({e}); it was kept under {aside:?} and the page started fresh"));
+                false
+            }
+        }
+    }
+
     // ----- corruption ---------------------------------------------------------------------
 
     /// Flips exactly round(p·N) random neurons.
@@ -880,6 +986,13 @@ impl Lab for HopfieldLab {
         self.capacity_frame();
     }
     fn draw(&mut self) -> Result<(), JsValue> {
+        if self.dirty_library {
+            self.dirty_store = true;
+        }
+        if self.dirty_store {
+            self.dirty_store = false;
+            self.persist();
+        }
         self.draw_views()
     }
     fn save(&self, p: &mut Params) {

@@ -374,6 +374,36 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
             move || l.borrow_mut().clear_memories(),
         )?;
     }
+    let frow = dom::el(&mem, "div", "row")?;
+    mem.insert_before(&frow, Some(&library))?;
+    {
+        let l = lab.clone();
+        dom::button(
+            &frow,
+            "Export JSON",
+            "Download the memories, the drawing and W (N ≤ 1024)",
+            move || l.borrow().export_json(),
+        )?;
+    }
+    {
+        let l = lab.clone();
+        crate::web::storage::file_button(
+            &frow,
+            "Import JSON",
+            "Load a library exported from this page (replaces the current one)",
+            ".json,application/json",
+            crate::core::hopfield::file::MAX_BYTES as f64,
+            move |text| {
+                let result = text.and_then(|t| l.borrow_mut().import_text(&t));
+                match result {
+                    Ok(k) => crate::web::status::info(&format!("imported {k} memories")),
+                    Err(e) => {
+                        crate::web::status::warn(&format!("import refused, nothing changed: {e}"))
+                    }
+                }
+            },
+        )?;
+    }
     {
         let l = lab.clone();
         dom::button(
