@@ -51,9 +51,9 @@ const SAMPLE_STEPS: usize = 200;
 /// Iterations per "run": Play stops after this many, and pressing it again continues.
 const PLAN: usize = 2000;
 /// Per-frame time budgets in ms (training, energy grid, sampling): a frame stays under ~30 ms.
-const TRAIN_MS: f64 = 16.0;
-const GRID_MS: f64 = 5.0;
-const SAMPLE_MS: f64 = 7.0;
+const TRAIN_MS: f64 = 14.0;
+const GRID_MS: f64 = 4.0;
+const SAMPLE_MS: f64 = 6.0;
 /// The colour scale spans the lowest energy up to this quantile of the grid (higher energies
 /// saturate), so a few very high corners do not wash out the valleys where the data lie.
 const COLOUR_QUANTILE: f64 = 0.75;
@@ -313,7 +313,7 @@ impl EnergyLab {
         let sample_box = dom::el(&right, "div", "controls")?;
         dom::text(&sample_box, "h3", "", "Sampling")?;
         let chart_box = dom::el(&left, "div", "energy-chart")?;
-        let loss_plot = Plot::new(&chart_box, "plot", 480.0, 220.0)?;
+        let loss_plot = Plot::new(&chart_box, "plot", 480.0, 185.0)?;
         loss_plot.canvas.set_attribute(
             "aria-label",
             "loss, mean energy of the data and mean energy of the negatives against iterations",

@@ -45,7 +45,7 @@ pub const DOWN: [u8; 3] = [247, 196, 64];
 const DYNAMICS: [(Dynamics, &str, &str); 3] = [
     (Dynamics::Metropolis, "metropolis", "Metropolis"),
     (Dynamics::HeatBath, "heatbath", "Heat bath (Gibbs)"),
-    (Dynamics::Wolff, "wolff", "Wolff clusters (h = 0 only)"),
+    (Dynamics::Wolff, "wolff", "Wolff clusters (h = 0)"),
 ];
 
 /// Milliseconds of sweeping per animation frame (the rest of a 60 Hz frame is for painting).
@@ -990,7 +990,8 @@ impl IsingLab {
                 title: "Magnetisation per site |m|",
                 x_label: "sweeps",
                 y_label: "|m|",
-                y_range: Some((0.0, 1.05)),
+                // Room above m = 1 for the reference line's label.
+                y_range: Some((0.0, 1.15)),
                 ..Default::default()
             },
             &[Series {
