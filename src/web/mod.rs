@@ -6,8 +6,10 @@ pub mod app;
 pub mod bench;
 pub mod canvas;
 pub mod dom;
+pub mod energy;
 pub mod grid;
 pub mod hopfield;
+pub mod ising;
 pub mod plot;
 pub mod status;
 pub mod storage;
@@ -45,8 +47,12 @@ fn install_panic_hook() {
 /// Builds the whole page inside `root`.
 pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
-    let labs: Vec<Rc<RefCell<dyn app::Lab>>> =
-        vec![hopfield::HopfieldLab::new(seed)?, bench::BenchLab::new()?];
+    let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
+        hopfield::HopfieldLab::new(seed)?,
+        ising::IsingLab::new(seed)?,
+        energy::EnergyLab::new(seed)?,
+        bench::BenchLab::new()?,
+    ];
     app::mount(root, labs)?;
     api::install()?;
     Ok(())
