@@ -5,9 +5,11 @@ pub mod app;
 pub mod bench;
 pub mod canvas;
 pub mod dom;
+pub mod grid;
 pub mod hopfield;
 pub mod plot;
 pub mod status;
+pub mod trace;
 
 use std::cell::RefCell;
 use std::rc::Rc;
