@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod boltzmann;
 pub mod canvas;
 pub mod dom;
 pub mod grid;
@@ -43,8 +44,11 @@ fn install_panic_hook() {
 /// Builds the whole page inside `root`.
 pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
-    let labs: Vec<Rc<RefCell<dyn app::Lab>>> =
-        vec![hopfield::HopfieldLab::new(seed)?, bench::BenchLab::new()?];
+    let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
+        hopfield::HopfieldLab::new(seed)?,
+        boltzmann::BoltzmannLab::new(seed)?,
+        bench::BenchLab::new()?,
+    ];
     app::mount(root, labs)?;
     Ok(())
 }
