@@ -6,7 +6,10 @@
 use energy_playground::web;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlInputElement, PointerEvent,
+    PointerEventInit,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -263,4 +266,58 @@ async fn refused_url_values_warn_and_keep_defaults() {
         .hash()
         .expect("hash");
     assert!(hash.contains("view=temp"), "{hash}");
+}
+
+fn pointer(canvas: &HtmlCanvasElement, kind: &str, x: f64, y: f64, button: i16) {
+    let init = PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(x as i32);
+    init.set_client_y(y as i32);
+    init.set_button(button);
+    init.set_pointer_id(1);
+    init.set_is_primary(true);
+    let e = PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
+    canvas.dispatch_event(&e).expect("dispatch");
+}
+
+fn pixel(canvas: &HtmlCanvasElement, x: u32, y: u32) -> [u8; 3] {
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("ctx")
+        .expect("ctx")
+        .dyn_into()
+        .expect("2d");
+    let d = ctx
+        .get_image_data(x as f64, y as f64, 1.0, 1.0)
+        .expect("pixels")
+        .data();
+    [d[0], d[1], d[2]]
+}
+
+#[wasm_bindgen_test]
+async fn drawing_on_the_live_grid_sets_neurons() {
+    open("view=temp&seed=4&n=8").await;
+    let canvas: HtmlCanvasElement = el("lab-boltzmann")
+        .query_selector("canvas.bz-live")
+        .expect("q")
+        .expect("live grid")
+        .dyn_into()
+        .expect("canvas");
+    assert_eq!(canvas.width(), 8);
+    let r = canvas.get_bounding_client_rect();
+    let cell = r.width() / 8.0;
+    let (x, y) = (r.left() + 0.5 * cell, r.top() + 0.5 * cell);
+    // The right button erases (−1, paper), the left paints (+1, ink); the energy follows.
+    pointer(&canvas, "pointerdown", x, y, 2);
+    pointer(&canvas, "pointerup", x, y, 2);
+    sleep(60).await;
+    assert_eq!(pixel(&canvas, 0, 0), web::canvas::PAPER, "erased");
+    let e_off = num("bz-temp-readout", "energy");
+    pointer(&canvas, "pointerdown", x, y, 0);
+    pointer(&canvas, "pointerup", x, y, 0);
+    sleep(60).await;
+    assert_eq!(pixel(&canvas, 0, 0), web::canvas::INK, "painted");
+    let e_on = num("bz-temp-readout", "energy");
+    assert!(e_on.is_finite() && e_on != e_off, "E {e_off} → {e_on}");
 }

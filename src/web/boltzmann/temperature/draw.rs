@@ -138,7 +138,15 @@ impl TempView {
                 };
                 readout(
                     &self.anneal_out,
-                    &format!("annealing: {phase} · {} of ≈{plan:.0} sweeps", st.t),
+                    &format!(
+                        "annealing: {phase} · {} of ≈{} sweeps",
+                        st.t,
+                        if plan < 1.0e6 {
+                            format!("{plan:.0}")
+                        } else {
+                            format!("{plan:.1e}")
+                        }
+                    ),
                     &[
                         ("state", "running".into()),
                         ("result", String::new()),

@@ -220,7 +220,7 @@ impl TempView {
             avg_out: vec![-1; n],
             window,
             t: 0.2,
-            noise: 0.2,
+            noise: 0.15,
             cue_next: 0,
             anneal: AnnealParams {
                 t_max: 5.0,
@@ -491,15 +491,20 @@ impl TempView {
         self.rng = rng;
         self.stop_anneal();
         self.anneal_result = false;
-        self.energy.clear();
-        self.temps.clear();
-        self.sweeps = 0;
         self.last_flips = 0;
         self.cue_next = 0;
         self.cue();
+        self.restart_traces();
+        self.anneal_bar.set_value(0.0);
+    }
+
+    /// Empties the traces and starts them at sweep 0 from the current state.
+    fn restart_traces(&mut self) {
+        self.energy.clear();
+        self.temps.clear();
+        self.sweeps = 0;
         self.energy.push(0.0, self.state.energy());
         self.temps.push(0.0, self.t);
-        self.anneal_bar.set_value(0.0);
         self.dirty = true;
     }
 
@@ -521,9 +526,11 @@ impl TempView {
         let mut msgs = Vec::new();
         if let Some(n) = load_usize(p, "n", 8, 32, &mut msgs) {
             if SIDES.contains(&n) {
-                self.set_side(n);
-                self.cue_next = 0;
-                self.cue();
+                if n != self.side {
+                    self.set_side(n);
+                    self.cue_next = 0;
+                    self.cue();
+                }
             } else {
                 msgs.push(format!(
                     "grid side n={n} is not one of {SIDES:?}; kept {}",
@@ -559,7 +566,10 @@ impl TempView {
             Err(e) => msgs.push(e.to_string()),
         }
         self.sync_controls();
-        self.dirty = true;
+        if self.sweeps == 0 {
+            // Just reset: start the traces from the state and T the link asked for.
+            self.restart_traces();
+        }
         msgs
     }
 
