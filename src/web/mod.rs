@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod bench;
+pub mod boltzmann;
 pub mod canvas;
 pub mod dom;
 pub mod energy;
@@ -49,8 +50,9 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
     let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
         hopfield::HopfieldLab::new(seed)?,
-        ising::IsingLab::new(seed)?,
+        boltzmann::BoltzmannLab::new(seed)?,
         energy::EnergyLab::new(seed)?,
+        ising::IsingLab::new(seed)?,
         bench::BenchLab::new()?,
     ];
     app::mount(root, labs)?;
