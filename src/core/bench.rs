@@ -49,6 +49,24 @@ pub fn workloads() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "ising_metropolis_512x512_10_sweeps",
+            what: "10 checkerboard Metropolis sweeps of a 512×512 lattice at T = 2.5 (plus its random start)",
+            prepare: |seed| Box::new(move || crate::core::ising::bench_ising_sweeps(512, 10, seed)),
+        },
+        Workload {
+            name: "ebm_cd_20_steps_batch128",
+            what: "20 contrastive-divergence steps of the 2→64→64→1 energy, batch 128, 20 Langevin steps each",
+            prepare: |seed| Box::new(move || crate::core::ebm::bench_ebm_train_steps(20, 128, seed)),
+        },
+        Workload {
+            name: "rbm_cd1_epoch_digits",
+            what: "one CD-1 epoch (scikit-learn's per-batch arithmetic): 1797 binarised digits, 100 hidden, batch 10",
+            prepare: |seed| {
+                let data = digits_binarised();
+                Box::new(move || crate::core::rbm::bench_cd1_epoch(&data, 100, 10, seed))
+            },
+        },
+        Workload {
             name: "hopfield_overlap_recall_256x256",
             what: "overlap-mode recall to a fixed point: N = 65536, 10 patterns, 20 % noise (W never stored)",
             prepare: |seed| {
@@ -80,6 +98,15 @@ pub fn workloads() -> Vec<Workload> {
             },
         },
     ]
+}
+
+/// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.
+pub fn digits_binarised() -> Vec<f32> {
+    let bytes = include_bytes!("../../www/data/digits8x8.bin");
+    match crate::core::digits::Digits::parse(bytes).and_then(|d| d.binarized(8)) {
+        Ok(v) => v,
+        Err(e) => unreachable!("the shipped digits file is valid (tested): {e}"),
+    }
 }
 
 /// Inputs of `hopfield_recall_64x64`: the Hebbian network and the cue's state (fields computed),
