@@ -364,6 +364,7 @@ impl RbmLab {
             "bar chart of the class posterior P(c | v) of the drawn digit",
         )?;
         posterior.canvas.set_id("rbm-posterior");
+        posterior.canvas.set_attribute("role", "img")?;
         let class_readout = dom::text(&f, "div", "readout", "")?;
         class_readout.set_id("rbm-class");
         let acc_readout = dom::text(&view_boxes[2], "div", "rbm-big", "")?;
@@ -438,11 +439,13 @@ impl RbmLab {
             "line chart of the reconstruction error per epoch",
         )?;
         err_chart.canvas.set_id("rbm-err-chart");
+        err_chart.canvas.set_attribute("role", "img")?;
         let metric_chart = Plot::new(&charts, "rbm-chart", 385.0, 170.0)?;
         metric_chart
             .canvas
             .set_attribute("aria-label", "line chart of the model's quality per epoch")?;
         metric_chart.canvas.set_id("rbm-metric-chart");
+        metric_chart.canvas.set_attribute("role", "img")?;
 
         let lab = Rc::new(RefCell::new(Self {
             panel,
