@@ -102,8 +102,9 @@ pub fn workloads() -> Vec<Workload> {
 
 /// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.
 pub fn digits_binarised() -> Vec<f32> {
-    let bytes = include_bytes!("../../www/data/digits8x8.bin");
-    match crate::core::digits::Digits::parse(bytes).and_then(|d| d.binarized(8)) {
+    match crate::core::digits::Digits::parse(crate::core::digits::SHIPPED)
+        .and_then(|d| d.binarized(8))
+    {
         Ok(v) => v,
         Err(e) => unreachable!("the shipped digits file is valid (tested): {e}"),
     }
