@@ -3,143 +3,26 @@
 //! events, sample from the model, and read back the `data-*` read-outs and canvas pixels.
 #![cfg(target_arch = "wasm32")]
 
-use energy_playground::web;
+mod support;
+
+use support::{
+    attr, button, current_hash, el, frames, num, open, pixels, pointer, query, query_all, status,
+    type_into,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, Element, HtmlButtonElement, HtmlCanvasElement, HtmlInputElement,
-    HtmlProgressElement, PointerEvent, PointerEventInit,
-};
+use web_sys::{Element, HtmlCanvasElement, HtmlInputElement, HtmlProgressElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-/// Waits a few animation frames (the app works and repaints in its rAF loop).
-async fn frames() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 120)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
-
-/// Mounts the app once per test page, with the page's own style sheet.
-fn mounted() -> Element {
-    if let Some(root) = doc().get_element_by_id("app") {
-        return root;
-    }
-    let style = doc().create_element("style").expect("style");
-    style.set_text_content(Some(include_str!("../www/style.css")));
-    doc()
-        .head()
-        .expect("head")
-        .append_child(&style)
-        .expect("append style");
-    let root = doc().create_element("div").expect("div");
-    root.set_id("app");
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-    root
-}
-
-/// Opens the lab through the URL hash (each test uses its own seed so the hash changes).
-async fn open(hash: &str) {
-    mounted();
-    frames().await;
-    web_sys::window()
-        .expect("window")
-        .location()
-        .set_hash(hash)
-        .expect("hash");
-    frames().await;
-}
-
-fn el(id: &str) -> Element {
-    doc().get_element_by_id(id).expect(id)
-}
-
-fn attr(e: &Element, name: &str) -> String {
-    e.get_attribute(name)
-        .unwrap_or_else(|| panic!("missing {name}"))
-}
-
-fn num(e: &Element, name: &str) -> f64 {
-    attr(e, name).parse().expect("a number")
-}
-
-/// The first button under `scope` whose label is `text`.
-fn button(scope: &str, text: &str) -> HtmlButtonElement {
-    let list = doc()
-        .query_selector_all(&format!("{scope} button"))
-        .expect("buttons");
-    (0..list.length())
-        .filter_map(|i| list.get(i))
-        .filter_map(|n| n.dyn_into::<HtmlButtonElement>().ok())
-        .find(|b| b.text_content().as_deref() == Some(text))
-        .unwrap_or_else(|| panic!("button {text:?} in {scope}"))
-}
-
-/// All RGBA pixels of a canvas.
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx = canvas
-        .get_context("2d")
-        .expect("ctx")
-        .expect("ctx")
-        .dyn_into::<CanvasRenderingContext2d>()
-        .expect("2d");
-    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
-        .expect("pixels")
-        .data()
-        .to_vec()
-}
-
-fn pointer(canvas: &HtmlCanvasElement, kind: &str, x: f64, y: f64, button: i16) {
-    let init = PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(x as i32);
-    init.set_client_y(y as i32);
-    init.set_button(button);
-    init.set_pointer_id(1);
-    init.set_is_primary(true);
-    let e = PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
-    canvas.dispatch_event(&e).expect("dispatch");
-}
-
-fn status() -> (String, String) {
-    let s = el("status");
-    (s.text_content().unwrap_or_default(), s.class_name())
-}
-
 fn field() -> HtmlCanvasElement {
-    doc()
-        .query_selector("#lab-energy canvas.energy-field")
-        .expect("q")
-        .expect("field canvas")
-        .dyn_into()
-        .expect("canvas")
+    query("#lab-energy canvas.energy-field")
 }
 
 /// The text field whose label reads `name`.
 fn field_input(name: &str) -> HtmlInputElement {
-    let labels = doc()
-        .query_selector_all("#lab-energy label.ctl")
-        .expect("labels");
-    (0..labels.length())
-        .filter_map(|i| labels.get(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
+    query_all::<Element>("#lab-energy label.ctl")
+        .into_iter()
         .find(|l| {
             l.query_selector(".ctl-name")
                 .ok()
@@ -152,13 +35,6 @@ fn field_input(name: &str) -> HtmlInputElement {
         .unwrap_or_else(|| panic!("field {name:?}"))
         .dyn_into()
         .expect("input")
-}
-
-fn type_into(input: &HtmlInputElement, text: &str) {
-    input.set_value(text);
-    input
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
 }
 
 fn step(n: usize) {
@@ -195,10 +71,10 @@ async fn training_steps_advance_with_finite_losses() {
     assert!(count([255, 255, 255]) > 100, "data dots drawn");
     assert!(count([213, 94, 0]) > 100, "negatives drawn");
     // Hiding the data removes the white dots.
-    let shows = doc()
-        .query_selector_all("#lab-energy .energy-shows input")
-        .expect("checkboxes");
-    let data_box: HtmlInputElement = shows.get(0).expect("data").dyn_into().expect("input");
+    let data_box = query_all::<HtmlInputElement>("#lab-energy .energy-shows input")
+        .into_iter()
+        .next()
+        .expect("data");
     data_box.click();
     frames().await;
     assert_eq!(count_after(&canvas, [255, 255, 255]), 0);
@@ -248,11 +124,7 @@ async fn bad_settings_are_refused_or_clamped() {
     frames().await;
     let r = el("energy-readout");
     assert_eq!(attr(&r, "data-points"), "10000");
-    let hash = web_sys::window()
-        .expect("w")
-        .location()
-        .hash()
-        .expect("hash");
+    let hash = current_hash();
     assert!(
         hash.contains("lr=0.1") && hash.contains("n=10000"),
         "the link carries the accepted values: {hash}"
@@ -282,13 +154,10 @@ async fn points_are_cleared_and_drawn_by_hand() {
     assert_eq!(attr(&r, "data-iteration"), "0", "no data, no training");
     assert!(status().0.contains("no training points"), "{}", status().0);
 
-    let add = doc()
-        .query_selector_all("#lab-energy label.ctl-check input")
-        .expect("checks")
-        .get(0)
-        .expect("add checkbox")
-        .dyn_into::<HtmlInputElement>()
-        .expect("input");
+    let add = query_all::<HtmlInputElement>("#lab-energy label.ctl-check input")
+        .into_iter()
+        .next()
+        .expect("add checkbox");
     add.click();
     assert!(add.checked());
     let canvas = field();

@@ -3,140 +3,21 @@
 //! and read back the canvas pixels and the `data-*` read-outs.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use energy_playground::web;
+use support::{
+    attr, button, choose, current_hash, el, fire, frames, num, open, pixels, query, query_all,
+    status, stroke,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, Element, HtmlButtonElement, HtmlCanvasElement, HtmlProgressElement,
-    HtmlSelectElement, PointerEvent, PointerEventInit,
-};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlProgressElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-/// Waits a few animation frames (the app works and repaints in its rAF loop).
-async fn frames() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 120)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
-
-/// Mounts the app once per test page, with the page's own style sheet.
-fn mounted() -> Element {
-    if let Some(root) = doc().get_element_by_id("app") {
-        return root;
-    }
-    let style = doc().create_element("style").expect("style");
-    style.set_text_content(Some(include_str!("../www/style.css")));
-    doc()
-        .head()
-        .expect("head")
-        .append_child(&style)
-        .expect("append style");
-    let root = doc().create_element("div").expect("div");
-    root.set_id("app");
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-    root
-}
-
-/// Opens the lab through the URL hash (each test uses its own seed so the hash changes).
-async fn open(hash: &str) {
-    mounted();
-    frames().await;
-    web_sys::window()
-        .expect("window")
-        .location()
-        .set_hash(hash)
-        .expect("hash");
-    frames().await;
-}
-
-fn el(id: &str) -> Element {
-    doc().get_element_by_id(id).expect(id)
-}
-
-fn attr(e: &Element, name: &str) -> String {
-    e.get_attribute(name)
-        .unwrap_or_else(|| panic!("missing {name}"))
-}
-
-fn num(e: &Element, name: &str) -> f64 {
-    attr(e, name).parse().expect("a number")
-}
-
-/// The first button under `scope` whose label is `text`.
-fn button(scope: &str, text: &str) -> HtmlButtonElement {
-    let list = doc()
-        .query_selector_all(&format!("{scope} button"))
-        .expect("buttons");
-    (0..list.length())
-        .filter_map(|i| list.get(i))
-        .filter_map(|n| n.dyn_into::<HtmlButtonElement>().ok())
-        .find(|b| b.text_content().as_deref() == Some(text))
-        .unwrap_or_else(|| panic!("button {text:?} in {scope}"))
-}
-
 fn lattice() -> HtmlCanvasElement {
-    doc()
-        .query_selector("#lab-ising canvas.ising-lattice")
-        .expect("q")
-        .expect("lattice canvas")
-        .dyn_into()
-        .expect("canvas")
-}
-
-/// All RGBA pixels of a canvas.
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx = canvas
-        .get_context("2d")
-        .expect("ctx")
-        .expect("ctx")
-        .dyn_into::<CanvasRenderingContext2d>()
-        .expect("2d");
-    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
-        .expect("pixels")
-        .data()
-        .to_vec()
-}
-
-fn pointer(canvas: &HtmlCanvasElement, kind: &str, x: f64, y: f64, button: i16) {
-    let init = PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(x as i32);
-    init.set_client_y(y as i32);
-    init.set_button(button);
-    init.set_pointer_id(1);
-    init.set_is_primary(true);
-    let e = PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
-    canvas.dispatch_event(&e).expect("dispatch");
-}
-
-fn choose(select: &HtmlSelectElement, index: i32) {
-    select.set_selected_index(index);
-    select
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
-}
-
-fn status() -> (String, String) {
-    let s = el("status");
-    (s.text_content().unwrap_or_default(), s.class_name())
+    query("#lab-ising canvas.ising-lattice")
 }
 
 #[wasm_bindgen_test]
@@ -197,11 +78,7 @@ async fn url_hash_sets_temperature_size_and_dynamics() {
     assert_eq!(attr(&readout, "data-t"), "1.5");
     assert_eq!(attr(&readout, "data-l"), "32");
     assert_eq!(lattice().width(), 32);
-    let hash = web_sys::window()
-        .expect("w")
-        .location()
-        .hash()
-        .expect("hash");
+    let hash = current_hash();
     assert!(
         hash.contains("T=1.5") && hash.contains("L=32"),
         "the link carries the settings: {hash}"
@@ -226,16 +103,12 @@ async fn url_hash_sets_temperature_size_and_dynamics() {
     frames().await;
     assert_eq!(attr(&readout, "data-sweeps"), "1");
     // Moving the field off zero while on Wolff switches back to Metropolis and says so.
-    let h = doc()
-        .query_selector_all("#lab-ising input[type=range]")
-        .expect("sliders")
-        .get(1)
-        .expect("h slider")
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .expect("input");
+    let h = query_all::<HtmlInputElement>("#lab-ising input[type=range]")
+        .into_iter()
+        .nth(1)
+        .expect("h slider");
     h.set_value("0.3");
-    h.dispatch_event(&web_sys::Event::new("input").expect("event"))
-        .expect("dispatch");
+    fire(&h, "input");
     frames().await;
     assert_eq!(attr(&readout, "data-dynamics"), "metropolis");
     assert!(status().0.contains("Wolff"), "{}", status().0);
@@ -255,13 +128,8 @@ async fn painting_sets_spins() {
     let readout = el("ising-readout");
     assert_eq!(num(&readout, "data-mag"), 1.0);
     let canvas = lattice();
-    let r = canvas.get_bounding_client_rect();
-    let cell = r.width() / 32.0;
     // A right-button stroke along row 4 paints down spins from column 2 to column 29.
-    let y = r.top() + cell * 4.5;
-    pointer(&canvas, "pointerdown", r.left() + cell * 2.5, y, 2);
-    pointer(&canvas, "pointermove", r.left() + cell * 29.5, y, 2);
-    pointer(&canvas, "pointerup", r.left() + cell * 29.5, y, 2);
+    stroke(&canvas, 32, &[(2, 4), (29, 4)], 2);
     frames().await;
     let px = pixels(&canvas);
     let at = |x: usize, y: usize| px[4 * (y * 32 + x)..4 * (y * 32 + x) + 3].to_vec();
@@ -278,16 +146,12 @@ async fn painting_sets_spins() {
 #[wasm_bindgen_test]
 async fn temperature_scan_measures_and_can_be_cancelled() {
     open("#ising?seed=17&L=32&T=2&h=0&dynamics=metropolis").await;
-    let selects = doc()
-        .query_selector_all("#lab-ising .ising-scan select")
-        .expect("selects");
-    let sel = |i: u32| -> HtmlSelectElement {
-        selects.get(i).expect("select").dyn_into().expect("select")
-    };
+    let selects = query_all::<HtmlSelectElement>("#lab-ising .ising-scan select");
+    let sel = |i: usize| selects.get(i).expect("select");
     // Smallest scan: 16×16, 11 temperatures, 320 sweeps each.
-    choose(&sel(0), 0);
-    choose(&sel(1), 0);
-    choose(&sel(2), 0);
+    choose(sel(0), 0);
+    choose(sel(1), 0);
+    choose(sel(2), 0);
     let run = button("#lab-ising", "Run scan");
     run.click();
     let text = el("ising-scan-status");
@@ -312,9 +176,9 @@ async fn temperature_scan_measures_and_can_be_cancelled() {
     assert!(num(&text, "data-last-chi").is_finite());
 
     // A long scan is cancelled part-way; the page stays responsive and says so.
-    choose(&sel(0), 3);
-    choose(&sel(1), 2);
-    choose(&sel(2), 2);
+    choose(sel(0), 3);
+    choose(sel(1), 2);
+    choose(sel(2), 2);
     run.click();
     frames().await;
     assert!(run.disabled(), "Run is disabled while scanning");
