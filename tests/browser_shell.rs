@@ -2,83 +2,17 @@
 //! draw on the real canvas with synthetic pointer events, and read the pixels back.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use energy_playground::web;
+use support::{
+    buttons, current_hash, doc, el, frames, mounted, pixel, pointer, query, set_hash, status,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, PointerEvent, PointerEventInit,
-};
+use web_sys::HtmlCanvasElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-/// Waits for a couple of animation frames (the app repaints in its rAF loop).
-async fn frames() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 120)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
-
-/// Mounts the app once per test page.
-fn mounted() -> web_sys::Element {
-    if let Some(root) = doc().get_element_by_id("app") {
-        return root;
-    }
-    // The page's own style sheet, so canvases have their real on-screen size.
-    let style = doc().create_element("style").expect("style");
-    style.set_text_content(Some(include_str!("../www/style.css")));
-    doc()
-        .head()
-        .expect("head")
-        .append_child(&style)
-        .expect("append style");
-    let root = doc().create_element("div").expect("div");
-    root.set_id("app");
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-    root
-}
-
-fn pointer(canvas: &HtmlCanvasElement, kind: &str, x: f64, y: f64, button: i16) {
-    let init = PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(x as i32);
-    init.set_client_y(y as i32);
-    init.set_button(button);
-    init.set_pointer_id(1);
-    init.set_is_primary(true);
-    let e = PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
-    canvas.dispatch_event(&e).expect("dispatch");
-}
-
-fn pixel(canvas: &HtmlCanvasElement, x: u32, y: u32) -> [u8; 4] {
-    let ctx = canvas
-        .get_context("2d")
-        .expect("ctx")
-        .expect("ctx")
-        .dyn_into::<CanvasRenderingContext2d>()
-        .expect("2d");
-    let d = ctx
-        .get_image_data(x as f64, y as f64, 1.0, 1.0)
-        .expect("pixels")
-        .data();
-    [d[0], d[1], d[2], d[3]]
-}
 
 #[wasm_bindgen_test]
 async fn app_mounts_with_tabs_status_and_seed() {
@@ -93,11 +27,7 @@ async fn app_mounts_with_tabs_status_and_seed() {
             >= 2
     );
     assert!(doc().get_element_by_id("status").is_some());
-    let seed = doc()
-        .query_selector("footer .seed")
-        .expect("q")
-        .expect("seed input");
-    let seed: web_sys::HtmlInputElement = seed.dyn_into().expect("input");
+    let seed: web_sys::HtmlInputElement = query("footer .seed");
     assert!(seed.value().parse::<u64>().is_ok());
 }
 
@@ -105,21 +35,10 @@ async fn app_mounts_with_tabs_status_and_seed() {
 async fn drawing_on_the_grid_paints_pixels() {
     mounted();
     frames().await;
-    let canvas: HtmlCanvasElement = doc()
-        .query_selector("#lab-hopfield canvas.grid")
-        .expect("q")
-        .expect("grid canvas")
-        .dyn_into()
-        .expect("canvas");
+    let canvas: HtmlCanvasElement = query("#lab-hopfield canvas.grid");
     // Start from a clear grid.
-    let clear = doc()
-        .query_selector_all("#lab-hopfield button")
-        .expect("buttons");
-    for i in 0..clear.length() {
-        let b: HtmlElement = clear.get(i).expect("b").dyn_into().expect("button");
-        if b.text_content().as_deref() == Some("Clear") {
-            b.click();
-        }
+    for b in buttons("#lab-hopfield", "Clear") {
+        b.click();
     }
     frames().await;
     let side = canvas.width();
@@ -167,9 +86,7 @@ async fn drawing_on_the_grid_paints_pixels() {
         &web::canvas::PAPER,
         "row 5 untouched"
     );
-    let readout = doc()
-        .get_element_by_id("hopfield-readout")
-        .expect("readout");
+    let readout = el("hopfield-readout");
     assert_eq!(
         readout.get_attribute("data-on"),
         Some((side - 2).to_string())
@@ -189,33 +106,19 @@ async fn drawing_on_the_grid_paints_pixels() {
 async fn url_hash_carries_lab_and_seed() {
     mounted();
     frames().await;
-    let w = web_sys::window().expect("window");
-    w.location()
-        .set_hash("#hopfield?seed=1234&n=32")
-        .expect("hash");
+    set_hash("#hopfield?seed=1234&n=32");
     frames().await;
-    let hash = w.location().hash().expect("hash");
+    let hash = current_hash();
     assert!(hash.contains("seed=1234"), "{hash}");
     assert!(hash.contains("n=32"), "{hash}");
-    let canvas: HtmlCanvasElement = doc()
-        .query_selector("#lab-hopfield canvas.grid")
-        .expect("q")
-        .expect("grid")
-        .dyn_into()
-        .expect("canvas");
+    let canvas: HtmlCanvasElement = query("#lab-hopfield canvas.grid");
     assert_eq!(canvas.width(), 32);
     // A malformed value is refused with a message and changes nothing.
-    w.location()
-        .set_hash("#hopfield?seed=1234&n=1e9")
-        .expect("hash");
+    set_hash("#hopfield?seed=1234&n=1e9");
     frames().await;
     assert_eq!(canvas.width(), 32);
-    let status = doc().get_element_by_id("status").expect("status");
-    let msg = status.text_content().unwrap_or_default();
-    assert!(
-        msg.contains("n=") && status.class_name().contains("warn"),
-        "{msg}"
-    );
+    let (msg, class) = status();
+    assert!(msg.contains("n=") && class.contains("warn"), "{msg}");
 }
 
 fn api(name: &str, arg: wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {

@@ -3,20 +3,15 @@
 //! a valid file is imported; the library survives a remount (reload).
 #![cfg(target_arch = "wasm32")]
 
-use energy_playground::web;
-use wasm_bindgen::JsCast;
+mod support;
+
+use support::{attr_of, el, fire, mount_at, query, status, wait};
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const KEY: &str = "energy-playground/hopfield/v1";
-
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
 
 fn storage() -> web_sys::Storage {
     web_sys::window()
@@ -26,40 +21,8 @@ fn storage() -> web_sys::Storage {
         .expect("ls")
 }
 
-async fn wait(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
-
-fn mount_fresh(id: &str) {
-    let root = doc().create_element("div").expect("div");
-    root.set_id(id);
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-}
-
-fn status() -> (String, String) {
-    let s = doc().get_element_by_id("status").expect("status");
-    (s.text_content().unwrap_or_default(), s.class_name())
-}
-
 fn library_count() -> String {
-    doc()
-        .get_element_by_id("hopfield-library")
-        .expect("lib")
-        .get_attribute("data-count")
-        .unwrap_or_default()
+    attr_of("hopfield-library", "data-count")
 }
 
 async fn import(text: &str) {
@@ -67,16 +30,9 @@ async fn import(text: &str) {
     let file = web_sys::File::new_with_str_sequence(&parts, "lib.json").expect("file");
     let dt = web_sys::DataTransfer::new().expect("dt");
     dt.items().add_with_file(&file).expect("add");
-    let input: HtmlInputElement = doc()
-        .query_selector("#lab-hopfield input[type=file]")
-        .expect("q")
-        .expect("file input")
-        .dyn_into()
-        .expect("input");
+    let input: HtmlInputElement = query("#lab-hopfield input[type=file]");
     input.set_files(dt.files().as_ref());
-    input
-        .dispatch_event(&web_sys::Event::new("change").expect("ev"))
-        .expect("dispatch");
+    fire(&input, "change");
     wait(150).await;
 }
 
@@ -89,7 +45,7 @@ async fn damaged_storage_garbage_import_valid_import_and_reload() {
             "{\"format\": \"energy-playground/hopfield\", \"version\": 1, \"side\": 16, \"memo",
         )
         .expect("set");
-    mount_fresh("app");
+    mount_at("app");
     wait(150).await;
     let (msg, class) = status();
     assert!(
@@ -131,7 +87,7 @@ async fn damaged_storage_garbage_import_valid_import_and_reload() {
     assert!(status().0.contains("imported 2"), "{}", status().0);
     assert_eq!(library_count(), "2");
     // Labels are text, never markup.
-    let lib = doc().get_element_by_id("hopfield-library").expect("lib");
+    let lib = el("hopfield-library");
     assert!(lib.query_selector("img").expect("q").is_none());
     assert!(lib
         .text_content()
