@@ -3,92 +3,29 @@
 //! pad with synthetic pointer events and read the completion, and train the label RBM briefly.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use energy_playground::web;
+use support::{choose, current_hash, el, frames, num_of, pixel, query, status, stroke, wait};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, HtmlProgressElement,
-    PointerEvent, PointerEventInit,
-};
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlProgressElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-/// Waits `ms` milliseconds (the app repaints in its rAF loop).
-async fn wait(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
-
-async fn frames() {
-    wait(120).await;
-}
-
-/// Mounts the app once per test page.
-fn mounted() -> Element {
-    if let Some(root) = doc().get_element_by_id("app") {
-        return root;
-    }
-    let style = doc().create_element("style").expect("style");
-    style.set_text_content(Some(include_str!("../www/style.css")));
-    doc()
-        .head()
-        .expect("head")
-        .append_child(&style)
-        .expect("append style");
-    let root = doc().create_element("div").expect("div");
-    root.set_id("app");
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-    root
-}
-
 /// Opens the RBM tab with the given URL state (a new hash resets the lab).
 async fn open(hash: &str) {
-    mounted();
-    frames().await;
-    web_sys::window()
-        .expect("window")
-        .location()
-        .set_hash(hash)
-        .expect("hash");
-    frames().await;
-    let panel = doc().get_element_by_id("lab-rbm").expect("rbm panel");
+    support::open(hash).await;
+    let panel = el("lab-rbm");
     assert!(
         !panel.class_list().contains("hidden"),
         "the RBM panel is shown for {hash}"
     );
 }
 
-fn by_id(id: &str) -> Element {
-    doc()
-        .get_element_by_id(id)
-        .unwrap_or_else(|| panic!("#{id} exists"))
-}
-
-fn attr_f64(id: &str, name: &str) -> f64 {
-    let v = by_id(id).get_attribute(name).unwrap_or_default();
-    v.parse::<f64>()
-        .unwrap_or_else(|_| panic!("#{id} {name}={v:?} is a number"))
-}
-
+/// Clicks the element with id `id` (one of the lab's view switches).
 fn click(id: &str) {
-    by_id(id)
+    el(id)
         .dyn_into::<HtmlElement>()
         .expect("html element")
         .click();
@@ -100,55 +37,7 @@ fn step() {
 }
 
 fn canvas(id: &str) -> HtmlCanvasElement {
-    by_id(id).dyn_into().expect("canvas")
-}
-
-fn pixel(c: &HtmlCanvasElement, x: u32, y: u32) -> [u8; 4] {
-    let ctx = c
-        .get_context("2d")
-        .expect("ctx")
-        .expect("ctx")
-        .dyn_into::<CanvasRenderingContext2d>()
-        .expect("2d");
-    let d = ctx
-        .get_image_data(x as f64, y as f64, 1.0, 1.0)
-        .expect("pixels")
-        .data();
-    [d[0], d[1], d[2], d[3]]
-}
-
-fn pointer(c: &HtmlCanvasElement, kind: &str, x: f64, y: f64) {
-    let init = PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(x as i32);
-    init.set_client_y(y as i32);
-    init.set_button(0);
-    init.set_pointer_id(1);
-    init.set_is_primary(true);
-    let e = PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
-    c.dispatch_event(&e).expect("dispatch");
-}
-
-/// Draws a stroke through the centres of the given pad cells.
-fn stroke(pad: &HtmlCanvasElement, cells: &[(u32, u32)]) {
-    let r = pad.get_bounding_client_rect();
-    assert!(r.width() > 50.0, "pad is visible ({}px)", r.width());
-    let cell = r.width() / 8.0;
-    let at = |(x, y): (u32, u32)| {
-        (
-            r.left() + cell * (x as f64 + 0.5),
-            r.top() + cell * (y as f64 + 0.5),
-        )
-    };
-    let (x0, y0) = at(cells[0]);
-    pointer(pad, "pointerdown", x0, y0);
-    for &c in &cells[1..] {
-        let (x, y) = at(c);
-        pointer(pad, "pointermove", x, y);
-    }
-    let (x1, y1) = at(cells[cells.len() - 1]);
-    pointer(pad, "pointerup", x1, y1);
+    el(id).dyn_into().expect("canvas")
 }
 
 #[wasm_bindgen_test]
@@ -156,18 +45,18 @@ async fn training_on_digits_lowers_the_reconstruction_error() {
     open("#rbm?seed=11&view=train&hidden=64&k=1&pcd=0&lr=0.1&batch=10&epochs=30").await;
     let readout = "rbm-train-readout";
     assert_eq!(
-        by_id(readout).get_attribute("data-epoch").as_deref(),
+        el(readout).get_attribute("data-epoch").as_deref(),
         Some("0")
     );
     step();
     frames().await;
-    assert_eq!(attr_f64(readout, "data-epoch"), 1.0);
-    let e1 = attr_f64(readout, "data-err");
+    assert_eq!(num_of(readout, "data-epoch"), 1.0);
+    let e1 = num_of(readout, "data-err");
     assert!(
         e1.is_finite() && e1 > 0.0 && e1 < 0.5,
         "first epoch error {e1}"
     );
-    let p1 = attr_f64("rbm-progress", "data-progress");
+    let p1 = num_of("rbm-progress", "data-progress");
     assert!(
         (p1 - 1.0 / 30.0).abs() < 1e-9,
         "progress after one epoch {p1}"
@@ -176,14 +65,14 @@ async fn training_on_digits_lowers_the_reconstruction_error() {
         step();
     }
     frames().await;
-    assert_eq!(attr_f64(readout, "data-epoch"), 4.0);
-    let e4 = attr_f64(readout, "data-err");
+    assert_eq!(num_of(readout, "data-epoch"), 4.0);
+    let e4 = num_of(readout, "data-err");
     assert!(e4.is_finite() && e4 < 0.8 * e1, "error fell: {e1} → {e4}");
-    let pl = attr_f64(readout, "data-metric");
+    let pl = num_of(readout, "data-metric");
     assert!(pl.is_finite() && pl < 0.0, "pseudo-log-likelihood {pl}");
-    let text = by_id(readout).text_content().unwrap_or_default();
+    let text = el(readout).text_content().unwrap_or_default();
     assert!(!text.contains("NaN"), "{text}");
-    let progress: HtmlProgressElement = by_id("rbm-progress").dyn_into().expect("progress");
+    let progress: HtmlProgressElement = el("rbm-progress").dyn_into().expect("progress");
     assert!((progress.value() - 4.0 / 30.0).abs() < 1e-6);
     // The filters are painted in colour (some weight is not zero after training).
     let f = canvas("rbm-filters");
@@ -200,12 +89,12 @@ async fn training_on_digits_lowers_the_reconstruction_error() {
     wait(600).await;
     web::app::with_app(|a| a.toggle_play()).expect("app");
     frames().await;
-    let batches = attr_f64(readout, "data-batches");
+    let batches = num_of(readout, "data-batches");
     assert!(
         batches > 4.0 * 144.0,
         "playing trained on ({batches} mini-batches)"
     );
-    assert!(attr_f64(readout, "data-err").is_finite());
+    assert!(num_of(readout, "data-err").is_finite());
 }
 
 #[wasm_bindgen_test]
@@ -216,34 +105,33 @@ async fn drawing_half_a_digit_is_completed_by_clamped_gibbs_sampling() {
     }
     click("rbm-view-complete");
     frames().await;
-    let pad: HtmlCanvasElement = doc()
-        .query_selector("#lab-rbm canvas.rbm-pad")
-        .expect("q")
-        .expect("pad")
-        .dyn_into()
-        .expect("canvas");
+    let pad: HtmlCanvasElement = query("#lab-rbm canvas.rbm-pad");
+    let rect = pad.get_bounding_client_rect();
+    assert!(rect.width() > 50.0, "pad is visible ({}px)", rect.width());
     // The top of a zero: an arch in rows 1–3.
-    stroke(&pad, &[(2, 3), (2, 2), (3, 1), (5, 1), (6, 2), (6, 3)]);
+    stroke(
+        &pad,
+        8,
+        &[(2, 3), (2, 2), (3, 1), (5, 1), (6, 2), (6, 3)],
+        0,
+    );
     frames().await;
     let r = "rbm-complete-readout";
-    assert_eq!(
-        by_id(r).get_attribute("data-region").as_deref(),
-        Some("top")
-    );
-    assert_eq!(attr_f64(r, "data-known"), 32.0);
-    let s0 = attr_f64(r, "data-steps");
+    assert_eq!(el(r).get_attribute("data-region").as_deref(), Some("top"));
+    assert_eq!(num_of(r, "data-known"), 32.0);
+    let s0 = num_of(r, "data-steps");
     assert!(s0 >= 10.0, "burn-in ran at once ({s0} steps)");
     for _ in 0..20 {
         step();
     }
     frames().await;
-    assert_eq!(attr_f64(r, "data-steps"), s0 + 20.0);
+    assert_eq!(num_of(r, "data-steps"), s0 + 20.0);
     assert_eq!(
-        attr_f64(r, "data-agree"),
+        num_of(r, "data-agree"),
         1.0,
         "every chain keeps the known pixels at the drawing"
     );
-    let free = attr_f64(r, "data-free-mean");
+    let free = num_of(r, "data-free-mean");
     assert!(
         free > 0.01 && free < 0.99,
         "the free half is completed with grey levels ({free})"
@@ -268,55 +156,40 @@ async fn drawing_half_a_digit_is_completed_by_clamped_gibbs_sampling() {
     assert!(darkest < 200, "some completed pixel is inked ({darkest})");
 
     // Switching the known region to the drawn pixels only re-clamps.
-    let sel: web_sys::HtmlSelectElement = doc()
-        .query_selector("#lab-rbm select")
-        .expect("q")
-        .expect("known select")
-        .dyn_into()
-        .expect("select");
-    sel.set_selected_index(4);
-    sel.dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
+    let sel: web_sys::HtmlSelectElement = query("#lab-rbm select");
+    choose(&sel, 4);
     frames().await;
-    assert_eq!(
-        by_id(r).get_attribute("data-region").as_deref(),
-        Some("ink")
-    );
+    assert_eq!(el(r).get_attribute("data-region").as_deref(), Some("ink"));
     // Six drawn cells plus (4, 1), filled in between two pointer positions.
-    assert_eq!(attr_f64(r, "data-known"), 7.0);
+    assert_eq!(num_of(r, "data-known"), 7.0);
 }
 
 #[wasm_bindgen_test]
 async fn a_short_label_training_reports_held_out_accuracy() {
     open("#rbm?seed=13&view=labels&hidden=64&k=1&pcd=0&lr=0.1&batch=10&epochs=3").await;
-    let acc = by_id("rbm-accuracy");
+    let acc = el("rbm-accuracy");
     assert_eq!(acc.get_attribute("data-acc").as_deref(), Some(""));
     for _ in 0..3 {
         step();
     }
     frames().await;
-    let a = attr_f64("rbm-accuracy", "data-acc");
+    let a = num_of("rbm-accuracy", "data-acc");
     assert!(a > 0.5 && a <= 1.0, "held-out accuracy after 3 epochs {a}");
-    assert_eq!(attr_f64("rbm-accuracy", "data-epoch"), 3.0);
-    assert_eq!(attr_f64("rbm-train-readout", "data-finished"), 1.0);
+    assert_eq!(num_of("rbm-accuracy", "data-epoch"), 3.0);
+    assert_eq!(num_of("rbm-train-readout", "data-finished"), 1.0);
     // The class posterior of the (held-out) digit in the pad sums to one.
     click("rbm-view-labels");
     frames().await;
-    let p = attr_f64("rbm-class", "data-p");
+    let p = num_of("rbm-class", "data-p");
     assert!(p > 0.0 && p <= 1.0, "P(c|v) of the most probable class {p}");
 }
 
 #[wasm_bindgen_test]
 async fn bad_link_values_are_refused_with_a_message() {
     open("#rbm?seed=14&hidden=5000&lr=abc&view=nowhere").await;
-    let status = by_id("status");
-    let msg = status.text_content().unwrap_or_default();
-    assert!(status.class_name().contains("warn"), "{msg}");
+    let (msg, class) = status();
+    assert!(class.contains("warn"), "{msg}");
     assert!(msg.contains("hidden=") && msg.contains("lr="), "{msg}");
-    let hash = web_sys::window()
-        .expect("w")
-        .location()
-        .hash()
-        .expect("hash");
+    let hash = current_hash();
     assert!(!hash.contains("hidden=5000"), "{hash}");
 }
