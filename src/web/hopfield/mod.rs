@@ -754,6 +754,22 @@ impl HopfieldLab {
         });
     }
 
+    /// Covers the middle third of the grid with random pixels (an occluding rectangle).
+    pub fn occlude_centre(&mut self) {
+        self.edit(|y, rng, side| {
+            let (x0, w) = (side / 3, side - 2 * (side / 3));
+            let rect = pattern::Rect {
+                x: x0,
+                y: x0,
+                w,
+                h: w,
+            };
+            if let Err(e) = pattern::occlude_rect(y, side, side, rect, pattern::Fill::Random, rng) {
+                status::warn(&e.to_string());
+            }
+        });
+    }
+
     /// Mixes in a fraction of the next stored memory (the first one not equal to the grid).
     pub fn mix_memory(&mut self) {
         let Some(other) = self

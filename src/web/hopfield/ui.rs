@@ -457,6 +457,15 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     }
     {
         let l = lab.clone();
+        dom::button(
+            &crow,
+            "Scribble centre",
+            "Cover the middle third with random pixels",
+            move || l.borrow_mut().occlude_centre(),
+        )?;
+    }
+    {
+        let l = lab.clone();
         let f0 = lab.borrow().mix;
         dom::slider(&cor, "Mix", 0.0, 1.0, 0.05, f0, dom::fmt_pct, move |v| {
             l.borrow_mut().mix = v.clamp(0.0, 1.0)
