@@ -18,6 +18,8 @@ extern "C" {
     #[wasm_bindgen(js_name = jsEnergy)]
     fn js_energy(w: &js_sys::Float32Array, y: &js_sys::Int8Array, n: usize) -> f64;
     fn now() -> f64;
+    #[wasm_bindgen(js_name = jsSamplerSteps)]
+    fn js_sampler_steps(kind: &str, n_steps: usize, seed: f64) -> f64;
 }
 
 const SEED: u64 = 20_261_126;
@@ -45,6 +47,18 @@ pub fn run_all() -> String {
                 let n = net.n();
                 Some(time_median(|| js_energy(&wj, &yj, n), 1500.0))
             }
+            "rwmh_banana_10k" => Some(time_median(
+                || js_sampler_steps("rwmh", 10_000, SEED as f64),
+                1500.0,
+            )),
+            "mala_banana_10k" => Some(time_median(
+                || js_sampler_steps("mala", 10_000, SEED as f64),
+                1500.0,
+            )),
+            "hmc_banana_1k" => Some(time_median(
+                || js_sampler_steps("hmc", 1_000, SEED as f64),
+                1500.0,
+            )),
             _ => None,
         };
         let js_part = js
