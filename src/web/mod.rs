@@ -7,7 +7,9 @@ pub mod canvas;
 pub mod dom;
 pub mod hopfield;
 pub mod plot;
+pub mod sampling;
 pub mod status;
+pub mod trace;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -41,8 +43,11 @@ fn install_panic_hook() {
 /// Builds the whole page inside `root`.
 pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
-    let labs: Vec<Rc<RefCell<dyn app::Lab>>> =
-        vec![hopfield::HopfieldLab::new(seed)?, bench::BenchLab::new()?];
+    let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
+        hopfield::HopfieldLab::new(seed)?,
+        sampling::SamplingLab::new(seed)?,
+        bench::BenchLab::new()?,
+    ];
     app::mount(root, labs)?;
     Ok(())
 }

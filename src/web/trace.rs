@@ -14,7 +14,12 @@ impl Trace {
     /// An empty trace that holds at most `cap` (≥ 4) points.
     pub fn new(cap: usize) -> Self {
         let cap = cap.max(4);
-        Self { points: Vec::with_capacity(cap), cap, stride: 1, seen: 0 }
+        Self {
+            points: Vec::with_capacity(cap),
+            cap,
+            stride: 1,
+            seen: 0,
+        }
     }
 
     /// Appends a point (kept if it falls on the current stride).
