@@ -298,7 +298,7 @@ async fn a_diverging_hmc_stops_and_says_so() {
 
 #[wasm_bindgen_test]
 async fn the_ula_vs_mala_preset_runs_two_samplers() {
-    open("#sampling?seed=9&view=mcmc&target=banana&sampler=rwmh&compare=0").await;
+    open("#sampling?seed=9&speed=200&view=mcmc&target=banana&sampler=rwmh&compare=0").await;
     let preset: HtmlElement = el("sampling-preset-bias").dyn_into().expect("button");
     preset.click();
     frames().await;
@@ -323,6 +323,18 @@ async fn the_ula_vs_mala_preset_runs_two_samplers() {
         .contains("no MH"));
     let acc = value("sampling-accept-b").expect("MALA acceptance");
     assert!((0.0..=1.0).contains(&acc));
+    // The lesson of the preset: at ε = 1 on N(0, I), ULA's spread is √(1/(1 − ε/4)) ≈ 1.15
+    // times too wide, MALA's is right.
+    play(1500).await;
+    let n = value("sampling-steps-a").expect("steps");
+    assert!(n > 2000.0, "{n} steps");
+    assert_eq!(value("sampling-exactsd1"), Some(1.0));
+    let (ula, mala) = (
+        value("sampling-sd1-a").expect("ULA sd"),
+        value("sampling-sd1-b").expect("MALA sd"),
+    );
+    assert!(ula > 1.08, "ULA sd of x₁ {ula} (stationary value 1.155)");
+    assert!((mala - 1.0).abs() < 0.06, "MALA sd of x₁ {mala}");
 }
 
 #[wasm_bindgen_test]

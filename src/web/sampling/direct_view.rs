@@ -759,19 +759,24 @@ impl DirectView {
         );
         let inside = |v: &[f64; 2]| v[0].abs() < half && v[1].abs() < half;
         if self.mv_wrong {
-            c.ctx.set_fill_style_str("rgba(213,94,0,0.35)");
+            c.ctx.set_fill_style_str("rgba(213,94,0,0.28)");
             for v in self.mv_wrong_pts.iter().filter(|v| inside(v)) {
                 let (x, y) = p(*v);
                 c.ctx.fill_rect(x - 1.0, y - 1.0, 2.0, 2.0);
             }
         }
-        c.ctx.set_fill_style_str("rgba(0,114,178,0.45)");
+        c.ctx.set_fill_style_str("rgba(0,114,178,0.4)");
         for v in self.mv_pts.iter().filter(|v| inside(v)) {
             let (x, y) = p(*v);
             c.ctx.fill_rect(x - 1.0, y - 1.0, 2.0, 2.0);
         }
-        // The 1σ and 2σ ellipses of Σ: images of the circles |z| = 1, 2 under z ↦ Lz + μ.
-        for (k, wrong) in [(1.0, false), (2.0, false), (1.0, true), (2.0, true)] {
+        // The 1σ and 2σ ellipses of Σ: images of the circles |z| = 1, 2 under z ↦ Lz + μ
+        // (and, dashed red, under the slide's z ↦ Σz + μ), clipped to the box.
+        c.ctx.save();
+        c.ctx.begin_path();
+        c.ctx.rect(x0, y0, s, s);
+        c.ctx.clip();
+        for (k, wrong) in [(1.0, true), (2.0, true), (1.0, false), (2.0, false)] {
             if wrong && !self.mv_wrong {
                 continue;
             }
@@ -792,13 +797,18 @@ impl DirectView {
                     c.ctx.line_to(px_, py_);
                 }
             }
+            // A white halo first, so the line reads on top of the dots.
             c.dashed(wrong);
+            c.ctx.set_stroke_style_str("rgba(255,255,255,0.9)");
+            c.ctx.set_line_width(5.0);
+            c.ctx.stroke();
             c.ctx
                 .set_stroke_style_str(if wrong { VERMILLION } else { INK });
             c.ctx.set_line_width(2.0);
             c.ctx.stroke();
         }
         c.dashed(false);
+        c.ctx.restore();
         // The numbers: Σ, L, and both sample covariances.
         let l = m.cholesky();
         let [s1, s2, rho] = self.mv_sig;

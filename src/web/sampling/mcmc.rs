@@ -49,6 +49,7 @@ struct Readout {
     ess: HtmlElement,
     ess_s: HtmlElement,
     mean: [HtmlElement; 2],
+    sd: [HtmlElement; 2],
     info: HtmlElement,
 }
 
@@ -82,7 +83,9 @@ struct Exact {
     px: Vec<f64>,
     py: Vec<f64>,
     mean: Option<[f64; 2]>,
+    cov: Option<[[f64; 2]; 2]>,
     edge_mass: f64,
+    closed_form: bool,
 }
 
 /// A bump being dragged: (plane, bump index).
@@ -107,7 +110,7 @@ pub struct Mcmc {
     trace_plot: Plot,
     acf_plot: Plot,
     readouts: [Readout; 2],
-    exact_cells: [HtmlElement; 2],
+    exact_cells: [HtmlElement; 4],
     exact_note: HtmlElement,
     exact: Exact,
     ctl: Option<Controls>,
@@ -121,6 +124,7 @@ pub struct Mcmc {
     bump_depth: f64,
     bump_width: f64,
     throttle_noted: bool,
+    throttled: u32,
 }
 
 fn pow10_fmt(v: f64) -> String {
@@ -183,6 +187,8 @@ impl Mcmc {
             "ESS/s",
             "mean x₁",
             "mean x₂",
+            "sd x₁",
+            "sd x₂",
         ] {
             dom::text(&head, "th", "", h)?;
         }
@@ -194,15 +200,23 @@ impl Mcmc {
         let exact_cells = [
             dom::text(&exact_row, "td", "num", "")?,
             dom::text(&exact_row, "td", "num", "")?,
+            dom::text(&exact_row, "td", "num", "")?,
+            dom::text(&exact_row, "td", "num", "")?,
         ];
-        exact_cells[0].set_id("sampling-exact1");
-        exact_cells[1].set_id("sampling-exact2");
+        for (c, id) in exact_cells
+            .iter()
+            .zip(["exact1", "exact2", "exactsd1", "exactsd2"])
+        {
+            c.set_id(&format!("sampling-{id}"));
+        }
         let mut rows = Vec::new();
         for tag in ["a", "b"] {
             let row = dom::el(&table, "tr", if tag == "b" { "hidden" } else { "" })?;
             let name = dom::text(&row, "th", "", "")?;
             let mut cells = Vec::new();
-            for id in ["steps", "accept", "ess", "esss", "mean1", "mean2"] {
+            for id in [
+                "steps", "accept", "ess", "esss", "mean1", "mean2", "sd1", "sd2",
+            ] {
                 let c = dom::text(&row, "td", "num", "—")?;
                 c.set_id(&format!("sampling-{id}-{tag}"));
                 cells.push(c);
@@ -227,7 +241,7 @@ impl Mcmc {
             } else {
                 "sampling-info-b"
             });
-            let [steps, accept, ess, ess_s, m1, m2]: [HtmlElement; 6] = cells
+            let [steps, accept, ess, ess_s, m1, m2, sd1, sd2]: [HtmlElement; 8] = cells
                 .try_into()
                 .map_err(|_| JsValue::from_str("read-out cells"))?;
             readouts.push(Readout {
@@ -238,6 +252,7 @@ impl Mcmc {
                 ess,
                 ess_s,
                 mean: [m1, m2],
+                sd: [sd1, sd2],
                 info,
             });
         }
@@ -296,7 +311,9 @@ impl Mcmc {
                 px: vec![0.0; EXACT_N],
                 py: vec![0.0; EXACT_N],
                 mean: None,
+                cov: None,
                 edge_mass: 0.0,
+                closed_form: false,
             },
             ctl: None,
             bg_dirty: true,
@@ -309,6 +326,7 @@ impl Mcmc {
             bump_depth: BUMP_DEPTH,
             bump_width: BUMP_WIDTH,
             throttle_noted: false,
+            throttled: 0,
         }));
         let ctl = Self::wire(&lab, &target_box, &sampler_box)?;
         for i in 0..2 {
@@ -845,6 +863,7 @@ impl Mcmc {
             }
         }
         self.throttle_noted = false;
+        self.throttled = 0;
         self.touch();
         self.exact_dirty = true;
         self.update_caption();
@@ -1095,11 +1114,16 @@ impl Mcmc {
                 self.stats_dirty = true;
                 self.frame_dirty = true;
                 keep = false;
-            } else if done < u64::from(speed) && !self.throttle_noted {
+            } else if done < u64::from(speed) {
+                // Note it once, when it persists (the first frames run unoptimised code).
+                self.throttled += 1;
+                if self.throttled < 30 || self.throttle_noted {
+                    continue;
+                }
                 self.throttle_noted = true;
                 status::info(&format!(
-                    "{} managed {done} of {speed} steps in this frame; it runs as fast as the \
-                     frame budget allows so the page stays responsive",
+                    "{} manages about {done} of the {speed} steps per frame asked for: it runs \
+                     as many as fit in the frame budget, so the page stays responsive",
                     self.kinds[i].short()
                 ));
             }
@@ -1219,14 +1243,24 @@ impl Mcmc {
             self.exact.px.fill(f64::NAN);
             self.exact.py.fill(f64::NAN);
         }
+        self.exact.closed_form = false;
+        if let Some((m, c)) = self.land.closed_form_moments(self.target, self.temp) {
+            self.exact.mean = Some(m);
+            self.exact.cov = Some(c);
+            self.exact.edge_mass = 0.0;
+            self.exact.closed_form = true;
+            return;
+        }
         // A box three times wider than the view, so the tails count in the mean.
         match grid_moments(target, self.temp, view.expanded(1.0), 2 * EXACT_N) {
             Ok(m) => {
                 self.exact.mean = Some(m.mean);
+                self.exact.cov = Some(m.cov);
                 self.exact.edge_mass = m.edge_mass;
             }
             Err(e) => {
                 self.exact.mean = None;
+                self.exact.cov = None;
                 status::warn(&format!("could not integrate the moments: {e}"));
             }
         }
@@ -1375,16 +1409,28 @@ impl Mcmc {
             &m.map_or("—".into(), |m| fmt_mean(m[1])),
             m.map(|m| m[1]),
         )?;
+        let sd = self.exact.cov.map(|c| [c[0][0].sqrt(), c[1][1].sqrt()]);
+        for axis in 0..2 {
+            set(
+                &self.exact_cells[2 + axis],
+                &sd.map_or("—".into(), |s| fmt_mean(s[axis])),
+                sd.map(|s| s[axis]),
+            )?;
+        }
         let edge = self.exact.edge_mass;
-        self.exact_note.set_text_content(Some(&if edge > 1e-3 {
-            format!(
-                "Exact values by grid integration over the view (which cuts off about {:.1} % of \
-                 the mass, so they are those of the truncated density).",
-                edge * 100.0
-            )
-        } else {
-            "Exact values by grid integration (midpoint rule) over the view.".to_string()
-        }));
+        self.exact_note
+            .set_text_content(Some(&if self.exact.closed_form {
+                "Exact mean in closed form; exact marginals by grid integration over the view."
+                    .to_string()
+            } else if edge > 1e-3 {
+                format!(
+                    "Exact values by grid integration (about {:.1} % of the mass lies outside the \
+                 integration box, so they are those of the truncated density).",
+                    edge * 100.0
+                )
+            } else {
+                "Exact values by grid integration (midpoint rule).".to_string()
+            }));
         for i in 0..self.active() {
             let r = &self.runs[i];
             let o = &self.readouts[i];
@@ -1434,6 +1480,14 @@ impl Mcmc {
                     &o.mean[axis],
                     &mean.map_or("—".into(), |m| fmt_mean(m[axis])),
                     mean.map(|m| m[axis]),
+                )?;
+            }
+            let sd = r.cov().map(|c| [c[0][0].sqrt(), c[1][1].sqrt()]);
+            for axis in 0..2 {
+                set(
+                    &o.sd[axis],
+                    &sd.map_or("—".into(), |s| fmt_mean(s[axis])),
+                    sd.map(|s| s[axis]),
                 )?;
             }
             o.info.set_text_content(Some(&self.info_line(i)));

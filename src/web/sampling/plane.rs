@@ -338,7 +338,7 @@ impl PlaneView {
             }
             Engine::Chain(_) => {
                 for x in run.dots.iter() {
-                    self.splat(*x, r, [16, 24, 40], 0.3);
+                    self.splat(*x, r, [16, 24, 40], 0.22);
                 }
             }
         }

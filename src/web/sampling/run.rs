@@ -151,6 +151,8 @@ pub struct Run {
     pub delta_h: Option<f64>,
     /// Ensemble mean of the particles (updated each sweep).
     pub particle_mean: [f64; 2],
+    /// Ensemble moments of the particles (updated each sweep).
+    particle_moments: RunningMoments,
 }
 
 impl Run {
@@ -192,6 +194,7 @@ impl Run {
             divergences: 0,
             delta_h: None,
             particle_mean: x0,
+            particle_moments: RunningMoments::new(),
         };
         run.path.push(x0);
         run.update_particle_stats();
@@ -473,6 +476,7 @@ impl Run {
         if m.count() > 0 {
             self.particle_mean = m.mean();
         }
+        self.particle_moments = m;
     }
 
     /// Recomputes the autocorrelation of x₁ and τ from the recent window (O(window · lags);
@@ -520,6 +524,15 @@ impl Run {
             Engine::Chain(_) => (self.moments.count() > 0).then(|| self.moments.mean()),
             Engine::Importance(s) => s.mean(),
             Engine::Particles(_) => Some(self.particle_mean),
+        }
+    }
+
+    /// The estimate of Cov[x] (sample, importance-weighted, or ensemble).
+    pub fn cov(&self) -> Option<[[f64; 2]; 2]> {
+        match &self.engine {
+            Engine::Chain(_) => self.moments.cov(),
+            Engine::Importance(s) => s.cov(),
+            Engine::Particles(_) => self.particle_moments.cov(),
         }
     }
 

@@ -154,6 +154,35 @@ impl Landscapes {
     }
 }
 
+impl Landscapes {
+    /// The exact mean and covariance of `p ∝ exp(−E/T)` in closed form, where the core knows
+    /// them: Gaussians (covariance T·Σ), the banana and the funnel (any T), mixtures and the
+    /// ring at T = 1. `None` elsewhere (the caller integrates on a grid).
+    pub fn closed_form_moments(
+        &self,
+        kind: TargetKind,
+        t: f64,
+    ) -> Option<([f64; 2], [[f64; 2]; 2])> {
+        let at_one = (t - 1.0).abs() < 1e-12;
+        let scaled = |g: &Gaussian| {
+            let c = g.cov();
+            (
+                g.mean(),
+                [[t * c[0][0], t * c[0][1]], [t * c[1][0], t * c[1][1]]],
+            )
+        };
+        match kind {
+            TargetKind::Gauss => Some(scaled(&self.gauss)),
+            TargetKind::Corr => Some(scaled(&self.corr)),
+            TargetKind::Banana => Some(self.banana.moments(t)),
+            TargetKind::Funnel => Some(self.funnel.moments(t)),
+            TargetKind::Mixture if at_one => Some(self.mixture.moments()),
+            TargetKind::Ring if at_one => Some(self.ring.mixture().moments()),
+            _ => None,
+        }
+    }
+}
+
 /// The square view box around a target's default bounds (so shapes are not distorted).
 pub fn square_view(b: Bounds) -> Bounds {
     let (cx, cy) = (0.5 * (b.x_min + b.x_max), 0.5 * (b.y_min + b.y_max));
