@@ -24,9 +24,31 @@ use super::setup::{
 };
 use super::{fmt_count, fmt_num, now_ms, num_param, titled};
 
-/// Plane side (CSS pixels) alone, and when two samplers are compared.
+/// Plane side (CSS pixels) alone, and when two samplers are compared (at 1280 × 800).
 const PLANE: f64 = 560.0;
 const PLANE_SMALL: f64 = 340.0;
+
+/// The plane side for the window size: the default at 1280 × 800, larger on a big screen
+/// (a projector at 1920 × 1080), never wider than a narrow window.
+fn plane_side(compare: bool) -> f64 {
+    let (w, h) = web_sys::window()
+        .map(|w| {
+            let f =
+                |v: Result<JsValue, JsValue>, d: f64| v.ok().and_then(|v| v.as_f64()).unwrap_or(d);
+            (f(w.inner_width(), 1280.0), f(w.inner_height(), 800.0))
+        })
+        .unwrap_or((1280.0, 800.0));
+    // The side column needs about 680 px beside the planes; below that it wraps under them.
+    let room = w - 720.0;
+    let side = if compare {
+        ((h - 130.0) / 2.0).clamp(PLANE_SMALL, 460.0)
+    } else if room < 400.0 {
+        PLANE
+    } else {
+        (h - 170.0).min(room).clamp(PLANE, 720.0)
+    };
+    side.min(w - 40.0).max(240.0).round()
+}
 /// Heatmap grid while still, and while a bump is dragged.
 const GRID: usize = 200;
 const GRID_DRAG: usize = 90;
@@ -161,13 +183,13 @@ impl Mcmc {
         let wrap_a = dom::el(&left, "div", "samp-plane")?;
         let plane_a = PlaneView::new(
             &wrap_a,
-            PLANE,
+            plane_side(false),
             "the target density as a heatmap, with the sampler's samples, path and last proposal",
         )?;
         let plane_b = dom::el(&left, "div", "samp-plane hidden")?;
         let plane_b_view = PlaneView::new(
             &plane_b,
-            PLANE_SMALL,
+            plane_side(true),
             "the second sampler on the same target",
         )?;
         let caption = dom::text(&left, "p", "samp-caption muted", "")?;
@@ -190,7 +212,17 @@ impl Mcmc {
             "sd x₁",
             "sd x₂",
         ] {
-            dom::text(&head, "th", "", h)?;
+            let th = dom::text(&head, "th", "", h)?;
+            let tip = match h {
+                "accept" => "Fraction of proposals accepted (MH step); Gibbs always accepts",
+                "ESS (x₁)" => "Effective sample size of x₁: steps / τ, τ the integrated autocorrelation time (Geyer); for importance sampling (Σw)²/Σw²",
+                "ESS/s" => "Effective samples per second of sampling time (shown once at least 1 ms was measured)",
+                "sd x₁" | "sd x₂" => "Standard deviation: sample estimate against the exact value",
+                _ => "",
+            };
+            if !tip.is_empty() {
+                th.set_title(tip);
+            }
         }
         let exact_row = dom::el(&table, "tr", "")?;
         dom::text(&exact_row, "th", "", "exact")?;
@@ -331,6 +363,18 @@ impl Mcmc {
         let ctl = Self::wire(&lab, &target_box, &sampler_box)?;
         for i in 0..2 {
             Self::wire_plane(&lab, i)?;
+        }
+        {
+            let l = lab.clone();
+            let w = web_sys::window().ok_or("no window")?;
+            dom::on(&w, "resize", move |_: web_sys::Event| {
+                let mut s = l.borrow_mut();
+                let side = plane_side(s.compare);
+                for p in s.planes.iter_mut() {
+                    let _ = p.resize(side);
+                }
+                s.touch();
+            })?;
         }
         {
             let mut s = lab.borrow_mut();
@@ -932,7 +976,7 @@ impl Mcmc {
 
     fn set_compare(&mut self, on: bool) {
         self.compare = on;
-        let side = if on { PLANE_SMALL } else { PLANE };
+        let side = plane_side(on);
         for p in self.planes.iter_mut() {
             let _ = p.resize(side);
         }
@@ -997,7 +1041,7 @@ impl Mcmc {
         self.kinds = [SamplerKind::Ula, SamplerKind::Mala];
         self.compare = true;
         for p in self.planes.iter_mut() {
-            let _ = p.resize(PLANE_SMALL);
+            let _ = p.resize(plane_side(true));
         }
         self.sync_controls();
         self.restart();
@@ -1078,6 +1122,9 @@ impl Mcmc {
             TargetKind::Drawn => {
                 "Draw: click adds a well, Shift-click a hill, drag moves one, \
                                   right-click removes it. "
+            }
+            _ if self.kinds[0] == SamplerKind::Importance => {
+                "Click the plane to move the proposal q there. "
             }
             _ => "Click the plane to move the chain there. ",
         };
@@ -1294,7 +1341,7 @@ impl Mcmc {
             if self.kinds[..n].iter().any(|k| k.is_chain()) {
                 "autocorrelation of x₁".to_string()
             } else {
-                "no chain: independent draws, no autocorrelation".to_string()
+                "no autocorrelation: independent draws".to_string()
             }
         } else {
             format!("autocorrelation of x₁ (τ ≈ {taus})")
@@ -1739,7 +1786,7 @@ impl Mcmc {
                 Err(e) => msgs.push(format!("link setting bumps: {e}; kept the drawing")),
             }
         }
-        let side = if self.compare { PLANE_SMALL } else { PLANE };
+        let side = plane_side(self.compare);
         for pl in self.planes.iter_mut() {
             let _ = pl.resize(side);
         }

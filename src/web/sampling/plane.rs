@@ -457,6 +457,12 @@ impl PlaneView {
 
     fn last_step(&self, run: &Run) {
         let c = &self.ctx;
+        // For Hamiltonian moves the path itself is the proposal: mark only its end, so the
+        // straight arrow does not hide the leapfrog trajectory.
+        let hamiltonian = run
+            .events
+            .iter()
+            .any(|e| matches!(e, Event2d::Leapfrog { .. }));
         let mut ends = ([0.0; 2], [0.0; 2]);
         let mut forward = true;
         let mut proposal: Option<([f64; 2], [f64; 2])> = None;
@@ -497,7 +503,12 @@ impl PlaneView {
                     if let Some((from, to)) = proposal {
                         let ok = matches!(e, Event2d::Accept { .. });
                         let col = if ok { ACCEPT } else { REJECT };
-                        arrow(c, self.px(from), self.px(to), col, 2.5, 10.0);
+                        if hamiltonian {
+                            c.set_line_width(3.0);
+                            circle(c, self.px(to), 8.0, None, Some(col));
+                        } else {
+                            arrow(c, self.px(from), self.px(to), col, 2.5, 10.0);
+                        }
                         let tip = self.px(to);
                         let word = if ok { "accept" } else { "reject" };
                         self.label_text(
@@ -508,7 +519,18 @@ impl PlaneView {
                     }
                 }
                 Event2d::Move { from, to } => {
-                    arrow(c, self.px(*from), self.px(*to), ACCEPT, 2.5, 10.0);
+                    if hamiltonian {
+                        // NUTS: the point chosen among the trajectory's.
+                        c.set_line_width(3.0);
+                        circle(c, self.px(*to), 8.0, None, ACCEPT.into());
+                        self.label_text(
+                            "chosen",
+                            (self.px(*to).0 + 12.0, self.px(*to).1 - 8.0),
+                            ACCEPT,
+                        );
+                    } else {
+                        arrow(c, self.px(*from), self.px(*to), ACCEPT, 2.5, 10.0);
+                    }
                 }
                 Event2d::AxisMove { from, to, .. } => {
                     arrow(c, self.px(*from), self.px(*to), ACCEPT, 2.5, 9.0);
