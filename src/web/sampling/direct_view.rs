@@ -21,7 +21,7 @@ use crate::web::status;
 
 use super::draw::Canvas2d;
 use super::run::Ring;
-use super::{fmt_count, fmt_num, num_param, titled};
+use super::{fmt_count, fmt_num, now_ms, num_param, titled};
 
 /// Categorical weight presets (label, weights).
 const CAT_PRESETS: [(&str, &[f64]); 3] = [
@@ -396,7 +396,18 @@ impl DirectView {
 
     /// Draws while playing.
     pub fn tick(&mut self, speed: u32) -> bool {
-        self.draw_many(speed.saturating_mul(DRAWS_PER_SPEED).min(50_000));
+        // Draws in chunks within the frame budget (a huge N makes each CLT value costly).
+        let total = speed.saturating_mul(DRAWS_PER_SPEED);
+        let start = now_ms();
+        let mut done = 0;
+        while done < total {
+            let k = (total - done).min(200);
+            self.draw_many(k);
+            done += k;
+            if now_ms() - start > 12.0 {
+                break;
+            }
+        }
         self.bm_anim = 1.0;
         true
     }
