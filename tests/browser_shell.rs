@@ -217,3 +217,36 @@ async fn url_hash_carries_lab_and_seed() {
         "{msg}"
     );
 }
+
+fn api(name: &str, arg: wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
+    let w = web_sys::window().expect("window");
+    let obj =
+        js_sys::Reflect::get(&w, &"energyPlayground".into()).expect("window.energyPlayground");
+    let f: js_sys::Function = js_sys::Reflect::get(&obj, &name.into())
+        .expect(name)
+        .dyn_into()
+        .expect("function");
+    f.call1(&obj, &arg).expect("call")
+}
+
+#[wasm_bindgen_test]
+async fn scripting_api_drives_the_page() {
+    mounted();
+    frames().await;
+    let labs: js_sys::Array = api("labs", wasm_bindgen::JsValue::UNDEFINED)
+        .dyn_into()
+        .expect("array");
+    assert!(labs.includes(&"hopfield".into(), 0));
+    api("set", "#hopfield?n=24&seed=99".into());
+    frames().await;
+    let state = api("state", wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .expect("string");
+    assert!(
+        state.contains("n=24") && state.contains("seed=99"),
+        "{state}"
+    );
+    assert_eq!(api("seed", 5.0.into()).as_f64(), Some(5.0));
+    assert_eq!(api("select", "nope".into()).as_bool(), Some(false));
+    assert_eq!(api("select", "hopfield".into()).as_bool(), Some(true));
+}

@@ -17,6 +17,34 @@ export function now() {
   return performance.now();
 }
 
+// Asynchronous recall to a fixed point, sequential order, with incrementally kept local fields
+// (the same algorithm as the Rust core): visit i = 0..N−1; y_i ← Θ(h_i) (+1 if h_i > 0 else −1);
+// on a flip add 2·y_i·W[i,·] to every field. Stops after a sweep without flips (max 100 sweeps).
+// w: Float32Array N×N, y0: Int8Array, h0: Float32Array of the cue's fields. Returns
+// sweeps·10⁶ + flips, the same checksum as the Rust version.
+export function jsRecall(w, y0, h0, n) {
+  const y = y0.slice();
+  const h = h0.slice();
+  let sweeps = 0, flips = 0;
+  while (sweeps < 100) {
+    let sweepFlips = 0;
+    for (let i = 0; i < n; i++) {
+      const v = h[i] > 0 ? 1 : -1;
+      if (v !== y[i]) {
+        y[i] = v;
+        const s = 2 * v;
+        const row = i * n;
+        for (let j = 0; j < n; j++) h[j] += s * w[row + j];
+        sweepFlips++;
+      }
+    }
+    sweeps++;
+    flips += sweepFlips;
+    if (sweepFlips === 0) break;
+  }
+  return sweeps * 1e6 + flips;
+}
+
 // The banana of `core::landscape::Banana` (a = 2, b = 0.4) at T = 1:
 // E(x) = x₁²/(2a²) + u²/2 with u = x₂ + b x₁² − b a²; writes ∇E into g, returns E.
 const BANANA_A2 = 4.0, BANANA_B = 0.4;

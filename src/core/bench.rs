@@ -2,7 +2,10 @@
 //! (`examples/bench.rs`) and the page's Speed tab, so both time exactly the same code.
 //! Nothing here reads a clock; the caller times `run`.
 
-use crate::core::hopfield::Network;
+use crate::core::hopfield::{
+    bench_recall_setup, Dense, Dynamics, Network, Order, OverlapNetwork, State,
+};
+use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
 use crate::core::sampler::bench_steps;
 
@@ -29,6 +32,73 @@ pub fn workloads() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "hopfield_recall_64x64",
+            what: "recall to a fixed point: N = 4096, 10 Hebbian patterns, 20 % noise, sequential async updates",
+            prepare: |seed| {
+                let (net, start) = recall_inputs(seed);
+                let mut dynamics = match Dynamics::new(net.n(), Order::Sequential, &mut Rng::new(seed)) {
+                    Ok(d) => d,
+                    Err(e) => unreachable!("N = 4096 fits the schedule: {e}"),
+                };
+                let mut state = start.clone();
+                let mut rng = Rng::new(seed);
+                Box::new(move || {
+                    state.clone_from(&start);
+                    dynamics.restart(&mut rng);
+                    recall_checksum(&net, &mut state, &mut dynamics, &mut rng)
+                })
+            },
+        },
+        Workload {
+            name: "ising_metropolis_512x512_10_sweeps",
+            what: "10 checkerboard Metropolis sweeps of a 512×512 lattice at T = 2.5 (plus its random start)",
+            prepare: |seed| Box::new(move || crate::core::ising::bench_ising_sweeps(512, 10, seed)),
+        },
+        Workload {
+            name: "ebm_cd_20_steps_batch128",
+            what: "20 contrastive-divergence steps of the 2→64→64→1 energy, batch 128, 20 Langevin steps each",
+            prepare: |seed| Box::new(move || crate::core::ebm::bench_ebm_train_steps(20, 128, seed)),
+        },
+        Workload {
+            name: "rbm_cd1_epoch_digits",
+            what: "one CD-1 epoch (scikit-learn's per-batch arithmetic): 1797 binarised digits, 100 hidden, batch 10",
+            prepare: |seed| {
+                let data = digits_binarised();
+                Box::new(move || crate::core::rbm::bench_cd1_epoch(&data, 100, 10, seed))
+            },
+        },
+        Workload {
+            name: "hopfield_overlap_recall_256x256",
+            what: "overlap-mode recall to a fixed point: N = 65536, 10 patterns, 20 % noise (W never stored)",
+            prepare: |seed| {
+                let mut rng = Rng::new(seed);
+                let n = 256 * 256;
+                let pats: Vec<Vec<i8>> = (0..10).map(|_| random_pattern(n, &mut rng)).collect();
+                let mut cue = pats[0].clone();
+                if let Err(e) = flip_fraction(&mut cue, 0.2, &mut rng) {
+                    unreachable!("0.2 is a valid fraction: {e}");
+                }
+                let mut net = match OverlapNetwork::new(&pats, &cue) {
+                    Ok(o) => o,
+                    Err(e) => unreachable!("valid patterns: {e}"),
+                };
+                let mut dynamics = match Dynamics::new(n, Order::Sequential, &mut rng) {
+                    Ok(d) => d,
+                    Err(e) => unreachable!("N = 65536 fits the schedule: {e}"),
+                };
+                Box::new(move || {
+                    if net.set_state(&cue).is_err() {
+                        return f64::NAN;
+                    }
+                    dynamics.restart(&mut rng);
+                    match dynamics.run_to_fixed_point(100, &mut net, &mut rng, &mut |_| {}) {
+                        Ok(r) => r.sweeps as f64,
+                        Err(_) => f64::NAN,
+                    }
+                })
+            },
+        },
+        Workload {
             name: "rwmh_banana_10k",
             what: "10 000 random-walk Metropolis steps (σ = 1) on the banana",
             prepare: |seed| Box::new(move || bench_steps("rwmh", 10_000, seed)),
@@ -44,6 +114,42 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_steps("hmc", 1_000, seed)),
         },
     ]
+}
+
+/// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.
+pub fn digits_binarised() -> Vec<f32> {
+    match crate::core::digits::Digits::parse(crate::core::digits::SHIPPED)
+        .and_then(|d| d.binarized(8))
+    {
+        Ok(v) => v,
+        Err(e) => unreachable!("the shipped digits file is valid (tested): {e}"),
+    }
+}
+
+/// Inputs of `hopfield_recall_64x64`: the Hebbian network and the cue's state (fields computed),
+/// also handed to the page's plain-JS version of the same recall.
+pub fn recall_inputs(seed: u64) -> (Network, State) {
+    let (net, _, cue) = bench_recall_setup(seed);
+    match State::new(&net, cue) {
+        Ok(s) => (net, s),
+        Err(e) => unreachable!("the cue matches the network: {e}"),
+    }
+}
+
+/// Runs sequential asynchronous recall to a fixed point; the checksum is
+/// `sweeps · 10⁶ + flips` (the plain-JS version returns the same number).
+fn recall_checksum(
+    net: &Network,
+    state: &mut State,
+    dynamics: &mut Dynamics,
+    rng: &mut Rng,
+) -> f64 {
+    match Dense::new(net, state)
+        .and_then(|mut m| dynamics.run_to_fixed_point(100, &mut m, rng, &mut |_| {}))
+    {
+        Ok(r) => r.sweeps as f64 * 1e6 + r.flips as f64,
+        Err(_) => f64::NAN,
+    }
 }
 
 /// Inputs of `hopfield_energy_n1024`: a random symmetric network and state (also handed to the

@@ -26,6 +26,9 @@ pub trait Lab {
     fn step(&mut self);
     /// Starts over with `seed` (the `r` key replays the same seed).
     fn reset(&mut self, seed: u64);
+    /// Work that runs every frame while the tab is shown, playing or not (experiments that
+    /// run in slices, training toggled from inside the lab).
+    fn background(&mut self) {}
     /// Repaints what changed.
     fn draw(&mut self) -> Result<(), JsValue>;
     /// Writes the lab's settings into the URL state.
@@ -59,6 +62,8 @@ pub struct App {
     last_t: f64,
     fps: f64,
     help: HtmlElement,
+    /// The hash as the app last wrote or read it; any other value was set from outside.
+    last_hash: String,
 }
 
 /// Seconds-free, allocation-free 64-bit seed from the browser's entropy source.
@@ -83,6 +88,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     status_el.set_id("status");
     status_el.set_attribute("role", "status")?;
     status_el.set_attribute("aria-live", "polite")?;
+    status::flush_pending();
     let footer = dom::el(root, "footer", "foot")?;
 
     for lab in &labs {
@@ -99,6 +105,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         ("r", "reset (same seed: replays the run)"),
         ("s", "new random seed"),
         ("1 – 9", "switch lab"),
+        ("p", "presenter mode (fullscreen, large type)"),
         ("?", "show or hide this help"),
     ] {
         dom::text(&list, "dt", "", k)?;
@@ -140,6 +147,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         last_t: 0.0,
         fps: 0.0,
         help,
+        last_hash: String::new(),
     }));
 
     // Tabs.
@@ -245,7 +253,16 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
                 "r" => app.reset(),
                 "s" => app.new_seed(),
                 "?" => app.toggle_help(None),
-                "Escape" => app.toggle_help(Some(false)),
+                "p" => app.toggle_presenter(),
+                "Escape" => {
+                    app.toggle_help(Some(false));
+                    if let Some(b) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.body())
+                    {
+                        let _ = b.class_list().remove_1("presenter");
+                    }
+                }
                 k => {
                     if let Some(d) = k.chars().next().and_then(|c| c.to_digit(10)) {
                         if d >= 1 && (d as usize) <= app.labs.len() {
@@ -266,11 +283,16 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     {
         let a = app.clone();
         let w = web_sys::window().ok_or("no window")?;
-        dom::on(&w, "hashchange", move |_: web_sys::Event| {
-            a.borrow_mut().load_hash()
+        // The frame loop also checks the location each frame (browsers may drop this event
+        // when the page rewrote the URL meanwhile); either way the current location wins.
+        dom::on(&w, "hashchange", move |_: web_sys::HashChangeEvent| {
+            a.borrow_mut().sync_from_location()
         })?;
     }
-    app.borrow_mut().load_hash();
+    let initial = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    app.borrow_mut().load_hash(&initial);
     APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
     start_loop(app.clone())?;
     root.set_attribute("data-ready", "1")?;
@@ -302,7 +324,59 @@ impl App {
         mark_dirty();
     }
 
-    fn set_playing(&mut self, on: bool) {
+    /// The labs' ids, in tab order.
+    pub fn lab_ids(&self) -> Vec<&'static str> {
+        self.labs.iter().map(|l| l.borrow().id()).collect()
+    }
+
+    /// Activates the lab with this id; false if there is none.
+    pub fn select_id(&mut self, id: &str) -> bool {
+        match self.labs.iter().position(|l| l.borrow().id() == id) {
+            Some(i) => {
+                self.select(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the seed and restarts the active lab with it.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.reset();
+    }
+
+    /// The current seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The shareable state of the active lab, as the URL hash would carry it.
+    pub fn state_hash(&self) -> String {
+        let mut p = Params::new(self.lab().borrow().id());
+        p.set("seed", &self.seed.to_string());
+        self.lab().borrow().save(&mut p);
+        p.format()
+    }
+
+    /// Applies a hash such as `#hopfield?n=32&seed=1` (the same as following a link).
+    pub fn apply_hash(&mut self, hash: &str) {
+        let hash = if hash.starts_with('#') {
+            hash.to_string()
+        } else {
+            format!("#{hash}")
+        };
+        let Some(w) = web_sys::window() else { return };
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+        }
+        // Read back what the browser made of it (it may re-encode characters).
+        let loc = w.location().hash().unwrap_or(hash);
+        self.load_hash(&loc);
+    }
+
+    /// Starts or stops playing.
+    pub fn set_playing(&mut self, on: bool) {
         self.playing = on;
         self.play_btn
             .set_text_content(Some(if on { "❚❚ Pause" } else { "▶ Play" }));
@@ -336,16 +410,32 @@ impl App {
         status::info(&format!("new seed {}", self.seed));
     }
 
+    /// Presenter mode: fullscreen, larger type, high contrast, controls tucked away.
+    pub fn toggle_presenter(&mut self) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = doc.body() else { return };
+        let on = !body.class_list().contains("presenter");
+        let _ = body.class_list().toggle_with_force("presenter", on);
+        if on {
+            if let Some(el) = doc.document_element() {
+                let _ = el.request_fullscreen();
+            }
+            status::info("presenter mode: p or Esc leaves it");
+        } else if doc.fullscreen_element().is_some() {
+            doc.exit_fullscreen();
+        }
+    }
+
     fn toggle_help(&mut self, force: Option<bool>) {
         let show = force.unwrap_or_else(|| self.help.class_list().contains("hidden"));
         let _ = self.help.class_list().toggle_with_force("hidden", !show);
     }
 
-    fn load_hash(&mut self) {
-        let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
-            return;
-        };
-        let p = match Params::parse(&hash) {
+    fn load_hash(&mut self, hash: &str) {
+        self.last_hash = hash.to_string();
+        let p = match Params::parse(hash) {
             Ok(p) => p,
             Err(e) => {
                 status::warn(&e.to_string());
@@ -389,18 +479,28 @@ impl App {
         mark_dirty();
     }
 
-    fn save_hash(&self) {
-        let lab = self.lab().borrow();
-        let mut p = Params::new(lab.id());
+    /// A hash set from outside (address bar, a preset link, a script) wins over pending state.
+    fn sync_from_location(&mut self) {
+        let current = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if current != self.last_hash {
+            self.load_hash(&current);
+        }
+    }
+
+    fn save_hash(&mut self) {
+        let mut p = Params::new(self.lab().borrow().id());
         p.set("seed", &self.seed.to_string());
         if self.speed != 1 {
             p.set("speed", &self.speed.to_string());
         }
-        lab.save(&mut p);
+        self.lab().borrow().save(&mut p);
         if let Some(w) = web_sys::window() {
             if let Ok(h) = w.history() {
                 let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&p.format()));
             }
+            self.last_hash = w.location().hash().unwrap_or_default();
         }
     }
 
@@ -416,10 +516,19 @@ impl App {
                 self.set_playing(false);
             }
         }
+        self.lab().borrow_mut().background();
         let drawn = self.lab().borrow_mut().draw();
         if let Err(e) = drawn {
             status::show(status::Level::Error, &format!("drawing failed: {e:?}"));
             self.set_playing(false);
+        }
+        // A hash set from outside (address bar, a preset link, a script) wins over pending
+        // state: browsers may drop the hashchange event if the page rewrote the URL meanwhile.
+        let current = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if current != self.last_hash {
+            self.load_hash(&current);
         }
         if URL_DIRTY.with(|d| d.replace(false)) {
             self.save_hash();

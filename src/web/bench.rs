@@ -10,13 +10,20 @@ use web_sys::HtmlElement;
 
 use super::app::Lab;
 use super::{dom, status};
-use crate::core::bench::{energy_inputs, measure, workloads};
+use crate::core::bench::{energy_inputs, measure, recall_inputs, workloads};
 use crate::core::params::Params;
 
 #[wasm_bindgen(module = "/www/bench.js")]
 extern "C" {
     #[wasm_bindgen(js_name = jsEnergy)]
     fn js_energy(w: &js_sys::Float32Array, y: &js_sys::Int8Array, n: usize) -> f64;
+    #[wasm_bindgen(js_name = jsRecall)]
+    fn js_recall(
+        w: &js_sys::Float32Array,
+        y: &js_sys::Int8Array,
+        h: &js_sys::Float32Array,
+        n: usize,
+    ) -> f64;
     fn now() -> f64;
     #[wasm_bindgen(js_name = jsSamplerSteps)]
     fn js_sampler_steps(kind: &str, n_steps: usize, seed: f64) -> f64;
@@ -46,6 +53,14 @@ pub fn run_all() -> String {
                 let yj = js_sys::Int8Array::from(y.as_slice());
                 let n = net.n();
                 Some(time_median(|| js_energy(&wj, &yj, n), 1500.0))
+            }
+            "hopfield_recall_64x64" => {
+                let (net, state) = recall_inputs(SEED);
+                let wj = js_sys::Float32Array::from(net.weights());
+                let yj = js_sys::Int8Array::from(state.y());
+                let hj = js_sys::Float32Array::from(state.fields());
+                let n = net.n();
+                Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
             }
             "rwmh_banana_10k" => Some(time_median(
                 || js_sampler_steps("rwmh", 10_000, SEED as f64),

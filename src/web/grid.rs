@@ -40,7 +40,11 @@ pub fn wire<L: Paintable + 'static>(lab: &Rc<RefCell<L>>) -> Result<(), JsValue>
             e.prevent_default();
             let _ = c.set_pointer_capture(e.pointer_id());
             let mut lab = l.borrow_mut();
-            let value = if lab.erasing() || e.button() == 2 || e.shift_key() { -1 } else { 1 };
+            let value = if lab.erasing() || e.button() == 2 || e.shift_key() {
+                -1
+            } else {
+                1
+            };
             let cell = cell_of(lab.layer(), &e);
             *s.borrow_mut() = Stroke { value, last: cell };
             if let Some(p) = cell {
@@ -68,7 +72,9 @@ pub fn wire<L: Paintable + 'static>(lab: &Rc<RefCell<L>>) -> Result<(), JsValue>
             }
         })?;
     }
-    dom::on(&canvas, "contextmenu", |e: web_sys::Event| e.prevent_default())?;
+    dom::on(&canvas, "contextmenu", |e: web_sys::Event| {
+        e.prevent_default()
+    })?;
     Ok(())
 }
 

@@ -1,14 +1,21 @@
 //! The browser shell (wasm only): DOM wiring, canvases, plots and the animation loop.
 //! It holds no model math; everything it animates comes from `crate::core`.
 
+pub mod api;
 pub mod app;
 pub mod bench;
+pub mod boltzmann;
 pub mod canvas;
 pub mod dom;
+pub mod energy;
+pub mod grid;
 pub mod hopfield;
+pub mod ising;
 pub mod plot;
+pub mod rbm;
 pub mod sampling;
 pub mod status;
+pub mod storage;
 pub mod trace;
 
 use std::cell::RefCell;
@@ -46,9 +53,14 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
         hopfield::HopfieldLab::new(seed)?,
         sampling::SamplingLab::new(seed)?,
+        boltzmann::BoltzmannLab::new(seed)?,
+        rbm::RbmLab::new(seed)?,
+        energy::EnergyLab::new(seed)?,
+        ising::IsingLab::new(seed)?,
         bench::BenchLab::new()?,
     ];
     app::mount(root, labs)?;
+    api::install()?;
     Ok(())
 }
 

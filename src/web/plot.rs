@@ -122,6 +122,10 @@ impl Plot {
     }
 
     fn frame(&self, axes: &Axes, xr: (f64, f64), yr: (f64, f64)) -> Frame {
+        self.frame_with(axes, xr, yr, true)
+    }
+
+    fn frame_with(&self, axes: &Axes, xr: (f64, f64), yr: (f64, f64), x_ticks: bool) -> Frame {
         let f = Frame {
             x0: PAD_L,
             y0: PAD_T,
@@ -136,7 +140,11 @@ impl Plot {
         c.set_fill_style_str("#333");
         c.set_font("11px system-ui, sans-serif");
         c.set_text_align("center");
-        for t in ticks(xr.0, xr.1, 6) {
+        for t in if x_ticks {
+            ticks(xr.0, xr.1, 6)
+        } else {
+            Vec::new()
+        } {
             let x = f.px(t);
             c.begin_path();
             c.move_to(x, f.y0);
@@ -443,16 +451,7 @@ impl Plot {
                 .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
             padded((lo, hi), 0.08)
         });
-        let f = self.frame(
-            &Axes {
-                x_label: axes.x_label,
-                y_label: axes.y_label,
-                title: axes.title,
-                ..Default::default()
-            },
-            (0.0, n as f64),
-            yr,
-        );
+        let f = self.frame_with(axes, (0.0, n as f64), yr, false);
         let c = &self.ctx;
         let zero = f.py(0.0_f64.clamp(yr.0, yr.1));
         for (i, &v) in values.iter().enumerate() {
@@ -465,10 +464,6 @@ impl Plot {
         c.set_fill_style_str("#333");
         c.set_font("11px system-ui, sans-serif");
         c.set_text_align("center");
-        // Cover the numeric x ticks with the bar labels.
-        c.set_fill_style_str("#ffffff");
-        c.fill_rect(f.x0 - 20.0, f.y0 + f.h + 1.0, f.w + 40.0, 16.0);
-        c.set_fill_style_str("#333");
         let every = (labels.len() as f64 / (f.w / 28.0)).ceil().max(1.0) as usize;
         for (i, l) in labels.iter().enumerate().step_by(every) {
             let _ = c.fill_text(l, f.px(i as f64 + 0.5), f.y0 + f.h + 13.0);

@@ -93,6 +93,35 @@ pub fn ground_states(net: &Network) -> Result<(f64, Vec<usize>), BoltzmannError>
     Ok((min, states))
 }
 
+/// The `T → 0` limit of the Boltzmann distribution over the states whose energies are `energies`
+/// (by index): `P₀(y) = 1/G` on the `G` states of minimum energy (within `1e-9·(1 + |E|)`, as in
+/// [`ground_states`]) and 0 elsewhere, written into `out` (same length). Returns `G`. Errors if
+/// the lengths differ, the table is empty or an energy is not finite.
+pub fn zero_temperature_limit(energies: &[f64], out: &mut [f64]) -> Result<usize, BoltzmannError> {
+    if out.len() != energies.len() || energies.is_empty() {
+        return Err(BoltzmannError::Shape {
+            what: "zero-temperature table",
+            expected: energies.len().max(1),
+            got: out.len(),
+        });
+    }
+    if let Some(i) = energies.iter().position(|e| !e.is_finite()) {
+        return Err(BoltzmannError::Parameter {
+            name: "energy",
+            value: energies[i],
+            rule: "finite",
+        });
+    }
+    let min = energies.iter().copied().fold(f64::INFINITY, f64::min);
+    let tol = 1e-9 * (1.0 + min.abs());
+    let g = energies.iter().filter(|&&e| e <= min + tol).count();
+    // P₀(y) = I[E(y) = E_min] / G: the limit of exp(−E/T)/Z as T → 0.
+    for (o, &e) in out.iter_mut().zip(energies) {
+        *o = if e <= min + tol { 1.0 / g as f64 } else { 0.0 };
+    }
+    Ok(g)
+}
+
 /// `log Σ exp(xᵢ)` computed stably as `m + log Σ exp(xᵢ − m)`, `m = max xᵢ`.
 fn log_sum_exp(xs: impl Iterator<Item = f64> + Clone) -> f64 {
     let m = xs.clone().fold(f64::NEG_INFINITY, f64::max);
@@ -643,6 +672,34 @@ mod tests {
         let (e, s) = ground_states(&net).expect("gs");
         assert!((e + 6.0).abs() < 1e-12);
         assert_eq!(s, vec![0, 15]);
+    }
+
+    #[test]
+    fn zero_temperature_limit_is_uniform_on_ground_states() {
+        let mut net = Network::new(4).expect("size");
+        for i in 0..4 {
+            for j in 0..i {
+                net.set_weight(i, j, 1.0);
+            }
+        }
+        let ex = ExactBoltzmann::new(&net, Temperature::new(0.05).expect("T")).expect("exact");
+        let mut p0 = vec![0.0; 16];
+        let g = zero_temperature_limit(ex.energies(), &mut p0).expect("limit");
+        assert_eq!(g, 2);
+        assert_eq!(p0[0], 0.5);
+        assert_eq!(p0[15], 0.5);
+        assert_eq!(p0.iter().sum::<f64>(), 1.0);
+        // At small T the exact distribution is already close to the limit.
+        let tv: f64 = 0.5
+            * ex.probabilities()
+                .iter()
+                .zip(&p0)
+                .map(|(a, b)| (a - b).abs())
+                .sum::<f64>();
+        assert!(tv < 1e-6, "tv {tv}");
+        assert!(zero_temperature_limit(ex.energies(), &mut [0.0; 3]).is_err());
+        assert!(zero_temperature_limit(&[], &mut []).is_err());
+        assert!(zero_temperature_limit(&[0.0, f64::NAN], &mut [0.0; 2]).is_err());
     }
 
     #[test]

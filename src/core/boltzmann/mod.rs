@@ -18,25 +18,28 @@
 //! Files: [`gibbs`] (the σ(2hᵢ/T) update, sweeps, retrieval by averaging), [`anneal`]
 //! (temperature schedules, a resumable annealer), [`exact`] (enumeration of all 2ᴺ states,
 //! histograms, total variation), [`learning`] (maximum-likelihood learning with clamped and free
-//! phases).
+//! phases), [`presets`] (random networks and small data sets for demonstrations).
 
 pub mod anneal;
 pub mod exact;
 pub mod gibbs;
 pub mod learning;
+pub mod presets;
 
 use std::fmt;
 
 pub use crate::core::hopfield::{HopfieldError, Network, State};
 pub use anneal::{AnnealPoint, AnnealStatus, Annealer, Schedule};
 pub use exact::{
-    ground_states, state_from_index, state_index, ExactBoltzmann, StateHistogram, MAX_EXACT_NEURONS,
+    ground_states, state_from_index, state_index, zero_temperature_limit, ExactBoltzmann,
+    StateHistogram, MAX_EXACT_NEURONS,
 };
 pub use gibbs::{
     bench_gibbs_sweeps, gibbs_sweep, gibbs_sweep_sites, gibbs_sweeps, gibbs_update, p_plus,
     retrieve_by_average, GibbsOrder, SpinAverage, SpinUpdate, Temperature,
 };
 pub use learning::{BmConfig, BmStats, BmTrainer};
+pub use presets::{bars_and_stripes, random_network, random_patterns};
 
 /// What can be wrong with a request to this module. Every message names the parameter, the rule
 /// it breaks and the value received.

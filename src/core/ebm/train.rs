@@ -708,6 +708,47 @@ impl Trainer {
         self.failed.as_ref()
     }
 
+    /// Changes the Adam learning rate mid-run (in (0, 1]); the model, Adam moments and replay
+    /// buffer are kept. On error nothing changes.
+    pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<(), EbmError> {
+        let config = TrainConfig {
+            learning_rate,
+            ..self.config.clone()
+        };
+        config.validate()?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Changes the Langevin step size ε mid-run (in (0, 1]; the noise scale follows as `√ε`
+    /// unless the configuration fixes it). The model and replay buffer are kept. On error nothing
+    /// changes.
+    pub fn set_step_size(&mut self, step_size: f32) -> Result<(), EbmError> {
+        let config = TrainConfig {
+            step_size,
+            ..self.config.clone()
+        };
+        config.validate()?;
+        self.langevin = config.langevin()?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Replaces the training data mid-run (e.g. points a student added); the model, optimiser
+    /// and replay buffer are kept. Errors (and changes nothing) if a point lies outside the box.
+    pub fn set_data(&mut self, data: &Dataset) -> Result<(), EbmError> {
+        let w = self.config.half_width;
+        if let Some(k) = data.points().iter().position(|c| c.abs() > w) {
+            return Err(EbmError::OutsideBox {
+                index: k / 2,
+                half_width: w,
+            });
+        }
+        self.data.clear();
+        self.data.extend_from_slice(data.points());
+        Ok(())
+    }
+
     /// The training box as a grid view of the given size (for the heatmap's default view).
     pub fn default_view(&self, width: usize, height: usize) -> GridView {
         let w = self.config.half_width;
@@ -982,6 +1023,45 @@ mod tests {
             (t.model().params().to_vec(), t.last_stats())
         };
         assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn settings_change_mid_run() {
+        let d = Dataset::preset(Preset::TwoGaussians, 50, &mut Rng::new(1)).expect("valid");
+        let mut rng = Rng::new(2);
+        let mut t = Trainer::new(small_config(), &d, &mut rng).expect("valid");
+        t.step_many(2, &mut rng).expect("finite");
+        // refused values change nothing
+        assert!(t.set_learning_rate(f32::NAN).is_err());
+        assert!(t.set_learning_rate(2.0).is_err());
+        assert!(t.set_step_size(0.0).is_err());
+        assert_eq!(t.config().learning_rate, small_config().learning_rate);
+        assert_eq!(t.config().step_size, small_config().step_size);
+        t.set_learning_rate(1e-2).expect("valid");
+        t.set_step_size(0.04).expect("valid");
+        assert_eq!(t.config().learning_rate, 1e-2);
+        assert_eq!(t.langevin.step_size, 0.04);
+        assert!((t.langevin.noise_scale - 0.2).abs() < 1e-6, "σ = √ε");
+        // a changed step size changes the negatives; the same settings from the start replay
+        let replay = |eps: f32| {
+            let mut rng = Rng::new(3);
+            let mut t = Trainer::new(small_config(), &d, &mut rng).expect("valid");
+            t.set_step_size(eps).expect("valid");
+            t.step(&mut rng).expect("finite");
+            t.negatives().to_vec()
+        };
+        assert_eq!(replay(0.04), replay(0.04));
+        assert_ne!(replay(0.04), replay(0.01));
+        // new data: kept if inside the box, refused otherwise
+        let far = Dataset::from_points(&[[0.0, 9.0]]).expect("finite");
+        assert!(matches!(
+            t.set_data(&far),
+            Err(EbmError::OutsideBox { index: 0, .. })
+        ));
+        let one = Dataset::from_points(&[[1.0, -1.0]]).expect("finite");
+        t.set_data(&one).expect("inside");
+        t.step(&mut rng).expect("finite");
+        assert!(t.data_batch().chunks_exact(2).all(|p| p == [1.0, -1.0]));
     }
 
     #[test]

@@ -15,6 +15,7 @@
 pub mod bench;
 pub mod capacity;
 pub mod dynamics;
+pub mod file;
 pub mod hidden;
 pub mod learning;
 pub mod network;

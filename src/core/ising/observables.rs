@@ -282,13 +282,9 @@ impl TemperatureScan {
                 }
                 Dynamics::Wolff if self.sweeps_at_t < self.config.burn_in_sweeps => {
                     // burn-in: flip clusters until ≥ N spins flipped, tallying cluster sizes
-                    let n = self.lattice.n();
-                    let mut flipped = 0;
-                    while flipped < n {
-                        flipped += self.wolff.step(&mut self.lattice, rng)?;
-                        self.wolff_tally.1 += 1;
-                    }
+                    let (flipped, clusters) = self.wolff.sweep(&mut self.lattice, rng)?;
                     self.wolff_tally.0 += flipped;
+                    self.wolff_tally.1 += clusters;
                 }
                 Dynamics::Wolff => {
                     self.wolff

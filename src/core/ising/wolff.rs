@@ -96,6 +96,26 @@ impl Wolff {
         }
         Ok(flipped)
     }
+
+    /// One Wolff "sweep" for display and burn-in: flips clusters until at least `N` spins have
+    /// flipped in total, so a sweep moves about as many spins as a single-spin sweep does.
+    /// Returns `(spins flipped, clusters)`. Errors if `h ≠ 0`.
+    ///
+    /// The stopping rule depends on the state, so averages measured once per such sweep are
+    /// slightly biased; measurements should use a fixed cluster count ([`Wolff::steps`]).
+    pub fn sweep(
+        &mut self,
+        lat: &mut Lattice,
+        rng: &mut Rng,
+    ) -> Result<(usize, usize), IsingError> {
+        let n = lat.n();
+        let (mut flipped, mut clusters) = (0, 0);
+        while flipped < n {
+            flipped += self.step(lat, rng)?;
+            clusters += 1;
+        }
+        Ok((flipped, clusters))
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +138,21 @@ mod tests {
         assert_eq!(w.step(&mut lat, &mut rng), Ok(64));
         assert_eq!(lat.magnetisation(), -1.0);
         assert_eq!(w.cluster().len(), 64);
+    }
+
+    #[test]
+    fn sweep_flips_at_least_n_spins() {
+        let mut rng = Rng::new(4);
+        let mut lat = Lattice::random(16, 3.0, 0.0, &mut rng).expect("valid");
+        let mut w = Wolff::new();
+        let (flipped, clusters) = w.sweep(&mut lat, &mut rng).expect("h = 0");
+        assert!(flipped >= 256, "{flipped}");
+        assert!(clusters >= 1);
+        // at T = 0 one cluster is the whole (aligned) lattice
+        let mut cold = Lattice::new(16, 0.0, 0.0).expect("valid");
+        assert_eq!(w.sweep(&mut cold, &mut rng), Ok((256, 1)));
+        let mut field = Lattice::new(4, 2.0, 0.1).expect("valid");
+        assert!(w.sweep(&mut field, &mut rng).is_err());
     }
 
     #[test]

@@ -19,13 +19,60 @@ use super::cd::{
     TrainEvent, TrainStats,
 };
 use super::gibbs::bernoulli_into;
-use super::model::{check_len, check_range, softplus, Rbm, RbmError};
+use super::model::{check_finite, check_len, check_range, softplus, Rbm, RbmError};
 use crate::core::rng::Rng;
 
 /// Largest |value| accepted in Gaussian training data (keeps every energy finite in f32).
 pub const MAX_ABS_DATA: f32 = 1.0e4;
 /// Largest nh for the exact mixture (2^nh components).
 pub const MAX_MIXTURE_BITS: usize = 16;
+
+/// Largest number of points [`blob_data`] draws.
+pub const MAX_BLOB_POINTS: usize = 100_000;
+
+/// `n` points in the plane (flat `[x₀, y₀, x₁, y₁, …]`) from an equal-weight mixture of
+/// isotropic Gaussians: point k comes from blob `k mod centres.len()`,
+/// `x = centre + sd · N(0, I)`. Training data for a 2-visible Gaussian RBM, whose marginal is
+/// itself such a mixture. Needs 1..=64 finite centres, `sd` finite in (0, 100] and
+/// 1 ≤ n ≤ [`MAX_BLOB_POINTS`].
+pub fn blob_data(
+    centres: &[[f32; 2]],
+    sd: f32,
+    n: usize,
+    rng: &mut Rng,
+) -> Result<Vec<f32>, RbmError> {
+    if centres.is_empty() || centres.len() > 64 {
+        return Err(RbmError::Size {
+            what: "number of blob centres",
+            n: centres.len(),
+            max: 64,
+        });
+    }
+    if n == 0 || n > MAX_BLOB_POINTS {
+        return Err(RbmError::Size {
+            what: "number of points",
+            n,
+            max: MAX_BLOB_POINTS,
+        });
+    }
+    check_range(
+        "blob standard deviation",
+        f64::from(sd),
+        0.0,
+        100.0,
+        true,
+        "in (0, 100]",
+    )?;
+    let flat: Vec<f32> = centres.iter().flatten().copied().collect();
+    check_finite("blob centres", &flat)?;
+    let mut out = Vec::with_capacity(2 * n);
+    for k in 0..n {
+        let c = centres[k % centres.len()];
+        out.push(c[0] + sd * rng.normal() as f32);
+        out.push(c[1] + sd * rng.normal() as f32);
+    }
+    Ok(out)
+}
 
 /// A Gaussian–Bernoulli RBM with fixed visible noise levels σᵢ.
 #[derive(Clone, Debug, PartialEq)]
@@ -642,6 +689,32 @@ mod tests {
         assert!((s - 1.0).abs() < 2e-3, "∫p = {s}");
         let mix = m.mixture().expect("ok");
         assert!((mix.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn blob_data_is_centred_on_the_blobs() {
+        let centres = [[-1.5f32, 1.0], [2.0, -0.5], [0.0, 3.0]];
+        let mut rng = Rng::new(4);
+        let d = blob_data(&centres, 0.3, 3000, &mut rng).expect("ok");
+        assert_eq!(d.len(), 6000);
+        for (b, c) in centres.iter().enumerate() {
+            let (mut sx, mut sy, mut ss) = (0.0f64, 0.0f64, 0.0f64);
+            for p in d.chunks_exact(2).skip(b).step_by(3) {
+                let (dx, dy) = (f64::from(p[0] - c[0]), f64::from(p[1] - c[1]));
+                sx += dx;
+                sy += dy;
+                ss += dx * dx + dy * dy;
+            }
+            // 1000 points per blob: the mean's sd is 0.3/√1000 ≈ 0.0095.
+            assert!((sx / 1000.0).abs() < 0.04 && (sy / 1000.0).abs() < 0.04);
+            let var = ss / 2000.0;
+            assert!((var / 0.09 - 1.0).abs() < 0.1, "variance {var}");
+        }
+        assert!(blob_data(&[], 0.3, 10, &mut rng).is_err());
+        assert!(blob_data(&centres, 0.0, 10, &mut rng).is_err());
+        assert!(blob_data(&centres, f32::NAN, 10, &mut rng).is_err());
+        assert!(blob_data(&centres, 0.3, 0, &mut rng).is_err());
+        assert!(blob_data(&[[f32::INFINITY, 0.0]], 0.3, 10, &mut rng).is_err());
     }
 
     #[test]

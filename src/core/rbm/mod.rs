@@ -30,7 +30,7 @@ pub use cd::{
     Gradient, NegativeVisible, TrainEvent, TrainStats, Trainer,
 };
 pub use dbn::{Dbn, DbnEvent, DbnProgress, DbnSampler, DbnTrainer, LayerData};
-pub use gaussian::{GaussianChain, GaussianRbm, GaussianTrainer, Mixture};
+pub use gaussian::{blob_data, GaussianChain, GaussianRbm, GaussianTrainer, Mixture};
 pub use gibbs::{gibbs_step, mean_field_step, GibbsChain, GibbsEvent};
 pub use label::LabelRbm;
 pub use model::{sigmoid, softplus, Rbm, RbmError};

@@ -1,0 +1,311 @@
+//! Drawing the Hopfield lab: the grid (with the neuron updated next), read-outs, the live
+//! energy trace, overlap bars, the weight matrix, the memory library and each memory's energy.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+use super::{Engine, HopfieldLab, Outcome};
+use crate::core::hopfield::is_stable;
+use crate::web::canvas::{paint_spins, PixelLayer};
+use crate::web::dom;
+use crate::web::plot::{Axes, RefLine, Series, SeriesData, PALETTE};
+
+/// Full W is drawn up to this N; above it, the row of the highlighted neuron.
+const FULL_W_MAX: usize = 1024;
+
+impl HopfieldLab {
+    /// Repaints what changed since the last frame.
+    pub(super) fn draw_views(&mut self) -> Result<(), JsValue> {
+        if self.dirty_grid {
+            self.dirty_grid = false;
+            // Highlight the next neuron only when updates are slow enough to follow.
+            let hl = if self.speed_hint <= 64 {
+                self.highlight
+            } else {
+                None
+            };
+            let y = match &self.engine {
+                Engine::Dense { state, .. } => state.y(),
+                Engine::Overlap { net: Some(o), .. } => o.y(),
+                Engine::Overlap { y, .. } => y.as_slice(),
+            };
+            paint_spins(&mut self.grid.buf, y, hl);
+            self.grid.blit()?;
+        }
+        if self.dirty_library {
+            self.dirty_library = false;
+            self.draw_library()?;
+            self.draw_weights()?;
+            self.draw_memory_energies()?;
+        }
+        if self.dirty_views {
+            self.dirty_views = false;
+            self.draw_readouts()?;
+            self.draw_energy()?;
+            self.draw_overlaps();
+        }
+        self.draw_capacity()
+    }
+
+    fn draw_readouts(&self) -> Result<(), JsValue> {
+        let n = self.side * self.side;
+        let e = self.energy();
+        let sweeps = self.updates as f64 / n as f64;
+        let text = format!(
+            "N = {n} neurons · {} memories · energy E = {e:.3} · {sweeps:.2} sweeps · {} flips",
+            self.memories.len(),
+            self.dynamics.flips()
+        );
+        self.ui.readout.set_text_content(Some(&text));
+        self.ui
+            .readout
+            .set_attribute("data-energy", &format!("{e}"))?;
+        self.ui
+            .readout
+            .set_attribute("data-sweeps", &format!("{sweeps}"))?;
+        self.ui.readout.set_attribute(
+            "data-on",
+            &self.y().iter().filter(|&&v| v > 0).count().to_string(),
+        )?;
+        let (text, state) = match &self.outcome {
+            Outcome::Running if self.updates == 0 => (
+                "Press Space (play) or n (one neuron) to recall.".to_string(),
+                "ready",
+            ),
+            Outcome::Running => ("Recalling…".to_string(), "running"),
+            Outcome::Done(s) => (s.clone(), "done"),
+        };
+        self.ui.outcome.set_text_content(Some(&text));
+        self.ui.outcome.set_attribute("data-state", state)?;
+        Ok(())
+    }
+
+    fn draw_energy(&self) -> Result<(), JsValue> {
+        let pts = self.trace.points();
+        let rose = self.mode != super::Mode::Sync
+            && self.trace.ever_rose(1e-6 * (1.0 + self.energy().abs()));
+        self.ui.energy_plot.line_chart(
+            &Axes {
+                title: if self.mode == super::Mode::Sync {
+                    "Energy (synchronous updates may raise it)"
+                } else {
+                    "Energy: it never rises under asynchronous updates"
+                },
+                x_label: "sweeps",
+                y_label: "E",
+                ..Default::default()
+            },
+            &[Series {
+                name: "E(y)",
+                color: PALETTE[0],
+                data: SeriesData::Points(pts),
+                dashed: false,
+            }],
+            &[],
+            &[],
+        );
+        self.ui
+            .energy_plot
+            .canvas
+            .set_attribute("data-rose", if rose { "1" } else { "0" })?;
+        self.ui
+            .energy_plot
+            .canvas
+            .set_attribute("data-points", &pts.len().to_string())?;
+        Ok(())
+    }
+
+    fn draw_overlaps(&self) {
+        let y = self.y();
+        let n = y.len().max(1) as f64;
+        let values: Vec<f64> = self
+            .memories
+            .iter()
+            .map(|m| {
+                m.y.iter()
+                    .zip(y)
+                    .map(|(&a, &b)| f64::from(a * b))
+                    .sum::<f64>()
+                    / n
+            })
+            .collect();
+        let labels: Vec<String> = self.memories.iter().map(|m| m.label.clone()).collect();
+        let colors: Vec<&'static str> = values
+            .iter()
+            .map(|&v| {
+                if v >= 0.999 {
+                    PALETTE[2]
+                } else if v <= -0.999 {
+                    PALETTE[5]
+                } else {
+                    PALETTE[0]
+                }
+            })
+            .collect();
+        self.ui.overlap_plot.bars(
+            &Axes {
+                title: "Overlap with each memory",
+                y_label: "m",
+                y_range: Some((-1.0, 1.0)),
+                ..Default::default()
+            },
+            &labels,
+            &values,
+            &colors,
+            &[RefLine {
+                at: 0.0,
+                label: "",
+                color: "#888",
+            }],
+        );
+        let _ = self.ui.overlap_plot.canvas.set_attribute(
+            "data-overlaps",
+            &values
+                .iter()
+                .map(|v| format!("{v:.4}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+    }
+
+    fn draw_weights(&mut self) -> Result<(), JsValue> {
+        let n = self.side * self.side;
+        let Engine::Dense { net, .. } = &self.engine else {
+            self.ui.weights_plot.heatmap(
+                "No weight matrix in overlap mode",
+                &[],
+                0,
+                0,
+                None,
+                true,
+            )?;
+            self.ui.weights_note.set_text_content(Some(
+                "Overlap mode: hᵢ = Σₚ ξᵢᵖ mₚ (Hebbian, 1/N) — the N×N matrix is never stored, which is what lets \
+                 256×256 images recall at frame rate.",
+            ));
+            return Ok(());
+        };
+        let w = net.weights();
+        if n <= FULL_W_MAX {
+            let vals: Vec<f64> = w.iter().map(|&v| f64::from(v)).collect();
+            self.ui.weights_plot.heatmap(
+                &format!("Weights W ({n}×{n})"),
+                &vals,
+                n,
+                n,
+                None,
+                true,
+            )?;
+            self.ui.weights_note.set_text_content(Some(
+                "Symmetric, zero diagonal; blue negative, red positive. Row i, column j is wᵢⱼ.",
+            ));
+        } else {
+            let i = self.highlight.unwrap_or(n / 2 + self.side / 2);
+            let vals: Vec<f64> = net.row(i).iter().map(|&v| f64::from(v)).collect();
+            self.ui.weights_plot.heatmap(
+                &format!("Weights into neuron {i} (row {i} of W)"),
+                &vals,
+                self.side,
+                self.side,
+                None,
+                true,
+            )?;
+            self.ui.weights_note.set_text_content(Some(&format!(
+                "W is {n}×{n} here, too big to show whole: this is one neuron's incoming weights laid out on the grid."
+            )));
+        }
+        Ok(())
+    }
+
+    fn draw_memory_energies(&self) -> Result<(), JsValue> {
+        let t = &self.ui.energies;
+        t.set_text_content(None);
+        let Engine::Dense { net, .. } = &self.engine else {
+            return Ok(());
+        };
+        if self.memories.is_empty() || net.n() > FULL_W_MAX * 4 {
+            return Ok(());
+        }
+        let head = dom::el(t, "tr", "")?;
+        for h in ["memory", "energy E(ξ)", "fixed point?"] {
+            dom::text(&head, "th", "", h)?;
+        }
+        for m in &self.memories {
+            let tr = dom::el(t, "tr", "")?;
+            let e = net.energy(&m.y);
+            let stable = is_stable(net, &m.y);
+            dom::text(&tr, "td", "", &m.label)?;
+            dom::text(&tr, "td", "num", &format!("{e:.2}"))?;
+            let cell = dom::text(
+                &tr,
+                "td",
+                "",
+                if stable {
+                    "yes"
+                } else {
+                    "no — it will drift"
+                },
+            )?;
+            cell.set_attribute("data-stable", if stable { "1" } else { "0" })?;
+        }
+        Ok(())
+    }
+
+    fn draw_library(&self) -> Result<(), JsValue> {
+        let lib = &self.ui.library;
+        lib.set_text_content(None);
+        if self.memories.is_empty() {
+            dom::text(
+                lib,
+                "p",
+                "muted small",
+                "No memories yet: draw and store, or pick a set above.",
+            )?;
+        }
+        for (k, m) in self.memories.iter().enumerate() {
+            let item = dom::el(lib, "div", "thumb")?;
+            item.set_attribute("data-k", &k.to_string())?;
+            item.set_title(&format!("{}: click to load it as the cue", m.label));
+            let mut layer =
+                PixelLayer::new(&item, "thumb-img", self.side as u32, self.side as u32)?;
+            layer.canvas.set_attribute("data-k", &k.to_string())?;
+            layer.canvas.set_attribute("data-action", "load")?;
+            paint_spins(&mut layer.buf, &m.y, None);
+            layer.blit()?;
+            let cap = dom::el(&item, "div", "thumb-cap")?;
+            dom::text(&cap, "span", "", &m.label)?;
+            let x = dom::text(&cap, "button", "thumb-x", "×")?;
+            x.set_attribute("data-k", &k.to_string())?;
+            x.set_attribute("data-action", "remove")?;
+            x.set_attribute("aria-label", &format!("remove memory {}", m.label))?;
+        }
+        lib.set_attribute("data-count", &self.memories.len().to_string())?;
+        Ok(())
+    }
+}
+
+/// One click listener on the library handles every thumbnail (load) and × (remove).
+pub fn wire_library(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
+    let lib: HtmlElement = lab.borrow().ui.library.clone();
+    let l = lab.clone();
+    dom::on(&lib, "click", move |e: web_sys::Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let (Some(k), Some(action)) = (t.get_attribute("data-k"), t.get_attribute("data-action"))
+        else {
+            return;
+        };
+        let Ok(k) = k.parse::<usize>() else { return };
+        let mut lab = l.borrow_mut();
+        match action.as_str() {
+            "load" => lab.load_memory(k),
+            "remove" => lab.remove_memory(k),
+            _ => {}
+        }
+    })
+}
