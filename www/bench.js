@@ -44,3 +44,104 @@ export function jsRecall(w, y0, h0, n) {
   }
   return sweeps * 1e6 + flips;
 }
+
+// The banana of `core::landscape::Banana` (a = 2, b = 0.4) at T = 1:
+// E(x) = x₁²/(2a²) + u²/2 with u = x₂ + b x₁² − b a²; writes ∇E into g, returns E.
+const BANANA_A2 = 4.0, BANANA_B = 0.4;
+function bananaEnergy(x1, x2) {
+  const u = x2 + BANANA_B * x1 * x1 - BANANA_B * BANANA_A2;
+  return 0.5 * x1 * x1 / BANANA_A2 + 0.5 * u * u;
+}
+function bananaGrad(x1, x2, g) {
+  const u = x2 + BANANA_B * x1 * x1 - BANANA_B * BANANA_A2;
+  g[0] = x1 / BANANA_A2 + 2.0 * BANANA_B * x1 * u;
+  g[1] = u;
+  return 0.5 * x1 * x1 / BANANA_A2 + 0.5 * u * u;
+}
+
+// A small seeded generator (sfc32, seeded through splitmix32) with Box–Muller normals,
+// the kind of RNG a JS page would carry instead of Math.random for replayable runs.
+function makeRng(seed) {
+  let s = seed >>> 0;
+  const mix = () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = mix(), b = mix(), c = mix(), d = mix();
+  let spare = 0.0, hasSpare = false;
+  const uniform = () => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t / 4294967296;
+  };
+  const normal = () => {
+    if (hasSpare) { hasSpare = false; return spare; }
+    const u1 = 1.0 - uniform(), u2 = uniform();
+    const r = Math.sqrt(-2.0 * Math.log(u1)), th = 2.0 * Math.PI * u2;
+    spare = r * Math.sin(th); hasSpare = true;
+    return r * Math.cos(th);
+  };
+  return { uniform, normal };
+}
+
+// The same transitions as `core::sampler::bench_steps`: `nSteps` of random-walk Metropolis
+// (σ = 1), MALA (ε = 0.1) or HMC (Δt = 0.15, L = 10) on the banana from the origin; returns
+// the sum of all visited coordinates (a checksum, not comparable across RNGs).
+export function jsSamplerSteps(kind, nSteps, seed) {
+  const rng = makeRng(seed);
+  const g = new Float64Array(2), gy = new Float64Array(2);
+  let x1 = 0.0, x2 = 0.0, sum = 0.0;
+  if (kind === 'rwmh') {
+    const sigma = 1.0;
+    let e = bananaEnergy(x1, x2);
+    for (let i = 0; i < nSteps; i++) {
+      const y1 = x1 + sigma * rng.normal(), y2 = x2 + sigma * rng.normal();
+      const ey = bananaEnergy(y1, y2);
+      // α = min(1, exp(E(x) − E(y))).
+      if (rng.uniform() < Math.exp(Math.min(0.0, e - ey))) { x1 = y1; x2 = y2; e = ey; }
+      sum += x1 + x2;
+    }
+  } else if (kind === 'mala') {
+    const eps = 0.1, s = Math.sqrt(eps);
+    for (let i = 0; i < nSteps; i++) {
+      const ux = bananaGrad(x1, x2, g);
+      const m1 = x1 - 0.5 * eps * g[0], m2 = x2 - 0.5 * eps * g[1];
+      const y1 = m1 + s * rng.normal(), y2 = m2 + s * rng.normal();
+      const uy = bananaGrad(y1, y2, gy);
+      const n1 = y1 - 0.5 * eps * gy[0], n2 = y2 - 0.5 * eps * gy[1];
+      // ln q(y → x) − ln q(x → y) with q(a → b) = N(b; a − (ε/2)∇E(a), εI).
+      const back = -((x1 - n1) ** 2 + (x2 - n2) ** 2) / (2.0 * eps);
+      const fwd = -((y1 - m1) ** 2 + (y2 - m2) ** 2) / (2.0 * eps);
+      const logA = Math.min(0.0, ux - uy + back - fwd);
+      if (rng.uniform() < Math.exp(logA)) { x1 = y1; x2 = y2; }
+      sum += x1 + x2;
+    }
+  } else if (kind === 'hmc') {
+    const dt = 0.15, L = 10;
+    for (let i = 0; i < nSteps; i++) {
+      let u = bananaGrad(x1, x2, g);
+      let p1 = rng.normal(), p2 = rng.normal();
+      const h0 = u + 0.5 * (p1 * p1 + p2 * p2);
+      let y1 = x1, y2 = x2;
+      for (let k = 0; k < L; k++) {
+        p1 -= 0.5 * dt * g[0]; p2 -= 0.5 * dt * g[1];
+        y1 += dt * p1; y2 += dt * p2;
+        u = bananaGrad(y1, y2, g);
+        p1 -= 0.5 * dt * g[0]; p2 -= 0.5 * dt * g[1];
+      }
+      const dh = u + 0.5 * (p1 * p1 + p2 * p2) - h0;
+      if (rng.uniform() < Math.exp(Math.min(0.0, -dh))) { x1 = y1; x2 = y2; }
+      sum += x1 + x2;
+    }
+  } else {
+    return NaN;
+  }
+  return sum;
+}

@@ -7,6 +7,7 @@ use crate::core::hopfield::{
 };
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
+use crate::core::sampler::bench_steps;
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
 /// repetition of the timed work and returns a checksum (so the optimiser cannot drop it).
@@ -96,6 +97,21 @@ pub fn workloads() -> Vec<Workload> {
                     }
                 })
             },
+        },
+        Workload {
+            name: "rwmh_banana_10k",
+            what: "10 000 random-walk Metropolis steps (σ = 1) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("rwmh", 10_000, seed)),
+        },
+        Workload {
+            name: "mala_banana_10k",
+            what: "10 000 MALA steps (ε = 0.1) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("mala", 10_000, seed)),
+        },
+        Workload {
+            name: "hmc_banana_1k",
+            what: "1 000 HMC transitions (Δt = 0.15, L = 10) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("hmc", 1_000, seed)),
         },
     ]
 }

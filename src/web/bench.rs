@@ -25,6 +25,8 @@ extern "C" {
         n: usize,
     ) -> f64;
     fn now() -> f64;
+    #[wasm_bindgen(js_name = jsSamplerSteps)]
+    fn js_sampler_steps(kind: &str, n_steps: usize, seed: f64) -> f64;
 }
 
 const SEED: u64 = 20_261_126;
@@ -60,6 +62,18 @@ pub fn run_all() -> String {
                 let n = net.n();
                 Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
             }
+            "rwmh_banana_10k" => Some(time_median(
+                || js_sampler_steps("rwmh", 10_000, SEED as f64),
+                1500.0,
+            )),
+            "mala_banana_10k" => Some(time_median(
+                || js_sampler_steps("mala", 10_000, SEED as f64),
+                1500.0,
+            )),
+            "hmc_banana_1k" => Some(time_median(
+                || js_sampler_steps("hmc", 1_000, SEED as f64),
+                1500.0,
+            )),
             _ => None,
         };
         let js_part = js

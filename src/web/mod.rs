@@ -13,6 +13,7 @@ pub mod hopfield;
 pub mod ising;
 pub mod plot;
 pub mod rbm;
+pub mod sampling;
 pub mod status;
 pub mod storage;
 pub mod trace;
@@ -51,6 +52,7 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
     let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
         hopfield::HopfieldLab::new(seed)?,
+        sampling::SamplingLab::new(seed)?,
         boltzmann::BoltzmannLab::new(seed)?,
         rbm::RbmLab::new(seed)?,
         energy::EnergyLab::new(seed)?,

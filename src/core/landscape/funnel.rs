@@ -30,6 +30,19 @@ impl Funnel {
     pub fn sigma_v(&self) -> f64 {
         self.sigma_v
     }
+
+    /// Exact mean and covariance of `p ∝ exp(−E/T)`. Integrating x out,
+    /// `p(v) ∝ exp(−v²/(2σ_v²T) − v/(2T)) · √(2πT eᵛ)`, a normal with mean `σ_v²(T − 1)/2` and
+    /// variance `σ_v² T`; given v, `x ~ N(0, T eᵛ)`, so `E[x] = 0`, `Cov(x, v) = 0` and
+    /// `Var x = T·E[eᵛ] = T·exp(m + s²/2)` (the log-normal mean) with m, s² those of v.
+    /// Grid integration struggles here: the neck is narrower than any fixed grid.
+    pub fn moments(&self, t: f64) -> ([f64; 2], [[f64; 2]; 2]) {
+        let s2 = self.sigma_v * self.sigma_v;
+        let m = 0.5 * s2 * (t - 1.0);
+        let var_v = s2 * t;
+        let var_x = t * (m + 0.5 * var_v).exp();
+        ([0.0, m], [[var_x, 0.0], [0.0, var_v]])
+    }
 }
 
 impl Default for Funnel {
@@ -103,6 +116,34 @@ mod tests {
             let exact = (-v * v / 4.5).exp() / (4.5 * std::f64::consts::PI).sqrt();
             // Truncation at |v| = 6 (4σ) renormalises by 1/0.99994.
             assert!((p - exact).abs() < 2e-4, "p(v={v}) {p} vs {exact}");
+        }
+    }
+
+    #[test]
+    fn closed_form_moments_match_grid_integration() {
+        // A narrow σ_v keeps the neck wide enough for a fine grid; T ≠ 1 shifts the v mean.
+        let f = Funnel::new(1.0).expect("valid");
+        let b = Bounds::new(-60.0, 60.0, -9.0, 13.0).expect("box");
+        for t in [1.0, 2.0] {
+            let g = crate::core::landscape::grid_moments(&f, t, b, 2400).expect("grid");
+            let (m, c) = f.moments(t);
+            assert!((g.mean[0] - m[0]).abs() < 1e-6, "T = {t}: E[x]");
+            assert!(
+                (g.mean[1] - m[1]).abs() < 1e-3,
+                "T = {t}: E[v] {} vs {}",
+                g.mean[1],
+                m[1]
+            );
+            assert!(
+                (g.cov[1][1] - c[1][1]).abs() < 2e-3 * c[1][1],
+                "T = {t}: Var v"
+            );
+            assert!(
+                (g.cov[0][0] - c[0][0]).abs() < 1e-2 * c[0][0],
+                "T = {t}: Var x {} vs {}",
+                g.cov[0][0],
+                c[0][0]
+            );
         }
     }
 

@@ -9,10 +9,13 @@
 //!   differences in the tests) and a default view box [`Bounds`].
 //! - [`grid`] evaluates `E` or `p` on a W×H raster for heatmaps, and exact marginals and moments
 //!   by numerical integration (references for the sampler tests and the histograms).
+//! - [`contour`] traces iso-lines on such grids and finds the density levels that enclose
+//!   given probability masses (for contour lines over a heatmap).
 
 use std::fmt;
 
 pub mod banana;
+pub mod contour;
 pub mod donut;
 pub mod double_well;
 pub mod drawn;
@@ -23,6 +26,7 @@ pub mod mixture;
 pub mod ring;
 
 pub use banana::Banana;
+pub use contour::{iso_segments, mass_levels};
 pub use donut::Donut;
 pub use double_well::DoubleWell;
 pub use drawn::{Bump, DrawnLandscape};

@@ -193,6 +193,14 @@ pub fn box_muller(rng: &mut Rng) -> BoxMuller {
     box_muller_transform(u1, u2)
 }
 
+/// The standard normal density `φ(x) = exp(−x²/2)/√(2π)` (the curve a histogram of normal
+/// draws is compared with).
+pub fn normal_pdf(x: f64) -> f64 {
+    // 1/√(2π).
+    const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+    INV_SQRT_2PI * (-0.5 * x * x).exp()
+}
+
 /// The standard normal CDF `Φ(x) = ½ erfc(−x/√2)`, accurate to ~1e-15 absolute (power series
 /// for |z| < 2.5, Laplace continued fraction beyond). Used for KS tests and closed forms.
 pub fn normal_cdf(x: f64) -> f64 {
@@ -336,6 +344,26 @@ impl MvNormal {
         for (i, (xi, mi)) in x.iter_mut().zip(&self.mean).enumerate() {
             // x_i = μ_i + Σ_{j≤i} L_ij z_j.
             *xi = mi + (0..=i).map(|j| self.l[i * d + j] * z[j]).sum::<f64>();
+        }
+        true
+    }
+
+    /// The slide's formula `x = Σ z + μ`, for comparison with [`MvNormal::transform`]: its
+    /// covariance is `Σ Σᵀ = Σ²`, not Σ. `Σ z` is computed as `L (Lᵀ z)`. Returns `false` (and
+    /// leaves `x`) on a length mismatch.
+    pub fn transform_by_covariance(&self, z: &[f64], x: &mut [f64]) -> bool {
+        let d = self.d;
+        if z.len() != d || x.len() != d {
+            return false;
+        }
+        let mut y = [0.0; MAX_DIM];
+        for (j, yj) in y.iter_mut().enumerate().take(d) {
+            // (Lᵀ z)_j = Σ_{i≥j} L_ij z_i.
+            *yj = (j..d).map(|i| self.l[i * d + j] * z[i]).sum();
+        }
+        for (i, (xi, mi)) in x.iter_mut().zip(&self.mean).enumerate() {
+            // x_i = μ_i + Σ_{j≤i} L_ij y_j = μ_i + (Σ z)_i.
+            *xi = mi + (0..=i).map(|j| self.l[i * d + j] * y[j]).sum::<f64>();
         }
         true
     }
@@ -506,6 +534,63 @@ impl TabulatedCdf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normal_pdf_integrates_to_one_and_is_the_cdf_slope() {
+        let h = 1e-3;
+        let total: f64 = (-8000..8000)
+            .map(|k| normal_pdf((k as f64 + 0.5) * h) * h)
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        for x in [-2.0, -0.3, 0.0, 1.7] {
+            let slope = (normal_cdf(x + 1e-5) - normal_cdf(x - 1e-5)) / 2e-5;
+            assert!((normal_pdf(x) - slope).abs() < 1e-8, "φ({x})");
+        }
+    }
+
+    #[test]
+    fn sigma_z_has_covariance_sigma_squared() {
+        // Σ = [[2, 1], [1, 1]], Σ² = [[5, 3], [3, 2]].
+        let g = MvNormal::new(&[1.0, -1.0], &[2.0, 1.0, 1.0, 1.0]).expect("spd");
+        let z = [0.3, -1.2];
+        let mut x = [0.0; 2];
+        assert!(g.transform_by_covariance(&z, &mut x));
+        // Σz = (2·0.3 − 1.2, 0.3 − 1.2) = (−0.6, −0.9).
+        assert!(
+            (x[0] - 0.4).abs() < 1e-12 && (x[1] + 1.9).abs() < 1e-12,
+            "{x:?}"
+        );
+        let mut rng = Rng::new(3);
+        let n = 200_000;
+        let (mut s, mut right) = ([0.0; 3], [0.0; 3]);
+        let mut xr = [0.0; 2];
+        for _ in 0..n {
+            let z = [rng.normal(), rng.normal()];
+            g.transform_by_covariance(&z, &mut x);
+            g.transform(&z, &mut xr);
+            let (a, b) = (x[0] - 1.0, x[1] + 1.0);
+            s[0] += a * a;
+            s[1] += a * b;
+            s[2] += b * b;
+            let (a, b) = (xr[0] - 1.0, xr[1] + 1.0);
+            right[0] += a * a;
+            right[1] += a * b;
+            right[2] += b * b;
+        }
+        for (got, want) in s.iter().zip([5.0, 3.0, 2.0]) {
+            assert!(
+                (got / n as f64 - want).abs() < 0.05 * want,
+                "Σ² entry {want}"
+            );
+        }
+        for (got, want) in right.iter().zip([2.0, 1.0, 1.0]) {
+            assert!(
+                (got / n as f64 - want).abs() < 0.05 * want,
+                "Σ entry {want}"
+            );
+        }
+        assert!(!g.transform_by_covariance(&[0.0], &mut x));
+    }
 
     #[test]
     fn normal_cdf_reference_values() {
