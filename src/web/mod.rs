@@ -52,9 +52,9 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
     let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
         hopfield::HopfieldLab::new(seed)?,
-        sampling::SamplingLab::new(seed)?,
         boltzmann::BoltzmannLab::new(seed)?,
         rbm::RbmLab::new(seed)?,
+        sampling::SamplingLab::new(seed)?,
         energy::EnergyLab::new(seed)?,
         ising::IsingLab::new(seed)?,
         bench::BenchLab::new()?,
