@@ -26,7 +26,7 @@ fs.writeFileSync(path.join(root, 'target/bench/web.json'), JSON.stringify(web, n
 function same(a, others) {
   let exact = true;
   for (const c of others) {
-    if (c === undefined) continue;
+    if (c === undefined) continue; // no JS version, or a JS version with its own RNG
     if (c === a) continue;
     exact = false;
     if (!(Math.abs(c - a) <= 1e-6 * Math.max(1, Math.abs(a)))) return 'NO';
