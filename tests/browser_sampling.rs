@@ -3,78 +3,22 @@
 //! events, and read the read-outs' raw numbers (`data-*`) and canvas pixels back.
 #![cfg(target_arch = "wasm32")]
 
-use energy_playground::web;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement,
-    PointerEvent, PointerEventInit,
-};
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlSelectElement, PointerEvent, PointerEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-/// Waits `ms` milliseconds (the app runs in its rAF loop meanwhile).
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
+mod support;
+use support::{current_hash, doc, el, pixels, status, wait};
 
 /// Waits for a few animation frames.
 async fn frames() {
-    sleep(150).await;
-}
-
-/// Mounts the app once per test page.
-fn mounted() -> Element {
-    if let Some(root) = doc().get_element_by_id("app") {
-        return root;
-    }
-    // The page's own style sheet, so canvases have their real on-screen size.
-    let style = doc().create_element("style").expect("style");
-    style.set_text_content(Some(include_str!("../www/style.css")));
-    doc()
-        .head()
-        .expect("head")
-        .append_child(&style)
-        .expect("append style");
-    let root = doc().create_element("div").expect("div");
-    root.set_id("app");
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-    root
+    wait(150).await;
 }
 
 async fn open(hash: &str) {
-    mounted();
-    frames().await;
-    web_sys::window()
-        .expect("window")
-        .location()
-        .set_hash(hash)
-        .expect("hash");
-    frames().await;
-}
-
-fn el(id: &str) -> Element {
-    doc()
-        .get_element_by_id(id)
-        .unwrap_or_else(|| panic!("#{id} exists"))
+    support::open_with(hash, 150, 150).await;
 }
 
 /// The raw number a read-out carries in `data-value`, if any.
@@ -107,14 +51,9 @@ async fn step(n: usize) {
 
 async fn play(ms: i32) {
     transport("Play").click();
-    sleep(ms).await;
+    wait(ms).await;
     transport("Pause").click();
     frames().await;
-}
-
-fn status() -> (String, String) {
-    let s = el("status");
-    (s.text_content().unwrap_or_default(), s.class_name())
 }
 
 fn canvas(sel: &str) -> HtmlCanvasElement {
@@ -124,19 +63,6 @@ fn canvas(sel: &str) -> HtmlCanvasElement {
         .unwrap_or_else(|| panic!("{sel} exists"))
         .dyn_into()
         .expect("canvas")
-}
-
-fn pixels(c: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx = c
-        .get_context("2d")
-        .expect("ctx")
-        .expect("ctx")
-        .dyn_into::<CanvasRenderingContext2d>()
-        .expect("2d");
-    ctx.get_image_data(0.0, 0.0, f64::from(c.width()), f64::from(c.height()))
-        .expect("pixels")
-        .data()
-        .to_vec()
 }
 
 /// Pixels of a histogram canvas in the bars' blue (rgba(0,114,178,0.55) on white).
@@ -162,14 +88,6 @@ fn pointer(c: &HtmlCanvasElement, kind: &str, x: f64, y: f64, button: i16, shift
     init.set_is_primary(true);
     let e = PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
     c.dispatch_event(&e).expect("dispatch");
-}
-
-fn hash() -> String {
-    web_sys::window()
-        .expect("window")
-        .location()
-        .hash()
-        .expect("hash")
 }
 
 #[wasm_bindgen_test]
@@ -199,11 +117,11 @@ async fn steps_advance_the_readouts_and_fill_the_histograms() {
         "histogram painted: {empty} → {bars} blue pixels"
     );
     // Autocorrelation and ESS appear within about a second.
-    sleep(1100).await;
+    wait(1100).await;
     let ess = value("sampling-ess-a").expect("ESS after a second");
     assert!(ess > 0.0 && ess <= steps * 2.0, "ESS {ess}");
     // The settings are in the link.
-    let h = hash();
+    let h = current_hash();
     for k in [
         "view=mcmc",
         "target=banana",
@@ -227,7 +145,7 @@ async fn the_hash_switches_target_and_refuses_bad_values() {
         .find(|s| s.text_content().unwrap_or_default().contains("donut"))
         .expect("target select");
     assert_eq!(sel.value(), "4");
-    assert!(hash().contains("target=donut"));
+    assert!(current_hash().contains("target=donut"));
     // The donut's hole is light, its ring dark (the density heatmap).
     let plane = canvas("#lab-sampling canvas.plane");
     let px = pixels(&plane);
@@ -262,7 +180,7 @@ async fn the_hash_switches_target_and_refuses_bad_values() {
     frames().await;
     let (msg, class) = status();
     assert!(msg.contains("T=0") && class.contains("warn"), "{msg}");
-    assert!(hash().contains("T=0.01"), "{}", hash());
+    assert!(current_hash().contains("T=0.01"), "{}", current_hash());
     // A non-number is refused.
     web_sys::window()
         .expect("w")
@@ -302,8 +220,8 @@ async fn the_ula_vs_mala_preset_runs_two_samplers() {
     let preset: HtmlElement = el("sampling-preset-bias").dyn_into().expect("button");
     preset.click();
     frames().await;
-    assert!(hash().contains("compare=1"), "{}", hash());
-    assert!(hash().contains("sampler=ula") && hash().contains("sampler2=mala"));
+    assert!(current_hash().contains("compare=1"), "{}", current_hash());
+    assert!(current_hash().contains("sampler=ula") && current_hash().contains("sampler2=mala"));
     let planes = doc()
         .query_selector_all("#lab-sampling canvas.plane")
         .expect("planes");
@@ -341,7 +259,7 @@ async fn the_ula_vs_mala_preset_runs_two_samplers() {
 async fn drawing_adds_and_removes_wells() {
     open("#sampling?seed=2&view=mcmc&target=draw&sampler=mala&compare=0").await;
     let count = || {
-        let h = hash();
+        let h = current_hash();
         let b = h
             .split("bumps=")
             .nth(1)
@@ -353,7 +271,12 @@ async fn drawing_adds_and_removes_wells() {
         b.split("~").filter(|s| !s.is_empty()).count()
     };
     let before = count();
-    assert_eq!(before, 2, "the default drawing has two wells: {}", hash());
+    assert_eq!(
+        before,
+        2,
+        "the default drawing has two wells: {}",
+        current_hash()
+    );
     let plane = canvas("#lab-sampling canvas.plane");
     let r = plane.get_bounding_client_rect();
     // An empty spot near the bottom-right corner.
@@ -361,26 +284,26 @@ async fn drawing_adds_and_removes_wells() {
     pointer(&plane, "pointerdown", x, y, 0, false);
     pointer(&plane, "pointerup", x, y, 0, false);
     frames().await;
-    assert_eq!(count(), 3, "a click adds a well: {}", hash());
+    assert_eq!(count(), 3, "a click adds a well: {}", current_hash());
     assert!(
-        hash().contains(",-4,"),
+        current_hash().contains(",-4,"),
         "a well has negative amplitude: {}",
-        hash()
+        current_hash()
     );
     // Right-click on it removes it.
     pointer(&plane, "pointerdown", x, y, 2, false);
     pointer(&plane, "pointerup", x, y, 2, false);
     frames().await;
-    assert_eq!(count(), 2, "right-click removes it: {}", hash());
+    assert_eq!(count(), 2, "right-click removes it: {}", current_hash());
     // Shift-click adds a hill.
     pointer(&plane, "pointerdown", x, y, 0, true);
     pointer(&plane, "pointerup", x, y, 0, true);
     frames().await;
     assert_eq!(count(), 3);
     assert!(
-        hash().contains(",4,"),
+        current_hash().contains(",4,"),
         "a hill has positive amplitude: {}",
-        hash()
+        current_hash()
     );
 }
 
