@@ -428,7 +428,8 @@ impl HopfieldLab {
                 None => status::warn(&format!("no glyph for {c:?}: use 0–9 or A–Z")),
             }
         }
-        if !added.is_empty() {
+        // Only when the tab is shown: at start-up another tab may be the one on screen.
+        if !added.is_empty() && !self.panel.class_list().contains("hidden") {
             status::info(&format!(
                 "stored {} with the {} rule",
                 added.join(", "),
