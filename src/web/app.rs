@@ -1,15 +1,22 @@
 //! The application shell: tabs, transport (play / pause / step / reset / speed), the seed, the
 //! status line, keyboard shortcuts, URL-hash state and the animation loop. Labs plug in through
 //! the [`Lab`] trait; the shell holds no model math.
+//!
+//! Lecture mode lives here too (the data is in [`super::lecture`]): the "Lecture scenes…" menu
+//! and `[` / `]`, the `hide=` link setting that hides named controls (kept in the shell's own
+//! state, so it survives the rewriting of the hash from the lab's settings), and "Save PNG".
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{
+    Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+    HtmlSelectElement, KeyboardEvent,
+};
 
-use super::{dom, status};
+use super::{dom, lecture, plot, status};
 use crate::core::params::Params;
 
 /// One lab (a tab of the page).
@@ -64,6 +71,15 @@ pub struct App {
     help: HtmlElement,
     /// The hash as the app last wrote or read it; any other value was set from outside.
     last_hash: String,
+    /// The page's root element (for `hide=`).
+    root: Element,
+    /// The lecture-scene menu.
+    scene_menu: Option<HtmlSelectElement>,
+    /// The last scene chosen (`[` and `]` step from here).
+    scene: Option<usize>,
+    /// Labels hidden by the link's `hide=` (as [`lecture::label_key`]s); written back into
+    /// every hash the shell writes.
+    hide: Vec<String>,
 }
 
 /// Seconds-free, allocation-free 64-bit seed from the browser's entropy source.
@@ -82,6 +98,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     dom::text(&header, "h1", "brand", "Energy Playground")?;
     let nav = dom::el(&header, "nav", "tabs")?;
     nav.set_attribute("role", "tablist")?;
+    let lecture_box = dom::el(&header, "div", "lecture")?;
     let transport = dom::el(&header, "div", "transport")?;
     let main = dom::el(root, "main", "labs")?;
     let status_el = dom::el(root, "div", "status info")?;
@@ -105,6 +122,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         ("r", "reset (same seed: replays the run)"),
         ("s", "new random seed"),
         ("1 – 9", "switch lab"),
+        ("[ and ]", "previous / next lecture scene"),
         ("p", "presenter mode (fullscreen, large type)"),
         ("?", "show or hide this help"),
     ] {
@@ -148,7 +166,24 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         fps: 0.0,
         help,
         last_hash: String::new(),
+        root: root.clone(),
+        scene_menu: None,
+        scene: None,
+        hide: Vec::new(),
     }));
+
+    // Lecture scenes.
+    {
+        let sel = lecture::menu(&lecture_box)?;
+        let a = app.clone();
+        let s2 = sel.clone();
+        dom::on(&sel, "change", move |_: web_sys::Event| {
+            if let Ok(i) = s2.value().parse::<usize>() {
+                a.borrow_mut().choose_scene(i);
+            }
+        })?;
+        app.borrow_mut().scene_menu = Some(sel);
+    }
 
     // Tabs.
     let n_labs = app.borrow().labs.len();
@@ -205,6 +240,15 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     }
     {
         let a = app.clone();
+        dom::button(
+            &transport,
+            "Save PNG",
+            "Download the lab's main picture as a PNG image",
+            move || a.borrow().save_png(),
+        )?;
+    }
+    {
+        let a = app.clone();
         dom::button(&footer, "New seed", "New random seed (s)", move || {
             a.borrow_mut().new_seed()
         })?;
@@ -254,6 +298,8 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
                 "s" => app.new_seed(),
                 "?" => app.toggle_help(None),
                 "p" => app.toggle_presenter(),
+                "[" => app.step_scene(-1),
+                "]" => app.step_scene(1),
                 "Escape" => {
                     app.toggle_help(Some(false));
                     if let Some(b) = web_sys::window()
@@ -321,6 +367,7 @@ impl App {
             let _ = tab.set_attribute("aria-selected", if on { "true" } else { "false" });
         }
         self.set_playing(false);
+        self.apply_hide();
         mark_dirty();
     }
 
@@ -353,26 +400,151 @@ impl App {
 
     /// The shareable state of the active lab, as the URL hash would carry it.
     pub fn state_hash(&self) -> String {
-        let mut p = Params::new(self.lab().borrow().id());
-        p.set("seed", &self.seed.to_string());
-        self.lab().borrow().save(&mut p);
-        p.format()
+        self.params().format()
     }
 
-    /// Applies a hash such as `#hopfield?n=32&seed=1` (the same as following a link).
-    pub fn apply_hash(&mut self, hash: &str) {
+    /// The link state: the lab, the seed, the speed (if not 1), the lab's settings and `hide=`.
+    fn params(&self) -> Params {
+        let mut p = Params::new(self.lab().borrow().id());
+        p.set("seed", &self.seed.to_string());
+        if self.speed != 1 {
+            p.set("speed", &self.speed.to_string());
+        }
+        self.lab().borrow().save(&mut p);
+        if !self.hide.is_empty() {
+            p.set("hide", &self.hide.join(","));
+        }
+        p
+    }
+
+    /// Applies lecture scene `i` ([`lecture::SCENES`]): its link (keeping the current `hide=`
+    /// unless the scene sets its own), then the buttons it presses, then its note.
+    pub fn choose_scene(&mut self, i: usize) {
+        let Some(sc) = lecture::SCENES.get(i) else {
+            return;
+        };
+        self.scene = Some(i);
+        if let Some(m) = &self.scene_menu {
+            m.set_value(&i.to_string());
+        }
+        let mut hash = sc.hash.to_string();
+        if !self.hide.is_empty() && Params::parse(sc.hash).is_ok_and(|p| p.get("hide").is_none()) {
+            hash.push(if hash.contains('?') { '&' } else { '?' });
+            hash.push_str("hide=");
+            hash.push_str(&self.hide.join(","));
+        }
+        let clean = self.apply_hash(&hash);
+        // Clicking runs the lab's own handlers, which borrow the lab: hold no borrow here.
+        let panel = self.lab().borrow().panel().clone();
+        let mut missing = Vec::new();
+        for b in sc.press {
+            if lecture::press(&panel, b) == 0 {
+                missing.push(*b);
+            }
+        }
+        let n = lecture::SCENES.len();
+        if !missing.is_empty() {
+            status::warn(&format!(
+                "scene {}: no button {:?} in this lab",
+                i + 1,
+                missing
+            ));
+        } else if clean {
+            status::info(&format!("Scene {}/{n} · {} — {}", i + 1, sc.title, sc.note));
+        }
+    }
+
+    /// The scene chosen last (an index into [`lecture::SCENES`]).
+    pub fn scene(&self) -> Option<usize> {
+        self.scene
+    }
+
+    /// Goes `delta` scenes forward (or back); from no scene, `]` starts at the first.
+    pub fn step_scene(&mut self, delta: i32) {
+        let n = lecture::SCENES.len() as i32;
+        let next = match self.scene {
+            None if delta > 0 => 0,
+            None => n - 1,
+            Some(k) => k as i32 + delta,
+        };
+        if (0..n).contains(&next) {
+            self.choose_scene(next as usize);
+        } else {
+            status::info(if next < 0 {
+                "this is the first lecture scene"
+            } else {
+                "this is the last lecture scene"
+            });
+        }
+    }
+
+    /// The labels hidden by the link's `hide=`.
+    pub fn hidden_labels(&self) -> &[String] {
+        &self.hide
+    }
+
+    /// Hides what `hide=` names in the active lab, the header and the footer (and shows again
+    /// what it no longer names); returns the labels that matched nothing.
+    fn apply_hide(&self) -> Vec<String> {
+        lecture::unhide_all(&self.root);
+        if self.hide.is_empty() {
+            return Vec::new();
+        }
+        let mut scopes: Vec<Element> = vec![self.lab().borrow().panel().clone().into()];
+        for sel in ["header.top", "footer.foot"] {
+            if let Ok(Some(e)) = self.root.query_selector(sel) {
+                scopes.push(e);
+            }
+        }
+        lecture::hide_in(&scopes, &self.hide)
+    }
+
+    /// Downloads the active lab's main picture (its largest visible canvas) as a PNG.
+    pub fn save_png(&self) {
+        let lab = self.lab().borrow();
+        let mut best: Option<(i32, HtmlCanvasElement)> = None;
+        if let Ok(list) = lab.panel().query_selector_all("canvas") {
+            for i in 0..list.length() {
+                let Some(c) = list
+                    .get(i)
+                    .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+                else {
+                    continue;
+                };
+                let area = c.client_width() * c.client_height();
+                if area > 0 && best.as_ref().is_none_or(|(a, _)| area > *a) {
+                    best = Some((area, c));
+                }
+            }
+        }
+        let Some((_, canvas)) = best else {
+            status::warn("this lab shows no picture to save");
+            return;
+        };
+        let name = format!("{}-seed-{}.png", lab.id(), self.seed);
+        match plot::save_canvas_png(&canvas, &name) {
+            Ok(()) => status::info(&format!("saved {name}")),
+            Err(e) => status::warn(&format!("PNG export failed: {e:?}")),
+        }
+    }
+
+    /// Applies a hash such as `#hopfield?n=32&seed=1` (the same as following a link); returns
+    /// false if some setting was refused (the status line then says which).
+    pub fn apply_hash(&mut self, hash: &str) -> bool {
         let hash = if hash.starts_with('#') {
             hash.to_string()
         } else {
             format!("#{hash}")
         };
-        let Some(w) = web_sys::window() else { return };
+        let Some(w) = web_sys::window() else {
+            return false;
+        };
         if let Ok(h) = w.history() {
             let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
         }
         // Read back what the browser made of it (it may re-encode characters).
         let loc = w.location().hash().unwrap_or(hash);
-        self.load_hash(&loc);
+        self.load_hash(&loc)
     }
 
     /// Starts or stops playing.
@@ -433,14 +605,15 @@ impl App {
         let _ = self.help.class_list().toggle_with_force("hidden", !show);
     }
 
-    fn load_hash(&mut self, hash: &str) {
+    /// Applies a link state; returns false if some setting was refused (and says so).
+    fn load_hash(&mut self, hash: &str) -> bool {
         self.last_hash = hash.to_string();
         let p = match Params::parse(hash) {
             Ok(p) => p,
             Err(e) => {
                 status::warn(&e.to_string());
                 self.select(self.active);
-                return;
+                return false;
             }
         };
         let idx = self
@@ -449,6 +622,10 @@ impl App {
             .position(|l| l.borrow().id() == p.lab)
             .unwrap_or(self.active);
         let mut msgs = Vec::new();
+        // `hide=` belongs to the link: a link without it shows everything again.
+        let (hide, refused) = lecture::parse_hide(p.get("hide").unwrap_or(""));
+        self.hide = hide;
+        msgs.extend(refused);
         match p.u64_in("seed", 0, u64::MAX) {
             Ok(Some(s)) => {
                 self.seed = s;
@@ -473,10 +650,20 @@ impl App {
             lab.reset(self.seed);
             msgs.extend(lab.load(&p));
         }
-        if !msgs.is_empty() {
+        // After the lab's load: it may have rebuilt some of its controls.
+        let unknown = lecture::unknown_in(&self.root, &self.apply_hide());
+        if !unknown.is_empty() {
+            msgs.push(format!(
+                "hide=: no control or button is called {}",
+                unknown.join(", ")
+            ));
+        }
+        let clean = msgs.is_empty();
+        if !clean {
             status::warn(&msgs.join("; "));
         }
         mark_dirty();
+        clean
     }
 
     /// A hash set from outside (address bar, a preset link, a script) wins over pending state.
@@ -490,12 +677,7 @@ impl App {
     }
 
     fn save_hash(&mut self) {
-        let mut p = Params::new(self.lab().borrow().id());
-        p.set("seed", &self.seed.to_string());
-        if self.speed != 1 {
-            p.set("speed", &self.speed.to_string());
-        }
-        self.lab().borrow().save(&mut p);
+        let p = self.params();
         if let Some(w) = web_sys::window() {
             if let Ok(h) = w.history() {
                 let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&p.format()));

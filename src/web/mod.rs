@@ -11,6 +11,7 @@ pub mod energy;
 pub mod grid;
 pub mod hopfield;
 pub mod ising;
+pub mod lecture;
 pub mod plot;
 pub mod rbm;
 pub mod sampling;

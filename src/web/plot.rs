@@ -1,12 +1,18 @@
 //! Plots every lab reuses: line chart, histogram (with an exact curve laid over it) and heatmap
 //! with a colour bar. Drawn with the canvas 2-D API at the device pixel ratio, so text and lines
-//! stay sharp on a projector. Data come in as slices; nothing is kept between frames.
+//! stay sharp on a projector. Data come in as slices; each plot keeps a copy of what it last drew
+//! in buffers it reuses (no allocation per frame once warmed up), so the small "PNG" and "CSV"
+//! buttons under its corner can export exactly what is on screen.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData};
 
-use super::{canvas::context_2d, dom};
+use super::{canvas::context_2d, dom, status, storage};
 
 /// A colour as CSS text.
 pub type Css = &'static str;
@@ -85,6 +91,251 @@ pub struct Plot {
     css_h: f64,
     /// An offscreen canvas for heatmap pixels (created on first use).
     scratch: Option<(HtmlCanvasElement, CanvasRenderingContext2d, Vec<u8>)>,
+    /// What was drawn last, for the CSV export (shared with the export buttons' handlers).
+    drawn: Rc<RefCell<Drawn>>,
+}
+
+/// Which kind of chart the plot last drew.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Kind {
+    /// Nothing yet.
+    #[default]
+    Empty,
+    /// Line chart: `vecs[2k]`, `vecs[2k + 1]` are series k's x and y; `names[k]` its name.
+    Lines,
+    /// Histogram over `[lo, hi]`: `vecs[0]` the counts, `vecs[1]` the exact density (if any).
+    Histogram,
+    /// Bars: `names` the labels, `vecs[0]` the values.
+    Bars,
+    /// Heatmap: `vecs[0]` the `w × h` values, row-major.
+    Heatmap,
+}
+
+/// A copy of the data last drawn. Its strings and vectors are cleared and refilled, never
+/// dropped, so after the first few frames drawing allocates nothing.
+#[derive(Default)]
+struct Drawn {
+    kind: Kind,
+    title: String,
+    names: Vec<String>,
+    n_names: usize,
+    vecs: Vec<Vec<f64>>,
+    n_vecs: usize,
+    lo: f64,
+    hi: f64,
+    w: usize,
+    h: usize,
+    /// The canvas's `aria-label` follows the title (unless the lab set its own label).
+    auto_label: Option<bool>,
+}
+
+impl Drawn {
+    fn begin(&mut self, kind: Kind, title: &str) {
+        self.kind = kind;
+        self.title.clear();
+        self.title.push_str(title);
+        self.n_names = 0;
+        self.n_vecs = 0;
+    }
+    fn push_name(&mut self, name: &str) {
+        if self.n_names == self.names.len() {
+            self.names.push(String::new());
+        }
+        let s = &mut self.names[self.n_names];
+        s.clear();
+        s.push_str(name);
+        self.n_names += 1;
+    }
+    /// The next data column, emptied (its capacity kept).
+    fn next_vec(&mut self) -> &mut Vec<f64> {
+        if self.n_vecs == self.vecs.len() {
+            self.vecs.push(Vec::new());
+        }
+        let v = &mut self.vecs[self.n_vecs];
+        v.clear();
+        self.n_vecs += 1;
+        v
+    }
+    fn names(&self) -> &[String] {
+        &self.names[..self.n_names]
+    }
+    fn vecs(&self) -> &[Vec<f64>] {
+        &self.vecs[..self.n_vecs]
+    }
+
+    /// The data as CSV text (see [`Plot::csv`]).
+    fn csv(&self) -> String {
+        let mut out = String::new();
+        let vecs = self.vecs();
+        let col = |v: &Vec<f64>, i: usize| v.get(i).copied();
+        match self.kind {
+            Kind::Empty => {}
+            Kind::Lines => {
+                let names = self.names();
+                let header: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, n)| {
+                        let n = if n.is_empty() {
+                            format!("series {}", k + 1)
+                        } else {
+                            n.clone()
+                        };
+                        [csv_field(&format!("{n} x")), csv_field(&format!("{n} y"))]
+                    })
+                    .collect();
+                out.push_str(&header.join(","));
+                out.push('\n');
+                let rows = vecs.iter().map(Vec::len).max().unwrap_or(0);
+                for i in 0..rows {
+                    for (k, v) in vecs.iter().enumerate() {
+                        if k > 0 {
+                            out.push(',');
+                        }
+                        push_num(&mut out, col(v, i));
+                    }
+                    out.push('\n');
+                }
+            }
+            Kind::Histogram => {
+                let empty = Vec::new();
+                let counts = vecs.first().unwrap_or(&empty);
+                let exact = vecs.get(1);
+                out.push_str("bin_lo,bin_hi,count,density");
+                if exact.is_some() {
+                    out.push_str(",x,exact_density");
+                }
+                out.push('\n');
+                let total: f64 = counts.iter().sum();
+                let bw = (self.hi - self.lo) / counts.len().max(1) as f64;
+                let ne = exact.map_or(0, Vec::len);
+                let dx = (self.hi - self.lo) / (ne.max(2) - 1) as f64;
+                for i in 0..counts.len().max(ne) {
+                    if let Some(&c) = counts.get(i) {
+                        push_num(&mut out, Some(self.lo + bw * i as f64));
+                        out.push(',');
+                        push_num(&mut out, Some(self.lo + bw * (i + 1) as f64));
+                        out.push(',');
+                        push_num(&mut out, Some(c));
+                        out.push(',');
+                        let d = if total > 0.0 && bw > 0.0 {
+                            c / (total * bw)
+                        } else {
+                            0.0
+                        };
+                        push_num(&mut out, Some(d));
+                    } else {
+                        out.push_str(",,,");
+                    }
+                    if let Some(e) = exact {
+                        out.push(',');
+                        if let Some(&v) = e.get(i) {
+                            push_num(&mut out, Some(self.lo + dx * i as f64));
+                            out.push(',');
+                            push_num(&mut out, Some(v));
+                        } else {
+                            out.push(',');
+                        }
+                    }
+                    out.push('\n');
+                }
+            }
+            Kind::Bars => {
+                out.push_str("label,value\n");
+                let empty = Vec::new();
+                let values = vecs.first().unwrap_or(&empty);
+                for (i, &v) in values.iter().enumerate() {
+                    let label = self.names().get(i).map_or("", String::as_str);
+                    out.push_str(&csv_field(label));
+                    out.push(',');
+                    push_num(&mut out, Some(v));
+                    out.push('\n');
+                }
+            }
+            Kind::Heatmap => {
+                out.push_str("row");
+                for j in 0..self.w {
+                    let _ = write!(out, ",{j}");
+                }
+                out.push('\n');
+                if let Some(v) = vecs.first() {
+                    for (i, row) in v.chunks(self.w.max(1)).take(self.h).enumerate() {
+                        let _ = write!(out, "{i}");
+                        for &x in row {
+                            out.push(',');
+                            push_num(&mut out, Some(x));
+                        }
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes a number in its shortest exact form; missing or non-finite values stay empty.
+fn push_num(out: &mut String, v: Option<f64>) {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// A file name from a chart title: lower-case letters and digits joined by `-`.
+pub fn file_stem(title: &str) -> String {
+    let mut out = String::new();
+    for w in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&w.to_ascii_lowercase());
+        if out.len() > 48 {
+            break;
+        }
+    }
+    if out.is_empty() {
+        "plot".into()
+    } else {
+        out
+    }
+}
+
+/// Downloads `canvas` as a PNG. Pixel-art canvases (a few pixels per neuron, scaled up by CSS)
+/// are first redrawn at their on-screen size, without smoothing, so the file looks like the page.
+pub fn save_canvas_png(canvas: &HtmlCanvasElement, filename: &str) -> Result<(), JsValue> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .clamp(1.0, 3.0);
+    let (cw, ch) = (canvas.width(), canvas.height());
+    let (sw, sh) = (
+        (f64::from(canvas.client_width()) * dpr).round() as u32,
+        (f64::from(canvas.client_height()) * dpr).round() as u32,
+    );
+    if cw == 0 || ch == 0 || sw <= cw || sh <= ch {
+        return storage::download_png(canvas, filename);
+    }
+    let big = dom::document()?
+        .create_element("canvas")?
+        .dyn_into::<HtmlCanvasElement>()?;
+    big.set_width(sw);
+    big.set_height(sh);
+    let ctx = context_2d(&big)?;
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(canvas, 0.0, 0.0, sw.into(), sh.into())?;
+    storage::download_png(&big, filename)
 }
 
 const PAD_L: f64 = 52.0;
@@ -93,9 +344,12 @@ const PAD_T: f64 = 24.0;
 const PAD_B: f64 = 38.0;
 
 impl Plot {
-    /// A plot of `css_w × css_h` CSS pixels in `parent`.
+    /// A plot of `css_w × css_h` CSS pixels in `parent`, with small "PNG" and "CSV" export
+    /// buttons in its lower right corner (the canvas and buttons share a `div.plot-wrap`).
     pub fn new(parent: &Element, class: &str, css_w: f64, css_h: f64) -> Result<Self, JsValue> {
-        let canvas = dom::el(parent, "canvas", class)?.dyn_into::<HtmlCanvasElement>()?;
+        let wrap = dom::el(parent, "div", "plot-wrap")?;
+        let canvas = dom::el(&wrap, "canvas", class)?.dyn_into::<HtmlCanvasElement>()?;
+        canvas.set_attribute("role", "img")?;
         let ctx = context_2d(&canvas)?;
         let dpr = web_sys::window()
             .map(|w| w.device_pixel_ratio())
@@ -107,13 +361,75 @@ impl Plot {
         style.set_property("width", &format!("{css_w}px"))?;
         style.set_property("height", &format!("{css_h}px"))?;
         ctx.scale(dpr, dpr)?;
+        let drawn = Rc::new(RefCell::new(Drawn::default()));
+        let bar = dom::el(&wrap, "div", "plot-export")?;
+        {
+            let (c, d) = (canvas.clone(), drawn.clone());
+            let b = dom::button(
+                &bar,
+                "PNG",
+                "Download this chart as a PNG image",
+                move || {
+                    let name = format!("{}.png", file_stem(&d.borrow().title));
+                    if let Err(e) = save_canvas_png(&c, &name) {
+                        status::warn(&format!("PNG export failed: {e:?}"));
+                    }
+                },
+            )?;
+            b.set_class_name("plot-export-btn");
+            b.set_attribute("aria-label", "Download chart as PNG")?;
+        }
+        {
+            let d = drawn.clone();
+            let b = dom::button(
+                &bar,
+                "CSV",
+                "Download the data drawn in this chart as CSV",
+                move || {
+                    let d = d.borrow();
+                    if d.kind == Kind::Empty {
+                        status::warn("this chart has drawn nothing yet: nothing to export");
+                        return;
+                    }
+                    let name = format!("{}.csv", file_stem(&d.title));
+                    if let Err(e) = storage::download_text(&name, "text/csv", &d.csv()) {
+                        status::warn(&format!("CSV export failed: {e:?}"));
+                    }
+                },
+            )?;
+            b.set_class_name("plot-export-btn");
+            b.set_attribute("aria-label", "Download chart data as CSV")?;
+        }
         Ok(Self {
             canvas,
             ctx,
             css_w,
             css_h,
             scratch: None,
+            drawn,
         })
+    }
+
+    /// The data this plot drew last, as CSV text: line charts one `x`,`y` column pair per series
+    /// (shorter series leave empty cells); histograms `bin_lo,bin_hi,count,density` and, with an
+    /// exact curve, `x,exact_density`; bars `label,value`; heatmaps a `row,0,1,…` header and one
+    /// line per matrix row. Empty before the first draw.
+    pub fn csv(&self) -> String {
+        self.drawn.borrow().csv()
+    }
+
+    /// Starts recording a new drawing (and keeps the canvas's accessible name in step with the
+    /// title, unless the lab labelled the canvas itself).
+    fn record(&self, kind: Kind, title: &str) -> std::cell::RefMut<'_, Drawn> {
+        let mut d = self.drawn.borrow_mut();
+        let auto = *d
+            .auto_label
+            .get_or_insert_with(|| !self.canvas.has_attribute("aria-label"));
+        if auto && (d.title != title || d.kind == Kind::Empty) && !title.is_empty() {
+            let _ = self.canvas.set_attribute("aria-label", title);
+        }
+        d.begin(kind, title);
+        d
     }
 
     fn clear(&self) {
@@ -269,12 +585,28 @@ impl Plot {
         self.dashed(false);
         c.restore();
         self.legend(series.iter().map(|s| (s.name, s.color)), &f);
+        let mut d = self.record(Kind::Lines, axes.title);
+        for s in series {
+            d.push_name(s.name);
+            let n = s.data.len();
+            d.next_vec().extend((0..n).map(|i| s.data.at(i).0));
+            d.next_vec().extend((0..n).map(|i| s.data.at(i).1));
+        }
     }
 
     /// A histogram of `counts` over `[lo, hi]`, normalised to a density, with an optional exact
     /// density curve (`exact`, values on an even grid over the same range) laid over it.
     pub fn histogram(&self, axes: &Axes, lo: f64, hi: f64, counts: &[f64], exact: Option<&[f64]>) {
         self.clear();
+        {
+            let mut d = self.record(Kind::Histogram, axes.title);
+            d.lo = lo;
+            d.hi = hi;
+            d.next_vec().extend_from_slice(counts);
+            if let Some(e) = exact {
+                d.next_vec().extend_from_slice(e);
+            }
+        }
         let total: f64 = counts.iter().sum();
         let bw = (hi - lo) / counts.len().max(1) as f64;
         let dens = |c: f64| {
@@ -339,7 +671,20 @@ impl Plot {
     ) -> Result<(), JsValue> {
         self.clear();
         if w == 0 || h == 0 || values.len() < w * h {
+            self.record(Kind::Empty, title);
+            // No data: the title alone says why.
+            let c = &self.ctx;
+            c.set_fill_style_str("#333");
+            c.set_font("bold 13px system-ui, sans-serif");
+            c.set_text_align("left");
+            let _ = c.fill_text(title, 8.0, 16.0);
             return Ok(());
+        }
+        {
+            let mut d = self.record(Kind::Heatmap, title);
+            d.w = w;
+            d.h = h;
+            d.next_vec().extend_from_slice(&values[..w * h]);
         }
         let (mut lo, mut hi) = range.unwrap_or_else(|| {
             values
@@ -444,6 +789,13 @@ impl Plot {
         marks: &[RefLine],
     ) {
         self.clear();
+        {
+            let mut d = self.record(Kind::Bars, axes.title);
+            for l in labels {
+                d.push_name(l);
+            }
+            d.next_vec().extend_from_slice(values);
+        }
         let n = values.len().max(1);
         let yr = axes.y_range.unwrap_or_else(|| {
             let (lo, hi) = values

@@ -241,6 +241,11 @@ impl Dynamics {
         self.flips = 0;
         self.converged = false;
         self.last = None;
+        // Shuffle from the identity: the new order then depends on `rng` alone, not on the
+        // permutation an earlier run left behind (a replayed seed gives the same recall).
+        for (k, p) in self.perm.iter_mut().enumerate() {
+            *p = k;
+        }
         self.new_order(rng);
     }
 
@@ -605,6 +610,19 @@ mod tests {
         assert_eq!(s.y(), &[-1, -1]);
         assert_eq!(s.energy(), 0.0);
         assert!(!update_neuron(&net, &mut s, 1));
+    }
+
+    #[test]
+    fn restart_order_depends_on_the_rng_alone() {
+        let net = Network::new(16).expect("size");
+        let mut s = State::new(&net, vec![1; 16]).expect("state");
+        let mut used = Dynamics::new(16, Order::Random, &mut Rng::new(3)).expect("n");
+        let mut model = Dense::new(&net, &mut s).expect("model");
+        used.step_neurons(40, &mut model, &mut Rng::new(4), &mut noop)
+            .expect("steps");
+        used.restart(&mut Rng::new(9));
+        let fresh = Dynamics::new(16, Order::Random, &mut Rng::new(9)).expect("n");
+        assert_eq!(used.perm, fresh.perm);
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub struct BoltzmannLab {
     temp: Rc<RefCell<TempView>>,
     exact: Rc<RefCell<ExactView>>,
     learn: Rc<RefCell<LearnView>>,
+    /// The seed of the last reset (a link's settings are applied, then the views replay from it).
+    seed: u64,
 }
 
 impl BoltzmannLab {
@@ -116,6 +118,7 @@ impl BoltzmannLab {
             temp,
             exact,
             learn,
+            seed,
         }));
         for v in SubView::ALL {
             let l = lab.clone();
@@ -170,6 +173,7 @@ impl Lab for BoltzmannLab {
         let _ = self.tick(1);
     }
     fn reset(&mut self, seed: u64) {
+        self.seed = seed;
         // One master stream, forked in a fixed order: each view replays from the seed on its own.
         let mut master = Rng::new(seed);
         self.temp.borrow_mut().reset(master.fork());
@@ -205,6 +209,9 @@ impl Lab for BoltzmannLab {
         msgs.extend(self.temp.borrow_mut().load(p));
         msgs.extend(self.exact.borrow_mut().load(p));
         msgs.extend(self.learn.borrow_mut().load(p));
+        // Settings first, then a fresh start from the seed: what the views drew in `reset` used
+        // the settings from before the link, so the run would depend on what was shown before.
+        self.reset(self.seed);
         msgs
     }
 }

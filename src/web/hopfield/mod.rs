@@ -497,6 +497,8 @@ impl HopfieldLab {
         self.trainer = None;
         self.training_left = 0;
         self.train_iters = 0;
+        // New weights: the last training report no longer applies.
+        self.ui.train_info.set_text_content(None);
         let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
         let rule_name = self.rule_name();
         match &mut self.engine {

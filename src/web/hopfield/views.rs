@@ -274,6 +274,10 @@ impl HopfieldLab {
                 PixelLayer::new(&item, "thumb-img", self.side as u32, self.side as u32)?;
             layer.canvas.set_attribute("data-k", &k.to_string())?;
             layer.canvas.set_attribute("data-action", "load")?;
+            layer.canvas.set_attribute(
+                "aria-label",
+                &format!("memory {}: click to load it as the cue", m.label),
+            )?;
             paint_spins(&mut layer.buf, &m.y, None);
             layer.blit()?;
             let cap = dom::el(&item, "div", "thumb-cap")?;

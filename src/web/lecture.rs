@@ -1,0 +1,252 @@
+//! Lecture mode: a table of scenes that follow the lecture's slides in order, each a link state
+//! (the URL hash a shared link would carry) with a one-line note saying what to press; the
+//! "Lecture scenes…" menu in the header; and the label matching shared by scene buttons and the
+//! `hide=` link setting.
+//!
+//! Adding a scene is one line in [`SCENES`]: `s(PART, "title", "#lab?k=v&seed=…", "note")`,
+//! optionally followed by `.then(&["Button", …])` to press buttons of the lab after the link is
+//! applied (matched by their visible text, as for `hide=`). Check a new scene by opening it:
+//! the note must be true for its seed.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlSelectElement};
+
+use super::dom;
+
+/// One scene of the lecture.
+#[derive(Clone, Copy, Debug)]
+pub struct Scene {
+    /// Which part of the lecture it belongs to (the menu's group heading).
+    pub part: &'static str,
+    /// Menu title, in the words of the slide it illustrates.
+    pub title: &'static str,
+    /// The link state applied when the scene is chosen (`#lab?k=v&…`, with a seed).
+    pub hash: &'static str,
+    /// Buttons of the lab pressed after the link is applied, by their visible text.
+    pub press: &'static [&'static str],
+    /// One line for the status line: what the scene shows and what to press.
+    pub note: &'static str,
+}
+
+impl Scene {
+    /// The same scene, pressing `buttons` (by visible text) after its link is applied.
+    pub const fn then(self, buttons: &'static [&'static str]) -> Self {
+        Scene {
+            press: buttons,
+            ..self
+        }
+    }
+}
+
+/// A scene that only applies its link.
+pub const fn s(
+    part: &'static str,
+    title: &'static str,
+    hash: &'static str,
+    note: &'static str,
+) -> Scene {
+    Scene {
+        part,
+        title,
+        hash,
+        press: &[],
+        note,
+    }
+}
+
+const P1: &str = "Part 1 · Hopfield network";
+const P2: &str = "Part 2 · Boltzmann machine";
+const P3: &str = "Part 3 · Energy-based models & sampling";
+
+/// The scenes, in the order of the lecture's slides. Each one was opened and checked against
+/// its note with its seed. A lab's `load` only changes the settings a link names, so every
+/// scene names all of its lab's settings and the speed (else it would inherit them from the
+/// scene before).
+#[rustfmt::skip]
+pub const SCENES: &[Scene] = &[
+    // ----- Part 1: Hopfield network ------------------------------------------------------------
+    s(P1, "A Hopfield network may not be stable", "#hopfield?n=16&rule=hebbian&mode=sync&noise=0.3&mem=AHOU&cue=H&seed=8&speed=1", "Synchronous updates (all neurons at once): press Play — after 3 updates the outcome line reports a 2-cycle: the state would flip between two states forever instead of settling."),
+    s(P1, "Energy falls: recall a corrupted memory", "#hopfield?n=32&rule=hebbian&mode=async&noise=0.3&mem=AHOU&cue=H&seed=1&speed=20", "Asynchronous updates: press Play — each flip aligns a neuron with its field, the energy only falls, and the noisy H becomes H again."),
+    s(P1, "The Ising model: magnetic dipoles at T_c", "#ising?L=256&T=2.269&h=0&dynamics=metropolis&seed=1&speed=1", "The energy's ancestor (Ising & Lenz 1924): press Play — at T_c = 2/ln(1+√2) ≈ 2.269 domains of every size appear and vanish."),
+    s(P1, "Recall from a partial cue", "#hopfield?n=32&rule=hebbian&mode=async&noise=0&mem=AHOU&cue=U&seed=1&speed=20", "The bottom half of U was blanked: press Play — the network fills it in (content-addressable memory).").then(&["Hide bottom"]),
+    s(P1, "Fake memories: spurious minima", "#hopfield?n=16&rule=hebbian&mode=async&noise=0.2&mem=ABCDE&cue=C&seed=1&speed=5", "Five similar glyphs by Hebb's rule: press Play — the noisy C ends in B, not C. “Count fake memories” lists where random starts end."),
+    s(P1, "The gradient rule removes fake memories", "#hopfield?n=16&rule=grad-c&mode=async&noise=0.2&mem=ABCDE&cue=C&seed=1&speed=5", "Same cue, gradient rule (c): wait for its 150 steps (counter under the rule), then press Play — the noisy C now recalls C."),
+    s(P1, "Large images recall through overlaps", "#hopfield?n=256&rule=hebbian&mode=async&noise=0.3&mem=AHOU&cue=O&seed=1&speed=1000", "256 × 256 = 65 536 neurons: W is never stored, the fields come from the overlaps m_p. Press Play to recall O."),
+    // ----- Part 2: Boltzmann machine -----------------------------------------------------------
+    s(P2, "The Boltzmann distribution P(y) = exp(−E/T)/Z", "#boltzmann?view=exact&ne=8&w=rand&sigma=0.7&te=1&logp=0&seed=3&speed=10", "All 2⁸ states of a small network, lowest energy first: press Play — Gibbs samples pile up on the exact distribution and the TV distance falls."),
+    s(P2, "A stochastic Hopfield network at temperature T", "#boltzmann?view=temp&n=16&T=0.8&M=20&p=0.15&tmax=5&alpha=0.9&k=5&tmin=0.05&sched=geometric&seed=3&speed=1", "Gibbs sampling at T = 0.8 from a noisy A: press Play — single samples stay noisy, the average of the last M samples retrieves A."),
+    s(P2, "Annealing finds the lowest energy", "#boltzmann?view=temp&n=16&T=0.8&M=20&p=0.15&tmax=5&alpha=0.9&k=5&tmin=0.05&sched=geometric&seed=1&speed=2", "A random start at T_max = 5, annealing armed: press Play — T ← αT every 5 sweeps and the state settles into a stored memory, the lowest energy.").then(&["Random state", "Anneal"]),
+    s(P2, "Boltzmann-machine learning: clamped minus free phase", "#boltzmann?view=learn&data=bs&hidden=0&eta=0.05&m=200&kc=10&pcd=0&steps=300&seed=3&speed=2", "Bars and stripes, no hidden units: press Play — each step is ⟨yᵢyⱼ⟩_data − ⟨yᵢyⱼ⟩_model; the exact log-likelihood L climbs from −6.2 towards log(1/14)."),
+    s(P2, "Learning with hidden units", "#boltzmann?view=learn&data=rand&nv=8&np=4&hidden=4&eta=0.05&m=200&kc=10&pcd=0&steps=600&seed=1&speed=5", "4 random patterns on 8 visible units, 4 hidden: press Play — the clamped phase samples the hidden units too, and L climbs close to the best possible log(1/4)."),
+    // RBM scenes (the RBM lab, merged later) go here, after "Learning with hidden units", e.g.
+    // s(P2, "Restricted Boltzmann machine: CD-1", "#rbm?…&seed=…", "…press Play…"),
+    // ----- Part 3: energy-based models and sampling --------------------------------------------
+    // Sampling scenes (the Sampling lab, merged later: inverse CDF, importance sampling,
+    // Metropolis–Hastings, Gibbs, Langevin) go here, before contrastive divergence, in the
+    // order of the slides, e.g.
+    // s(P3, "Metropolis–Hastings on a banana", "#sampling?…&seed=…", "…press Play…"),
+    s(P3, "Train an energy: contrastive divergence", "#energy?preset=8gauss&n=1000&hidden=64&lr=0.003&step=0.01&seed=1&speed=5", "E(x; θ) is a small network: press Play — E is pushed down on the data (white) and up on Langevin negatives (orange); a ring, then eight valleys form (about 2000 iterations)."),
+];
+
+/// The placeholder shown in the menu when no scene is chosen.
+pub const PLACEHOLDER: &str = "Lecture scenes…";
+
+/// Builds the header's scene menu: a labelled `<select>` with a placeholder and one group per
+/// part of the lecture. Option values are the indices into [`SCENES`].
+pub fn menu(parent: &Element) -> Result<HtmlSelectElement, JsValue> {
+    let doc = dom::document()?;
+    let wrap = dom::el(parent, "label", "ctl ctl-lecture")?;
+    // The label's name is for screen readers and `hide=lecture`; the placeholder says it on screen.
+    dom::text(&wrap, "span", "ctl-name sr-only", "Lecture")?;
+    let sel = dom::el(&wrap, "select", "lecture-menu")?.dyn_into::<HtmlSelectElement>()?;
+    sel.set_title("Scenes that follow the lecture's slides ([ and ] step through them)");
+    let ph = dom::text(&sel, "option", "", PLACEHOLDER)?;
+    ph.set_attribute("value", "")?;
+    ph.set_attribute("disabled", "")?;
+    ph.set_attribute("selected", "")?;
+    let mut group: Option<(&str, HtmlElement)> = None;
+    for (i, sc) in SCENES.iter().enumerate() {
+        let g = match &group {
+            Some((p, g)) if *p == sc.part => g.clone(),
+            _ => {
+                let g = doc.create_element("optgroup")?.dyn_into::<HtmlElement>()?;
+                g.set_attribute("label", sc.part)?;
+                sel.append_child(&g)?;
+                group = Some((sc.part, g.clone()));
+                g
+            }
+        };
+        let o = dom::text(&g, "option", "", &format!("{}. {}", i + 1, sc.title))?;
+        o.set_attribute("value", &i.to_string())?;
+    }
+    Ok(sel)
+}
+
+/// The key a control or button is matched by (for `hide=` and scene buttons): its visible text,
+/// lower-case, cut before any `(`, with symbols trimmed from both ends and spaces collapsed —
+/// "▶ Play" → "play", "Erase (or right button / Shift)" → "erase", "Noise p" → "noise p".
+pub fn label_key(text: &str) -> String {
+    let head = text.split('(').next().unwrap_or("");
+    let head = head.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut out = String::with_capacity(head.len());
+    for w in head.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Clicks the buttons inside `scope` whose [`label_key`] is `label`'s; returns how many.
+pub fn press(scope: &Element, label: &str) -> usize {
+    let key = label_key(label);
+    let Ok(list) = scope.query_selector_all("button") else {
+        return 0;
+    };
+    let mut n = 0;
+    for i in 0..list.length() {
+        let Some(b) = list.get(i).and_then(|b| b.dyn_into::<HtmlElement>().ok()) else {
+            continue;
+        };
+        if label_key(&b.text_content().unwrap_or_default()) == key {
+            b.click();
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Parses a `hide=` value: comma-separated labels, matched by [`label_key`]. Returns the keys
+/// (at most 40, each at most 60 characters) and a message for anything refused.
+pub fn parse_hide(value: &str) -> (Vec<String>, Option<String>) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut refused = 0;
+    for part in value.split(',') {
+        let k = label_key(part);
+        if k.is_empty() {
+            continue;
+        }
+        if k.len() > 60 || keys.len() >= 40 {
+            refused += 1;
+        } else if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let msg = (refused > 0).then(|| {
+        format!("hide=: {refused} label(s) ignored (at most 40 labels of up to 60 characters)")
+    });
+    (keys, msg)
+}
+
+/// The CSS class that hides what `hide=` names (separate from the labs' own `hidden`).
+pub const HIDE_CLASS: &str = "hidden-by-link";
+
+/// Hides every labelled control (`.ctl` whose `.ctl-name` matches) and every button whose text
+/// matches one of `keys`, inside each of `scopes`. Returns the keys that matched nothing.
+pub fn hide_in(scopes: &[Element], keys: &[String]) -> Vec<String> {
+    scan(scopes, keys, true)
+}
+
+/// The keys that name no control or button anywhere inside `root` (typos in a `hide=`), whether
+/// shown or not: a label of another lab is not an error.
+pub fn unknown_in(root: &Element, keys: &[String]) -> Vec<String> {
+    scan(std::slice::from_ref(root), keys, false)
+}
+
+/// Matches controls and buttons in `scopes` against `keys` (hiding them if `hide`); returns the
+/// keys that matched nothing.
+fn scan(scopes: &[Element], keys: &[String], hide: bool) -> Vec<String> {
+    let mut used = vec![false; keys.len()];
+    let mut mark = |el: &Element, text: &str| {
+        let k = label_key(text);
+        if let Some(i) = keys.iter().position(|x| *x == k) {
+            used[i] = true;
+            if hide {
+                let _ = el.class_list().add_1(HIDE_CLASS);
+            }
+        }
+    };
+    for scope in scopes {
+        if let Ok(list) = scope.query_selector_all(".ctl") {
+            for i in 0..list.length() {
+                let Some(el) = list.get(i).and_then(|e| e.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                let name = el
+                    .query_selector(".ctl-name")
+                    .ok()
+                    .flatten()
+                    .and_then(|n| n.text_content())
+                    .unwrap_or_default();
+                mark(&el, &name);
+            }
+        }
+        if let Ok(list) = scope.query_selector_all("button") {
+            for i in 0..list.length() {
+                let Some(el) = list.get(i).and_then(|e| e.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                let text = el.text_content().unwrap_or_default();
+                mark(&el, &text);
+            }
+        }
+    }
+    keys.iter()
+        .zip(used)
+        .filter(|(_, u)| !u)
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Shows again everything `hide=` hid inside `root`.
+pub fn unhide_all(root: &Element) {
+    if let Ok(list) = root.query_selector_all(&format!(".{HIDE_CLASS}")) {
+        for i in 0..list.length() {
+            if let Some(el) = list.get(i).and_then(|e| e.dyn_into::<Element>().ok()) {
+                let _ = el.class_list().remove_1(HIDE_CLASS);
+            }
+        }
+    }
+}
