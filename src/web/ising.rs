@@ -377,8 +377,8 @@ impl IsingLab {
             // A scale under the slider: ordered | T_c | disordered.
             let scale = dom::el(box_, "div", "ising-scale")?;
             scale.set_attribute("aria-hidden", "true")?;
-            dom::text(&scale, "span", "ising-scale-lo", "ordered")?;
-            dom::text(&scale, "span", "ising-scale-hi", "disordered")?;
+            dom::text(&scale, "span", "ising-scale-lo", "← ordered")?;
+            dom::text(&scale, "span", "ising-scale-hi", "disordered →")?;
             let tc = dom::text(&scale, "span", "ising-tc", "T_c ≈ 2.269")?;
             tc.style()
                 .set_property("left", &format!("{:.2}%", t_percent(CRITICAL_TEMPERATURE)))?;
@@ -919,7 +919,9 @@ impl IsingLab {
         r.set_attribute("data-l", &self.lattice.l().to_string())?;
         r.set_attribute("data-dynamics", self.dynamics_key())?;
         let t = self.lattice.temperature();
-        let phase = if t < CRITICAL_TEMPERATURE {
+        let phase = if (t - CRITICAL_TEMPERATURE).abs() < 0.005 {
+            "at T_c: critical, domains of every size"
+        } else if t < CRITICAL_TEMPERATURE {
             "below T_c: ordered phase"
         } else {
             "above T_c: disordered phase"

@@ -163,6 +163,8 @@ pub struct HopfieldLab {
     dirty_library: bool,
     /// The library or drawing changed since it was last saved to storage.
     dirty_store: bool,
+    /// The glyph a link's `cue=` corrupted (with `noise` and the seed), until the next edit.
+    cue: Option<char>,
 }
 
 fn n_of(side: usize) -> usize {
@@ -212,6 +214,7 @@ impl HopfieldLab {
             dirty_views: true,
             dirty_library: true,
             dirty_store: false,
+            cue: None,
         }));
         {
             let mut l = lab.borrow_mut();
@@ -275,6 +278,9 @@ impl HopfieldLab {
     /// After any edit: the current state is the new start; recall starts over.
     fn edited(&mut self) {
         self.dirty_store = true;
+        if self.cue.take().is_some() {
+            mark_dirty();
+        }
         let mut start = std::mem::take(&mut self.start);
         start.clear();
         start.extend_from_slice(self.y());
@@ -814,7 +820,7 @@ impl HopfieldLab {
                                 if step.outcome != SyncOutcome::Moving {
                                     self.outcome = Outcome::Done(match step.outcome {
                                         SyncOutcome::TwoCycle => format!(
-                                            "a 2-cycle after {} synchronous updates: all-at-once updates need not converge (energy can rise)",
+                                            "a 2-cycle after {} synchronous updates: all-at-once updates need not converge, because the energy argument holds only for one flip at a time",
                                             self.sync.steps()
                                         ),
                                         _ => format!("a fixed point after {} synchronous updates", self.sync.steps()),
@@ -1023,6 +1029,10 @@ impl Lab for HopfieldLab {
             p.set("mode", m.2);
         }
         p.set("noise", &format!("{}", self.noise));
+        // The cue replays from the seed only while it has not been edited since the link set it.
+        if let Some(c) = self.cue {
+            p.set("cue", &c.to_string());
+        }
         if !self.memories.is_empty() && self.memories.iter().all(|m| m.glyph.is_some()) {
             let s: String = self.memories.iter().filter_map(|m| m.glyph).collect();
             p.set("mem", &s);
@@ -1100,6 +1110,7 @@ impl Lab for HopfieldLab {
                     self.rng = Rng::new(self.seed);
                     self.load_glyph(c);
                     self.add_noise();
+                    self.cue = Some(c.to_ascii_uppercase());
                 }
                 None => msgs.push(format!(
                     "link setting cue={cue:?} must be one letter or digit"

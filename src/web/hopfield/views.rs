@@ -274,6 +274,11 @@ impl HopfieldLab {
                 PixelLayer::new(&item, "thumb-img", self.side as u32, self.side as u32)?;
             layer.canvas.set_attribute("data-k", &k.to_string())?;
             layer.canvas.set_attribute("data-action", "load")?;
+            layer.canvas.set_attribute("tabindex", "0")?;
+            layer.canvas.set_attribute("role", "button")?;
+            layer
+                .canvas
+                .set_attribute("aria-label", &format!("load memory {} as the cue", m.label))?;
             layer.canvas.set_attribute(
                 "aria-label",
                 &format!("memory {}: click to load it as the cue", m.label),
@@ -295,6 +300,18 @@ impl HopfieldLab {
 /// One click listener on the library handles every thumbnail (load) and × (remove).
 pub fn wire_library(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
     let lib: HtmlElement = lab.borrow().ui.library.clone();
+    {
+        // Enter or Space on a focused thumbnail or × acts like a click.
+        dom::on(&lib, "keydown", move |e: web_sys::KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    t.click();
+                }
+            }
+        })?;
+    }
     let l = lab.clone();
     dom::on(&lib, "click", move |e: web_sys::Event| {
         let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
