@@ -20,6 +20,7 @@
 pub mod cd;
 pub mod dbn;
 pub mod exact;
+pub mod file;
 pub mod gaussian;
 pub mod gibbs;
 pub mod label;
