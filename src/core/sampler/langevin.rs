@@ -13,8 +13,8 @@
 //! ([`super::mala`]) removes the bias with an MH correction instead.
 
 use super::{
-    check_point, check_positive, check_temperature, halt, is_finite2, potential_and_grad, Event2d,
-    Sampler2d, SamplerError,
+    check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
+    OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -154,22 +154,20 @@ pub fn langevin_particles(
 /// An unadjusted Langevin chain with a step-size schedule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Langevin {
-    x: [f64; 2],
+    state: ChainState,
     schedule: StepSchedule,
     t: f64,
     iteration: u64,
-    halted: Option<SamplerError>,
 }
 
 impl Langevin {
     /// A chain at `x0` with `schedule` at temperature `T > 0`.
     pub fn new(x0: [f64; 2], schedule: StepSchedule, t: f64) -> Result<Self, SamplerError> {
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             schedule,
             t: check_temperature(t)?.0,
             iteration: 0,
-            halted: None,
         })
     }
 
@@ -201,41 +199,24 @@ impl Langevin {
     }
 }
 
-impl Sampler2d for Langevin {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_some() {
-            return self.x;
-        }
+impl Transition for Langevin {
+    fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
+    }
+
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         let eps = self.current_eps();
-        match langevin(self.x, target, eps, self.t, rng, on) {
-            Ok(y) => {
-                self.x = y;
-                self.iteration += 1;
-            }
-            Err(e) => halt(&mut self.halted, e, on),
-        }
-        self.x
-    }
-
-    fn position(&self) -> [f64; 2] {
-        self.x
-    }
-
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
+        self.state.x = langevin(self.state.x, target, eps, self.t, rng, on)?;
+        self.iteration += 1;
         Ok(())
     }
+}
 
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
+impl Sampler2d for Langevin {
     fn name(&self) -> &'static str {
         "langevin"
     }
