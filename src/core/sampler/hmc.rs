@@ -14,6 +14,7 @@
 //! energy error ΔH is reported so the UI can show how well the integrator conserves H.
 
 use super::diagnostics::AcceptanceCounter;
+use super::metropolis::accept_or_reject;
 use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
     OnEvent, Sampler2d, SamplerError, StepResult, Transition,
@@ -143,13 +144,10 @@ impl Transition for Hmc {
         on(Event2d::Proposal { from: x0, to: x });
         // α = min(1, exp(−ΔH)).
         let prob = (-delta_h).min(0.0).exp();
-        let accepted = rng.uniform() < prob;
+        let accepted = accept_or_reject(prob, rng, on);
         self.stats.record(accepted);
         if accepted {
             self.state.x = x;
-            on(Event2d::Accept { prob });
-        } else {
-            on(Event2d::Reject { prob });
         }
         Ok(())
     }

@@ -11,7 +11,7 @@
 //! The correction makes `p` exactly stationary for every ε (unlike unadjusted Langevin).
 
 use super::diagnostics::AcceptanceCounter;
-use super::metropolis::acceptance_probability;
+use super::metropolis::{accept_or_reject, acceptance_probability};
 use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
     OnEvent, Sampler2d, SamplerError, StepResult, Transition,
@@ -113,13 +113,10 @@ impl Transition for Mala {
             Err(SamplerError::ZeroDensity { .. }) => 0.0,
             Err(e) => return Err(e),
         };
-        let accepted = rng.uniform() < prob;
+        let accepted = accept_or_reject(prob, rng, on);
         self.stats.record(accepted);
         if accepted {
             self.state.x = y;
-            on(Event2d::Accept { prob });
-        } else {
-            on(Event2d::Reject { prob });
         }
         Ok(())
     }

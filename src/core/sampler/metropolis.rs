@@ -116,6 +116,19 @@ pub fn acceptance_probability(
     log_ratio.min(0.0).exp()
 }
 
+/// The accept/reject decision of a Metropolis–Hastings step with acceptance probability
+/// `prob`: accepts with probability α (`u < α` for `u ~ U[0, 1)`) and emits `Accept` or
+/// `Reject`.
+pub(crate) fn accept_or_reject(prob: f64, rng: &mut Rng, on: &mut dyn FnMut(Event2d)) -> bool {
+    let accepted = rng.uniform() < prob;
+    if accepted {
+        on(Event2d::Accept { prob });
+    } else {
+        on(Event2d::Reject { prob });
+    }
+    accepted
+}
+
 /// The result of one MH transition.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MhStep {
@@ -170,13 +183,7 @@ pub fn metropolis_hastings<P: Proposal2d + ?Sized>(
         proposal.log_q(y, x),
         proposal.log_q(x, y),
     );
-    // Accept with probability α: u < α for u ~ U[0, 1).
-    let accepted = rng.uniform() < prob;
-    if accepted {
-        on(Event2d::Accept { prob });
-    } else {
-        on(Event2d::Reject { prob });
-    }
+    let accepted = accept_or_reject(prob, rng, on);
     Ok(MhStep {
         x: if accepted { y } else { x },
         accepted,
