@@ -16,8 +16,8 @@
 use super::diagnostics::AcceptanceCounter;
 use super::metropolis::accept_or_reject;
 use super::{
-    check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
-    OnEvent, Sampler2d, SamplerError, StepResult, Transition,
+    check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
+    Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -75,15 +75,12 @@ impl Hmc {
 }
 
 fn check_leapfrog(n: u32) -> Result<u32, SamplerError> {
-    if (1..=MAX_LEAPFROG).contains(&n) {
-        Ok(n)
-    } else {
-        Err(SamplerError::OutOfRange {
-            what: "number of leapfrog steps L",
-            value: f64::from(n),
-            allowed: "between 1 and 10000",
-        })
-    }
+    check_count(
+        "number of leapfrog steps L",
+        n,
+        MAX_LEAPFROG,
+        "between 1 and 10000",
+    )
 }
 
 impl Transition for Hmc {

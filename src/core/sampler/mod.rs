@@ -394,6 +394,24 @@ pub(crate) fn check_positive(what: &'static str, value: f64) -> Result<f64, Samp
     }
 }
 
+/// Validates a count in `1..=max`; `allowed` says that range in words for the error.
+pub(crate) fn check_count(
+    what: &'static str,
+    n: u32,
+    max: u32,
+    allowed: &'static str,
+) -> Result<u32, SamplerError> {
+    if (1..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(SamplerError::OutOfRange {
+            what,
+            value: f64::from(n),
+            allowed,
+        })
+    }
+}
+
 /// Validates a finite point.
 pub(crate) fn check_point(x: [f64; 2]) -> Result<[f64; 2], SamplerError> {
     for v in x {

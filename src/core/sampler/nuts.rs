@@ -11,8 +11,8 @@
 //! half with probability `min(1, n′/n)` (the paper's "efficient" transition).
 
 use super::{
-    check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
-    OnEvent, Sampler2d, SamplerError, StepResult, Transition,
+    check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
+    Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -194,15 +194,7 @@ impl Nuts {
 }
 
 fn check_depth(d: u32) -> Result<u32, SamplerError> {
-    if (1..=MAX_TREE_DEPTH).contains(&d) {
-        Ok(d)
-    } else {
-        Err(SamplerError::OutOfRange {
-            what: "maximum tree depth",
-            value: f64::from(d),
-            allowed: "between 1 and 12",
-        })
-    }
+    check_count("maximum tree depth", d, MAX_TREE_DEPTH, "between 1 and 12")
 }
 
 impl Transition for Nuts {
