@@ -88,6 +88,21 @@ pub fn langevin(
     let mut g = [0.0; 2];
     // g = ∇U = ∇E/T = −∇log p.
     potential_and_grad(target, x, inv_t, &mut g)?;
+    let (_, y) = langevin_move(x, g, eps, rng, on)?;
+    on(Event2d::Move { from: x, to: y });
+    Ok(y)
+}
+
+/// The Langevin move shared by ULA and MALA's proposal, from `x` with `g = ∇U(x)`: the drift
+/// `m = x + (ε/2)∇log p(x) = x − (ε/2)g` and `y = m + √ε z`, `z ~ N(0, I)`. Emits `Drift` and
+/// returns `(m, y)`; errors (the NaN guard) if either point is not finite.
+pub(crate) fn langevin_move(
+    x: [f64; 2],
+    g: [f64; 2],
+    eps: f64,
+    rng: &mut Rng,
+    on: &mut dyn FnMut(Event2d),
+) -> Result<([f64; 2], [f64; 2]), SamplerError> {
     // Drift: θ + (ε/2)∇log p(θ).
     let drift = [x[0] - 0.5 * eps * g[0], x[1] - 0.5 * eps * g[1]];
     // Noise N(0, εI): standard deviation √ε.
@@ -100,8 +115,7 @@ pub fn langevin(
         });
     }
     on(Event2d::Drift { from: x, to: drift });
-    on(Event2d::Move { from: x, to: y });
-    Ok(y)
+    Ok((drift, y))
 }
 
 /// Moves every particle of `xs` (flat `[x₁, x₂, x₁, x₂, …]`, 2n entries) by one unadjusted

@@ -11,6 +11,7 @@
 //! The correction makes `p` exactly stationary for every ε (unlike unadjusted Langevin).
 
 use super::diagnostics::AcceptanceCounter;
+use super::langevin::langevin_move;
 use super::metropolis::{accept_or_reject, acceptance_probability};
 use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
@@ -83,18 +84,8 @@ impl Transition for Mala {
         let (x, eps) = (self.state.x, self.eps);
         let mut gx = [0.0; 2];
         let ux = potential_and_grad(target, x, inv_t, &mut gx)?;
-        // m(s) = s + (ε/2)∇log p(s) = s − (ε/2)∇U(s).
-        let mx = [x[0] - 0.5 * eps * gx[0], x[1] - 0.5 * eps * gx[1]];
-        let s = eps.sqrt();
-        // s′ = m(s) + √ε z.
-        let y = [mx[0] + s * rng.normal(), mx[1] + s * rng.normal()];
-        if !is_finite2(mx) || !is_finite2(y) {
-            return Err(SamplerError::Diverged {
-                what: "position",
-                at: x,
-            });
-        }
-        on(Event2d::Drift { from: x, to: mx });
+        // m(s) = s + (ε/2)∇log p(s) = s − (ε/2)∇U(s);  s′ = m(s) + √ε z.
+        let (mx, y) = langevin_move(x, gx, eps, rng, on)?;
         on(Event2d::Proposal { from: x, to: y });
         let mut gy = [0.0; 2];
         let prob = match potential_and_grad(target, y, inv_t, &mut gy) {
