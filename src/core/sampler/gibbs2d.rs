@@ -20,7 +20,10 @@
 //!   the coarse scan.
 
 use super::direct::TabulatedCdf;
-use super::{check_point, check_temperature, halt, Event2d, Sampler2d, SamplerError};
+use super::{
+    check_temperature, ChainState, Event2d, OnEvent, Sampler2d, SamplerError, StepResult,
+    Transition,
+};
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
 
@@ -36,12 +39,11 @@ const CUT: f64 = 30.0;
 /// A coordinate-wise Gibbs sampler with exact 1-D conditionals.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gibbs2d {
-    x: [f64; 2],
+    state: ChainState,
     t: f64,
     table: TabulatedCdf,
     coarse: Vec<f64>,
     force_numeric: bool,
-    halted: Option<SamplerError>,
 }
 
 impl Gibbs2d {
@@ -56,12 +58,11 @@ impl Gibbs2d {
             });
         }
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             t: check_temperature(t)?.0,
             table: TabulatedCdf::new(grid_cells)?,
             coarse: vec![0.0; COARSE_CELLS + 1],
             force_numeric: false,
-            halted: None,
         })
     }
 
@@ -186,50 +187,31 @@ impl Gibbs2d {
     }
 }
 
-impl Sampler2d for Gibbs2d {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_some() {
-            return self.x;
-        }
+impl Transition for Gibbs2d {
+    fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
+    }
+
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         for axis in 0..2 {
-            match self.sample_conditional(target, self.x, axis, rng) {
-                Ok(v) => {
-                    let from = self.x;
-                    self.x[axis] = v;
-                    on(Event2d::AxisMove {
-                        axis,
-                        from,
-                        to: self.x,
-                    });
-                }
-                Err(e) => {
-                    halt(&mut self.halted, e, on);
-                    break;
-                }
-            }
+            let v = self.sample_conditional(target, self.state.x, axis, rng)?;
+            let from = self.state.x;
+            self.state.x[axis] = v;
+            on(Event2d::AxisMove {
+                axis,
+                from,
+                to: self.state.x,
+            });
         }
-        self.x
-    }
-
-    fn position(&self) -> [f64; 2] {
-        self.x
-    }
-
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
         Ok(())
     }
+}
 
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
+impl Sampler2d for Gibbs2d {
     fn name(&self) -> &'static str {
         "gibbs"
     }

@@ -14,9 +14,10 @@
 //! energy error ΔH is reported so the UI can show how well the integrator conserves H.
 
 use super::diagnostics::AcceptanceCounter;
+use super::metropolis::accept_or_reject;
 use super::{
-    check_point, check_positive, check_temperature, halt, is_finite2, potential_and_grad, Event2d,
-    Sampler2d, SamplerError,
+    check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
+    Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -27,13 +28,12 @@ pub const MAX_LEAPFROG: u32 = 10_000;
 /// A Hamiltonian Monte Carlo chain with fixed step size and trajectory length.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hmc {
-    x: [f64; 2],
+    state: ChainState,
     dt: f64,
     n_leapfrog: u32,
     t: f64,
     stats: AcceptanceCounter,
     last_delta_h: f64,
-    halted: Option<SamplerError>,
 }
 
 impl Hmc {
@@ -41,13 +41,12 @@ impl Hmc {
     /// temperature `T > 0`.
     pub fn new(x0: [f64; 2], dt: f64, n_leapfrog: u32, t: f64) -> Result<Self, SamplerError> {
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             dt: check_positive("leapfrog step Δt", dt)?,
             n_leapfrog: check_leapfrog(n_leapfrog)?,
             t: check_temperature(t)?.0,
             stats: AcceptanceCounter::default(),
             last_delta_h: 0.0,
-            halted: None,
         })
     }
 
@@ -73,15 +72,29 @@ impl Hmc {
     pub fn reset_stats(&mut self) {
         self.stats.reset();
     }
+}
 
-    fn try_step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> Result<(), SamplerError> {
+fn check_leapfrog(n: u32) -> Result<u32, SamplerError> {
+    check_count(
+        "number of leapfrog steps L",
+        n,
+        MAX_LEAPFROG,
+        "between 1 and 10000",
+    )
+}
+
+impl Transition for Hmc {
+    fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
+    }
+
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         let (_, inv_t) = check_temperature(self.t)?;
-        let (x0, dt) = (self.x, self.dt);
+        let (x0, dt) = (self.state.x, self.dt);
         let mut g = [0.0; 2];
         let u0 = potential_and_grad(target, x0, inv_t, &mut g)?;
         // Momentum resampling: p ~ N(0, I).
@@ -128,59 +141,16 @@ impl Hmc {
         on(Event2d::Proposal { from: x0, to: x });
         // α = min(1, exp(−ΔH)).
         let prob = (-delta_h).min(0.0).exp();
-        let accepted = rng.uniform() < prob;
+        let accepted = accept_or_reject(prob, rng, on);
         self.stats.record(accepted);
         if accepted {
-            self.x = x;
-            on(Event2d::Accept { prob });
-        } else {
-            on(Event2d::Reject { prob });
+            self.state.x = x;
         }
         Ok(())
-    }
-}
-
-fn check_leapfrog(n: u32) -> Result<u32, SamplerError> {
-    if (1..=MAX_LEAPFROG).contains(&n) {
-        Ok(n)
-    } else {
-        Err(SamplerError::OutOfRange {
-            what: "number of leapfrog steps L",
-            value: f64::from(n),
-            allowed: "between 1 and 10000",
-        })
     }
 }
 
 impl Sampler2d for Hmc {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_none() {
-            if let Err(e) = self.try_step(target, rng, on) {
-                halt(&mut self.halted, e, on);
-            }
-        }
-        self.x
-    }
-
-    fn position(&self) -> [f64; 2] {
-        self.x
-    }
-
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
-        Ok(())
-    }
-
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
     fn acceptance(&self) -> Option<AcceptanceCounter> {
         Some(self.stats)
     }

@@ -11,7 +11,10 @@
 //! Weights are kept relative to the largest log-weight seen, so nothing overflows.
 
 use super::direct::MvNormal;
-use super::{check_temperature, halt, Event2d, Sampler2d, SamplerError};
+use super::{
+    check_temperature, ChainState, Event2d, OnEvent, Sampler2d, SamplerError, StepResult,
+    Transition,
+};
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 
@@ -84,6 +87,9 @@ pub struct WeightedSample {
 
 /// A running self-normalised importance sampler: draws from `q` and accumulates weighted
 /// estimates of the mean, covariance, `Z` and the effective sample size.
+///
+/// As a [`Sampler2d`], its position is the last draw: importance draws are independent, so
+/// `set_position` has no effect on them (it only clears a halt).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportanceSampler {
     q: ImportanceProposal,
@@ -96,8 +102,8 @@ pub struct ImportanceSampler {
     swx: [f64; 2],
     /// `[Σ w x₁², Σ w x₁x₂, Σ w x₂²]`.
     swxx: [f64; 3],
-    last: [f64; 2],
-    halted: Option<SamplerError>,
+    /// The last draw and the halt state.
+    state: ChainState,
 }
 
 impl ImportanceSampler {
@@ -116,8 +122,7 @@ impl ImportanceSampler {
             sw2: 0.0,
             swx: [0.0; 2],
             swxx: [0.0; 3],
-            last: [0.0; 2],
-            halted: None,
+            state: ChainState::default(),
         }
     }
 
@@ -156,7 +161,7 @@ impl ImportanceSampler {
     /// Adds a weighted point (for callers that draw themselves).
     pub fn add(&mut self, x: [f64; 2], log_w: f64) {
         self.n += 1;
-        self.last = x;
+        self.state.x = x;
         if log_w == f64::NEG_INFINITY || log_w.is_nan() {
             return;
         }
@@ -244,41 +249,26 @@ pub fn self_normalised(log_w: &[f64], f: &[f64]) -> Option<(f64, f64)> {
     Some((swf / sw, sw * sw / sw2))
 }
 
-impl Sampler2d for ImportanceSampler {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_none() {
-            match self.draw(target, rng) {
-                Ok(s) => on(Event2d::Weighted {
-                    x: s.x,
-                    log_w: s.log_w,
-                }),
-                Err(e) => halt(&mut self.halted, e, on),
-            }
-        }
-        self.last
+impl Transition for ImportanceSampler {
+    fn state(&self) -> &ChainState {
+        &self.state
     }
 
-    /// The last draw (importance samples are independent: there is no chain state).
-    fn position(&self) -> [f64; 2] {
-        self.last
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
     }
 
-    /// Has no effect on the draws (they do not depend on a current state); clears a halt.
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.last = super::check_point(x)?;
-        self.halted = None;
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
+        let s = self.draw(target, rng)?;
+        on(Event2d::Weighted {
+            x: s.x,
+            log_w: s.log_w,
+        });
         Ok(())
     }
+}
 
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
+impl Sampler2d for ImportanceSampler {
     fn name(&self) -> &'static str {
         "importance"
     }

@@ -13,8 +13,8 @@
 //! ([`super::mala`]) removes the bias with an MH correction instead.
 
 use super::{
-    check_point, check_positive, check_temperature, halt, is_finite2, potential_and_grad, Event2d,
-    Sampler2d, SamplerError,
+    check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
+    OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -88,6 +88,21 @@ pub fn langevin(
     let mut g = [0.0; 2];
     // g = ∇U = ∇E/T = −∇log p.
     potential_and_grad(target, x, inv_t, &mut g)?;
+    let (_, y) = langevin_move(x, g, eps, rng, on)?;
+    on(Event2d::Move { from: x, to: y });
+    Ok(y)
+}
+
+/// The Langevin move shared by ULA and MALA's proposal, from `x` with `g = ∇U(x)`: the drift
+/// `m = x + (ε/2)∇log p(x) = x − (ε/2)g` and `y = m + √ε z`, `z ~ N(0, I)`. Emits `Drift` and
+/// returns `(m, y)`; errors (the NaN guard) if either point is not finite.
+pub(crate) fn langevin_move(
+    x: [f64; 2],
+    g: [f64; 2],
+    eps: f64,
+    rng: &mut Rng,
+    on: &mut dyn FnMut(Event2d),
+) -> Result<([f64; 2], [f64; 2]), SamplerError> {
     // Drift: θ + (ε/2)∇log p(θ).
     let drift = [x[0] - 0.5 * eps * g[0], x[1] - 0.5 * eps * g[1]];
     // Noise N(0, εI): standard deviation √ε.
@@ -100,8 +115,7 @@ pub fn langevin(
         });
     }
     on(Event2d::Drift { from: x, to: drift });
-    on(Event2d::Move { from: x, to: y });
-    Ok(y)
+    Ok((drift, y))
 }
 
 /// Moves every particle of `xs` (flat `[x₁, x₂, x₁, x₂, …]`, 2n entries) by one unadjusted
@@ -154,22 +168,20 @@ pub fn langevin_particles(
 /// An unadjusted Langevin chain with a step-size schedule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Langevin {
-    x: [f64; 2],
+    state: ChainState,
     schedule: StepSchedule,
     t: f64,
     iteration: u64,
-    halted: Option<SamplerError>,
 }
 
 impl Langevin {
     /// A chain at `x0` with `schedule` at temperature `T > 0`.
     pub fn new(x0: [f64; 2], schedule: StepSchedule, t: f64) -> Result<Self, SamplerError> {
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             schedule,
             t: check_temperature(t)?.0,
             iteration: 0,
-            halted: None,
         })
     }
 
@@ -201,41 +213,24 @@ impl Langevin {
     }
 }
 
-impl Sampler2d for Langevin {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_some() {
-            return self.x;
-        }
+impl Transition for Langevin {
+    fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
+    }
+
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         let eps = self.current_eps();
-        match langevin(self.x, target, eps, self.t, rng, on) {
-            Ok(y) => {
-                self.x = y;
-                self.iteration += 1;
-            }
-            Err(e) => halt(&mut self.halted, e, on),
-        }
-        self.x
-    }
-
-    fn position(&self) -> [f64; 2] {
-        self.x
-    }
-
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
+        self.state.x = langevin(self.state.x, target, eps, self.t, rng, on)?;
+        self.iteration += 1;
         Ok(())
     }
+}
 
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
+impl Sampler2d for Langevin {
     fn name(&self) -> &'static str {
         "langevin"
     }

@@ -11,10 +11,11 @@
 //! The correction makes `p` exactly stationary for every ε (unlike unadjusted Langevin).
 
 use super::diagnostics::AcceptanceCounter;
-use super::metropolis::acceptance_probability;
+use super::langevin::langevin_move;
+use super::metropolis::{accept_or_reject, acceptance_probability};
 use super::{
-    check_point, check_positive, check_temperature, halt, is_finite2, potential_and_grad, Event2d,
-    Sampler2d, SamplerError,
+    check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
+    OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -29,22 +30,20 @@ fn log_q(mean_from_a: [f64; 2], b: [f64; 2], eps: f64) -> f64 {
 /// A MALA chain.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mala {
-    x: [f64; 2],
+    state: ChainState,
     eps: f64,
     t: f64,
     stats: AcceptanceCounter,
-    halted: Option<SamplerError>,
 }
 
 impl Mala {
     /// A chain at `x0` with step size `ε > 0` at temperature `T > 0`.
     pub fn new(x0: [f64; 2], eps: f64, t: f64) -> Result<Self, SamplerError> {
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             eps: check_positive("step size ε", eps)?,
             t: check_temperature(t)?.0,
             stats: AcceptanceCounter::default(),
-            halted: None,
         })
     }
 
@@ -69,29 +68,24 @@ impl Mala {
     pub fn reset_stats(&mut self) {
         self.stats.reset();
     }
+}
 
-    fn try_step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> Result<(), SamplerError> {
+impl Transition for Mala {
+    fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
+    }
+
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         let (_, inv_t) = check_temperature(self.t)?;
-        let (x, eps) = (self.x, self.eps);
+        let (x, eps) = (self.state.x, self.eps);
         let mut gx = [0.0; 2];
         let ux = potential_and_grad(target, x, inv_t, &mut gx)?;
-        // m(s) = s + (ε/2)∇log p(s) = s − (ε/2)∇U(s).
-        let mx = [x[0] - 0.5 * eps * gx[0], x[1] - 0.5 * eps * gx[1]];
-        let s = eps.sqrt();
-        // s′ = m(s) + √ε z.
-        let y = [mx[0] + s * rng.normal(), mx[1] + s * rng.normal()];
-        if !is_finite2(mx) || !is_finite2(y) {
-            return Err(SamplerError::Diverged {
-                what: "position",
-                at: x,
-            });
-        }
-        on(Event2d::Drift { from: x, to: mx });
+        // m(s) = s + (ε/2)∇log p(s) = s − (ε/2)∇U(s);  s′ = m(s) + √ε z.
+        let (mx, y) = langevin_move(x, gx, eps, rng, on)?;
         on(Event2d::Proposal { from: x, to: y });
         let mut gy = [0.0; 2];
         let prob = match potential_and_grad(target, y, inv_t, &mut gy) {
@@ -110,47 +104,16 @@ impl Mala {
             Err(SamplerError::ZeroDensity { .. }) => 0.0,
             Err(e) => return Err(e),
         };
-        let accepted = rng.uniform() < prob;
+        let accepted = accept_or_reject(prob, rng, on);
         self.stats.record(accepted);
         if accepted {
-            self.x = y;
-            on(Event2d::Accept { prob });
-        } else {
-            on(Event2d::Reject { prob });
+            self.state.x = y;
         }
         Ok(())
     }
 }
 
 impl Sampler2d for Mala {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_none() {
-            if let Err(e) = self.try_step(target, rng, on) {
-                halt(&mut self.halted, e, on);
-            }
-        }
-        self.x
-    }
-
-    fn position(&self) -> [f64; 2] {
-        self.x
-    }
-
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
-        Ok(())
-    }
-
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
     fn acceptance(&self) -> Option<AcceptanceCounter> {
         Some(self.stats)
     }

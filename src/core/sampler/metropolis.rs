@@ -11,8 +11,8 @@
 
 use super::diagnostics::AcceptanceCounter;
 use super::{
-    check_point, check_positive, check_temperature, halt, is_finite2, Event2d, Sampler2d,
-    SamplerError,
+    check_point, check_positive, check_temperature, is_finite2, ChainState, Event2d, OnEvent,
+    Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -116,6 +116,19 @@ pub fn acceptance_probability(
     log_ratio.min(0.0).exp()
 }
 
+/// The accept/reject decision of a Metropolis–Hastings step with acceptance probability
+/// `prob`: accepts with probability α (`u < α` for `u ~ U[0, 1)`) and emits `Accept` or
+/// `Reject`.
+pub(crate) fn accept_or_reject(prob: f64, rng: &mut Rng, on: &mut dyn FnMut(Event2d)) -> bool {
+    let accepted = rng.uniform() < prob;
+    if accepted {
+        on(Event2d::Accept { prob });
+    } else {
+        on(Event2d::Reject { prob });
+    }
+    accepted
+}
+
 /// The result of one MH transition.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MhStep {
@@ -170,13 +183,7 @@ pub fn metropolis_hastings<P: Proposal2d + ?Sized>(
         proposal.log_q(y, x),
         proposal.log_q(x, y),
     );
-    // Accept with probability α: u < α for u ~ U[0, 1).
-    let accepted = rng.uniform() < prob;
-    if accepted {
-        on(Event2d::Accept { prob });
-    } else {
-        on(Event2d::Reject { prob });
-    }
+    let accepted = accept_or_reject(prob, rng, on);
     Ok(MhStep {
         x: if accepted { y } else { x },
         accepted,
@@ -187,11 +194,10 @@ pub fn metropolis_hastings<P: Proposal2d + ?Sized>(
 /// A Metropolis–Hastings chain with proposal `P` (random-walk Metropolis by default).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metropolis<P = GaussianWalk> {
-    x: [f64; 2],
+    state: ChainState,
     proposal: P,
     t: f64,
     stats: AcceptanceCounter,
-    halted: Option<SamplerError>,
 }
 
 impl Metropolis<GaussianWalk> {
@@ -205,11 +211,10 @@ impl<P: Proposal2d> Metropolis<P> {
     /// A chain at `x0` (finite) with proposal `proposal` at temperature `T > 0`.
     pub fn new(x0: [f64; 2], proposal: P, t: f64) -> Result<Self, SamplerError> {
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             proposal,
             t: check_temperature(t)?.0,
             stats: AcceptanceCounter::default(),
-            halted: None,
         })
     }
 
@@ -240,40 +245,24 @@ impl<P: Proposal2d> Metropolis<P> {
     }
 }
 
-impl<P: Proposal2d> Sampler2d for Metropolis<P> {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_some() {
-            return self.x;
-        }
-        match metropolis_hastings(self.x, target, &self.proposal, self.t, rng, on) {
-            Ok(s) => {
-                self.stats.record(s.accepted);
-                self.x = s.x;
-            }
-            Err(e) => halt(&mut self.halted, e, on),
-        }
-        self.x
+impl<P: Proposal2d> Transition for Metropolis<P> {
+    fn state(&self) -> &ChainState {
+        &self.state
     }
 
-    fn position(&self) -> [f64; 2] {
-        self.x
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
     }
 
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
+        let s = metropolis_hastings(self.state.x, target, &self.proposal, self.t, rng, on)?;
+        self.stats.record(s.accepted);
+        self.state.x = s.x;
         Ok(())
     }
+}
 
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
+impl<P: Proposal2d> Sampler2d for Metropolis<P> {
     fn acceptance(&self) -> Option<AcceptanceCounter> {
         Some(self.stats)
     }

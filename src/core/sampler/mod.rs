@@ -254,7 +254,11 @@ impl fmt::Display for SamplerError {
 impl std::error::Error for SamplerError {}
 
 /// A Markov chain (or independent sampler) on the plane that reports its inner steps.
-pub trait Sampler2d {
+///
+/// Every sampler keeps its position and halt reason in a `ChainState` and provides one
+/// fallible transition (the crate-internal `Transition` trait); the NaN guard and the position
+/// handling below are shared by all of them.
+pub trait Sampler2d: Transition {
     /// One transition of the chain on `target`; emits events to `on`; returns the new state.
     /// After the NaN guard fired it does nothing and returns the last finite state.
     fn step(
@@ -262,16 +266,32 @@ pub trait Sampler2d {
         target: &dyn Energy2d,
         rng: &mut Rng,
         on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2];
+    ) -> [f64; 2] {
+        if self.state().halted.is_none() {
+            if let Err(e) = self.try_step(target, rng, on) {
+                halt(&mut self.state_mut().halted, e, on);
+            }
+        }
+        self.state().x
+    }
 
     /// The current state.
-    fn position(&self) -> [f64; 2];
+    fn position(&self) -> [f64; 2] {
+        self.state().x
+    }
 
     /// Moves the chain to `x` (finite) and clears a halt.
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError>;
+    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
+        let state = self.state_mut();
+        state.x = check_point(x)?;
+        state.halted = None;
+        Ok(())
+    }
 
     /// Why the sampler stopped, if the NaN guard fired.
-    fn halted(&self) -> Option<&SamplerError>;
+    fn halted(&self) -> Option<&SamplerError> {
+        self.state().halted.as_ref()
+    }
 
     /// Acceptance statistics, for samplers with an accept/reject step.
     fn acceptance(&self) -> Option<AcceptanceCounter> {
@@ -299,6 +319,59 @@ pub trait Sampler2d {
     }
 }
 
+/// What [`Sampler2d`]'s shared methods are built on. The module is private, so code outside
+/// the crate can neither call these methods (and so bypass the NaN guard or the finiteness
+/// check of `set_position`) nor implement [`Sampler2d`] for its own types.
+mod chain {
+    use super::{Energy2d, Event2d, Rng, SamplerError};
+
+    /// The part of a sampler that every sampler has: where the chain is, and why it stopped
+    /// if the NaN guard fired.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ChainState {
+        /// The current state (for independent samplers: the last draw).
+        pub x: [f64; 2],
+        /// Set by the NaN guard; cleared by `set_position`.
+        pub halted: Option<SamplerError>,
+    }
+
+    impl ChainState {
+        /// A running chain at `x0` (finite).
+        pub fn new(x0: [f64; 2]) -> Result<Self, SamplerError> {
+            Ok(Self {
+                x: super::check_point(x0)?,
+                halted: None,
+            })
+        }
+    }
+
+    /// One sampler transition without the NaN guard, plus access to the chain state.
+    pub trait Transition {
+        /// The position and halt state.
+        fn state(&self) -> &ChainState;
+
+        /// The position and halt state, mutably.
+        fn state_mut(&mut self) -> &mut ChainState;
+
+        /// One transition on `target`, reporting to `on`; returns the NaN guard's reason to
+        /// halt instead of halting. Only called while the chain is not halted.
+        fn try_step(
+            &mut self,
+            target: &dyn Energy2d,
+            rng: &mut Rng,
+            on: &mut OnEvent,
+        ) -> StepResult;
+    }
+
+    /// The observer a step reports its events to.
+    pub type OnEvent<'a> = dyn FnMut(Event2d) + 'a;
+
+    /// What [`Transition::try_step`] returns: `Err` is the reason the chain must halt.
+    pub type StepResult = Result<(), SamplerError>;
+}
+
+pub(crate) use chain::{ChainState, OnEvent, StepResult, Transition};
+
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
 
@@ -318,6 +391,24 @@ pub(crate) fn check_positive(what: &'static str, value: f64) -> Result<f64, Samp
         Ok(value)
     } else {
         Err(SamplerError::NotPositive { what, value })
+    }
+}
+
+/// Validates a count in `1..=max`; `allowed` says that range in words for the error.
+pub(crate) fn check_count(
+    what: &'static str,
+    n: u32,
+    max: u32,
+    allowed: &'static str,
+) -> Result<u32, SamplerError> {
+    if (1..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(SamplerError::OutOfRange {
+            what,
+            value: f64::from(n),
+            allowed,
+        })
     }
 }
 

@@ -11,8 +11,8 @@
 //! half with probability `min(1, n′/n)` (the paper's "efficient" transition).
 
 use super::{
-    check_point, check_positive, check_temperature, halt, is_finite2, potential_and_grad, Event2d,
-    Sampler2d, SamplerError,
+    check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
+    Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
@@ -145,14 +145,13 @@ fn build_tree(
 /// A NUTS chain (Hoffman & Gelman 2014, Algorithm 3) with a fixed step size.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Nuts {
-    x: [f64; 2],
+    state: ChainState,
     eps: f64,
     max_depth: u32,
     t: f64,
     last_depth: u32,
     last_n_leapfrog: u32,
     divergences: u64,
-    halted: Option<SamplerError>,
 }
 
 impl Nuts {
@@ -160,14 +159,13 @@ impl Nuts {
     /// (at most 2^max_depth leapfrog steps per transition), at temperature `T > 0`.
     pub fn new(x0: [f64; 2], eps: f64, max_depth: u32, t: f64) -> Result<Self, SamplerError> {
         Ok(Self {
-            x: check_point(x0)?,
+            state: ChainState::new(x0)?,
             eps: check_positive("leapfrog step ε", eps)?,
             max_depth: check_depth(max_depth)?,
             t: check_temperature(t)?.0,
             last_depth: 0,
             last_n_leapfrog: 0,
             divergences: 0,
-            halted: None,
         })
     }
 
@@ -193,15 +191,24 @@ impl Nuts {
     pub fn divergences(&self) -> u64 {
         self.divergences
     }
+}
 
-    fn try_step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> Result<(), SamplerError> {
+fn check_depth(d: u32) -> Result<u32, SamplerError> {
+    check_count("maximum tree depth", d, MAX_TREE_DEPTH, "between 1 and 12")
+}
+
+impl Transition for Nuts {
+    fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut ChainState {
+        &mut self.state
+    }
+
+    fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         let (_, inv_t) = check_temperature(self.t)?;
-        let x0 = self.x;
+        let x0 = self.state.x;
         let mut g = [0.0; 2];
         let u = potential_and_grad(target, x0, inv_t, &mut g)?;
         // Resample momentum r₀ ~ N(0, I).
@@ -263,52 +270,12 @@ impl Nuts {
             from: x0,
             to: candidate,
         });
-        self.x = candidate;
+        self.state.x = candidate;
         Ok(())
-    }
-}
-
-fn check_depth(d: u32) -> Result<u32, SamplerError> {
-    if (1..=MAX_TREE_DEPTH).contains(&d) {
-        Ok(d)
-    } else {
-        Err(SamplerError::OutOfRange {
-            what: "maximum tree depth",
-            value: f64::from(d),
-            allowed: "between 1 and 12",
-        })
     }
 }
 
 impl Sampler2d for Nuts {
-    fn step(
-        &mut self,
-        target: &dyn Energy2d,
-        rng: &mut Rng,
-        on: &mut dyn FnMut(Event2d),
-    ) -> [f64; 2] {
-        if self.halted.is_none() {
-            if let Err(e) = self.try_step(target, rng, on) {
-                halt(&mut self.halted, e, on);
-            }
-        }
-        self.x
-    }
-
-    fn position(&self) -> [f64; 2] {
-        self.x
-    }
-
-    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
-        self.x = check_point(x)?;
-        self.halted = None;
-        Ok(())
-    }
-
-    fn halted(&self) -> Option<&SamplerError> {
-        self.halted.as_ref()
-    }
-
     fn name(&self) -> &'static str {
         "nuts"
     }
