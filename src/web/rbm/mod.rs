@@ -211,8 +211,7 @@ fn figure(parent: &HtmlElement, caption: &str) -> Result<HtmlElement, JsValue> {
 /// A tile canvas with an accessible name.
 fn tiles_layer(parent: &HtmlElement, label: &str, id: &str) -> Result<PixelLayer, JsValue> {
     let l = PixelLayer::new(parent, "rbm-tiles", 1, 1)?;
-    l.canvas.set_attribute("aria-label", label)?;
-    l.canvas.set_attribute("role", "img")?;
+    dom::img_label(&l.canvas, label)?;
     l.canvas.set_id(id);
     Ok(l)
 }
@@ -340,9 +339,7 @@ impl RbmLab {
         )?;
         f.set_class_name("rbm-narrow");
         let comp = PixelLayer::new(&f, "rbm-comp", 8, 8)?;
-        comp.canvas
-            .set_attribute("aria-label", "completion of the drawing")?;
-        comp.canvas.set_attribute("role", "img")?;
+        dom::img_label(&comp.canvas, "completion of the drawing")?;
         comp.canvas.set_id("rbm-completion");
         let complete_ctl = dom::el(&f, "div", "rbm-ctl-col")?;
         let f = figure(
@@ -359,12 +356,11 @@ impl RbmLab {
         label_pad.set_class_name("rbm-narrow");
         let f = dom::el(&lv, "div", "rbm-post")?;
         let posterior = Plot::new(&f, "rbm-posterior", 380.0, 220.0)?;
-        posterior.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &posterior.canvas,
             "bar chart of the class posterior P(c | v) of the drawn digit",
         )?;
         posterior.canvas.set_id("rbm-posterior");
-        posterior.canvas.set_attribute("role", "img")?;
         let class_readout = dom::text(&f, "div", "readout", "")?;
         class_readout.set_id("rbm-class");
         let acc_readout = dom::text(&view_boxes[2], "div", "rbm-big", "")?;
@@ -405,11 +401,10 @@ impl RbmLab {
              mixture of 2^(hidden) Gaussians — the lecture's exponential-family remark.",
         )?;
         let scatter = Scatter::new(&view_boxes[4], "rbm-scatter", 400.0)?;
-        scatter.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &scatter.canvas,
             "scatter plot of the training points, model samples and mixture means",
         )?;
-        scatter.canvas.set_attribute("role", "img")?;
         let gauss_readout = dom::text(&view_boxes[4], "div", "readout", "")?;
         gauss_readout.set_id("rbm-gauss-readout");
 
@@ -434,18 +429,17 @@ impl RbmLab {
         train_readout.set_id("rbm-train-readout");
         let charts = dom::el(&main_col, "div", "rbm-charts")?;
         let err_chart = Plot::new(&charts, "rbm-chart", 385.0, 170.0)?;
-        err_chart.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &err_chart.canvas,
             "line chart of the reconstruction error per epoch",
         )?;
         err_chart.canvas.set_id("rbm-err-chart");
-        err_chart.canvas.set_attribute("role", "img")?;
         let metric_chart = Plot::new(&charts, "rbm-chart", 385.0, 170.0)?;
-        metric_chart
-            .canvas
-            .set_attribute("aria-label", "line chart of the model's quality per epoch")?;
+        dom::img_label(
+            &metric_chart.canvas,
+            "line chart of the model's quality per epoch",
+        )?;
         metric_chart.canvas.set_id("rbm-metric-chart");
-        metric_chart.canvas.set_attribute("role", "img")?;
 
         let lab = Rc::new(RefCell::new(Self {
             panel,

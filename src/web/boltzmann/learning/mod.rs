@@ -90,32 +90,24 @@ impl LearnView {
         let right = dom::el(&cols, "div", "col side-col")?;
         let heats = dom::el(&left, "div", "bz-row")?;
         let data_heat = Plot::new(&heats, "bz-plot", 300.0, 250.0)?;
-        data_heat.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &data_heat.canvas,
             "heatmap of the clamped-phase correlations ⟨yᵢyⱼ⟩_data",
         )?;
-        data_heat.canvas.set_attribute("role", "img")?;
         let model_heat = Plot::new(&heats, "bz-plot", 300.0, 250.0)?;
-        model_heat.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &model_heat.canvas,
             "heatmap of the free-phase correlations ⟨yᵢyⱼ⟩_model",
         )?;
-        model_heat.canvas.set_attribute("role", "img")?;
         let readout_el = dom::text(&left, "div", "readout", "")?;
         readout_el.set_id("bz-ll");
         let bar = progress(&left, "training progress")?;
         let ll_plot = Plot::new(&left, "bz-plot", 610.0, 220.0)?;
-        ll_plot
-            .canvas
-            .set_attribute("aria-label", "exact log-likelihood of the data per step")?;
-        ll_plot.canvas.set_attribute("role", "img")?;
+        dom::img_label(&ll_plot.canvas, "exact log-likelihood of the data per step")?;
         let pics = dom::el(&left, "div", "bz-row")?;
         let f1 = dom::el(&pics, "figure", "bz-fig")?;
         let tiles = PixelLayer::new(&f1, "bz-tiles", 1, 1)?;
-        tiles
-            .canvas
-            .set_attribute("aria-label", "the training patterns")?;
-        tiles.canvas.set_attribute("role", "img")?;
+        dom::img_label(&tiles.canvas, "the training patterns")?;
         dom::text(
             &f1,
             "figcaption",
@@ -124,11 +116,10 @@ impl LearnView {
         )?;
         let f2 = dom::el(&pics, "figure", "bz-fig")?;
         let dream = PixelLayer::new(&f2, "bz-tiles", 1, 1)?;
-        dream.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &dream.canvas,
             "the free-phase chain's visible units: a sample of the model",
         )?;
-        dream.canvas.set_attribute("role", "img")?;
         dom::text(&f2, "figcaption", "bz-caption", "free chain now")?;
 
         let data = bars_and_stripes(3).map_err(js)?;
