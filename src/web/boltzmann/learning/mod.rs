@@ -78,6 +78,9 @@ pub(super) struct LearnView {
     dirty: bool,
 }
 
+/// See [`LearnView::setup`].
+type Setup = (usize, usize, usize, usize, f64, usize, usize, bool);
+
 fn js(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
 }
@@ -430,10 +433,10 @@ impl LearnView {
         p.set("steps", &self.planned.to_string());
     }
 
-    /// Applies settings from a URL; returns messages for refused values.
-    pub(super) fn load(&mut self, p: &Params) -> Vec<String> {
-        let mut msgs = Vec::new();
-        let before = (
+    /// The settings that define a training run: data set kind, random-set sizes, hidden units,
+    /// η, samples m, CD steps and persistence.
+    fn setup(&self) -> Setup {
+        (
             self.kind,
             self.nv_rand,
             self.np_rand,
@@ -442,7 +445,13 @@ impl LearnView {
             self.m,
             self.kc,
             self.persistent,
-        );
+        )
+    }
+
+    /// Applies settings from a URL; returns messages for refused values.
+    pub(super) fn load(&mut self, p: &Params) -> Vec<String> {
+        let mut msgs = Vec::new();
+        let before = self.setup();
         let ids: Vec<&str> = DATA.iter().map(|d| d.0).collect();
         match p.choice("data", &ids) {
             Ok(Some(id)) => self.kind = ids.iter().position(|s| *s == id).unwrap_or(0),
@@ -475,16 +484,7 @@ impl LearnView {
         if let Some(v) = load_usize(p, "steps", 50, 3000, &mut msgs) {
             self.planned = v;
         }
-        let after = (
-            self.kind,
-            self.nv_rand,
-            self.np_rand,
-            self.hidden,
-            self.eta,
-            self.m,
-            self.kc,
-            self.persistent,
-        );
+        let after = self.setup();
         if after != before {
             if (after.0, after.1, after.2) != (before.0, before.1, before.2) {
                 self.new_data();
