@@ -35,6 +35,13 @@ pub fn text(parent: &Element, tag: &str, class: &str, text: &str) -> Result<Html
     Ok(e)
 }
 
+/// Names a graphic (a canvas) for assistive technology: `aria-label` is `label`, `role` is
+/// `img`.
+pub fn img_label(graphic: &Element, label: &str) -> Result<(), JsValue> {
+    graphic.set_attribute("aria-label", label)?;
+    graphic.set_attribute("role", "img")
+}
+
 /// Adds a listener that lives as long as the page (the closure is leaked on purpose: controls
 /// are created once and never removed).
 pub fn on<E>(target: &EventTarget, kind: &str, f: impl FnMut(E) + 'static) -> Result<(), JsValue>

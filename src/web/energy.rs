@@ -251,12 +251,11 @@ impl EnergyLab {
         let right = dom::el(&cols, "div", "col side-col")?;
 
         let field = PixelLayer::new(&left, "energy-field", VIEW as u32, VIEW as u32)?;
-        field.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &field.canvas,
             "energy landscape E(x) on the plane (dark = low energy = likely), with the data \
              points (white), Langevin negatives (vermillion) and model samples (blue)",
         )?;
-        field.canvas.set_attribute("role", "img")?;
         let cbar_row = dom::el(&left, "div", "energy-cbar-row")?;
         let cbar_lo = dom::text(&cbar_row, "span", "energy-cbar-lab", "low E")?;
         let mut cbar = PixelLayer::new(&cbar_row, "energy-cbar", 256, 1)?;

@@ -198,11 +198,10 @@ impl IsingLab {
 
         let side = DEFAULT_SIDE;
         let layer = PixelLayer::new(&left, "grid ising-lattice", side as u32, side as u32)?;
-        layer.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &layer.canvas,
             "Ising lattice: blue = spin up, amber = spin down; paint spins with the pointer",
         )?;
-        layer.canvas.set_attribute("role", "img")?;
 
         let readout = dom::el(&left, "div", "readout ising-readout")?;
         readout.set_id("ising-readout");

@@ -106,19 +106,17 @@ impl ExactView {
         let left = dom::el(&cols, "div", "col bz-wide-col")?;
         let right = dom::el(&cols, "div", "col side-col")?;
         let dist_plot = Plot::new(&left, "bz-plot", 680.0, 280.0)?;
-        dist_plot.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &dist_plot.canvas,
             "exact probability and sampled frequency of every state, sorted by energy",
         )?;
-        dist_plot.canvas.set_attribute("role", "img")?;
         let tv_out = dom::text(&left, "div", "readout", "")?;
         tv_out.set_id("bz-tv");
         let tv_plot = Plot::new(&left, "bz-plot", 680.0, 220.0)?;
-        tv_plot.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &tv_plot.canvas,
             "total-variation distance between sampled frequencies and the exact distribution",
         )?;
-        tv_plot.canvas.set_attribute("role", "img")?;
         let ground_out = dom::text(&left, "div", "readout bz-states", "")?;
         ground_out.set_id("bz-ground");
         let chain_out = dom::text(&left, "div", "readout bz-states", "")?;

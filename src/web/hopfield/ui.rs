@@ -45,11 +45,7 @@ impl Ui {
         let right = dom::el(&cols, "div", "col plot-col")?;
 
         let grid = PixelLayer::new(&left, "grid", side as u32, side as u32)?;
-        grid.canvas.set_attribute(
-            "aria-label",
-            "neuron grid: draw with the pointer (right button or Shift erases); orange marks the neuron updated next",
-        )?;
-        grid.canvas.set_attribute("role", "img")?;
+        dom::img_label(&grid.canvas, "neuron grid: draw with the pointer (right button or Shift erases); orange marks the neuron updated next")?;
         let readout = dom::text(&left, "div", "readout", "")?;
         readout.set_id("hopfield-readout");
         let outcome = dom::text(&left, "div", "outcome", "")?;

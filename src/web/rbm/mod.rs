@@ -211,8 +211,7 @@ fn figure(parent: &HtmlElement, caption: &str) -> Result<HtmlElement, JsValue> {
 /// A tile canvas with an accessible name.
 fn tiles_layer(parent: &HtmlElement, label: &str, id: &str) -> Result<PixelLayer, JsValue> {
     let l = PixelLayer::new(parent, "rbm-tiles", 1, 1)?;
-    l.canvas.set_attribute("aria-label", label)?;
-    l.canvas.set_attribute("role", "img")?;
+    dom::img_label(&l.canvas, label)?;
     l.canvas.set_id(id);
     Ok(l)
 }
@@ -231,6 +230,31 @@ fn raw(v: Option<f64>) -> String {
         Some(x) if x.is_finite() => x.to_string(),
         _ => String::new(),
     }
+}
+
+/// A slider with a tooltip; a move hands its value to `apply` with the lab borrowed.
+#[allow(clippy::too_many_arguments)]
+fn lab_slider(
+    lab: &Rc<RefCell<RbmLab>>,
+    parent: &HtmlElement,
+    label: &str,
+    (min, max, step): (f64, f64, f64),
+    value: f64,
+    fmt: fn(f64) -> String,
+    tip: &str,
+    apply: fn(&mut RbmLab, f64),
+) -> Result<Slider, JsValue> {
+    let l = lab.clone();
+    let sl = dom::slider(parent, label, min, max, step, value, fmt, move |v| {
+        apply(&mut l.borrow_mut(), v);
+    })?;
+    set_title(&sl.input, tip);
+    Ok(sl)
+}
+
+/// A slider position rounded to a whole number in `range`.
+fn round_in(v: f64, range: (usize, usize)) -> usize {
+    (v.round() as usize).clamp(range.0, range.1)
 }
 
 fn set_title(el: &HtmlElement, tip: &str) {
@@ -340,9 +364,7 @@ impl RbmLab {
         )?;
         f.set_class_name("rbm-narrow");
         let comp = PixelLayer::new(&f, "rbm-comp", 8, 8)?;
-        comp.canvas
-            .set_attribute("aria-label", "completion of the drawing")?;
-        comp.canvas.set_attribute("role", "img")?;
+        dom::img_label(&comp.canvas, "completion of the drawing")?;
         comp.canvas.set_id("rbm-completion");
         let complete_ctl = dom::el(&f, "div", "rbm-ctl-col")?;
         let f = figure(
@@ -359,12 +381,11 @@ impl RbmLab {
         label_pad.set_class_name("rbm-narrow");
         let f = dom::el(&lv, "div", "rbm-post")?;
         let posterior = Plot::new(&f, "rbm-posterior", 380.0, 220.0)?;
-        posterior.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &posterior.canvas,
             "bar chart of the class posterior P(c | v) of the drawn digit",
         )?;
         posterior.canvas.set_id("rbm-posterior");
-        posterior.canvas.set_attribute("role", "img")?;
         let class_readout = dom::text(&f, "div", "readout", "")?;
         class_readout.set_id("rbm-class");
         let acc_readout = dom::text(&view_boxes[2], "div", "rbm-big", "")?;
@@ -405,11 +426,10 @@ impl RbmLab {
              mixture of 2^(hidden) Gaussians — the lecture's exponential-family remark.",
         )?;
         let scatter = Scatter::new(&view_boxes[4], "rbm-scatter", 400.0)?;
-        scatter.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &scatter.canvas,
             "scatter plot of the training points, model samples and mixture means",
         )?;
-        scatter.canvas.set_attribute("role", "img")?;
         let gauss_readout = dom::text(&view_boxes[4], "div", "readout", "")?;
         gauss_readout.set_id("rbm-gauss-readout");
 
@@ -434,18 +454,17 @@ impl RbmLab {
         train_readout.set_id("rbm-train-readout");
         let charts = dom::el(&main_col, "div", "rbm-charts")?;
         let err_chart = Plot::new(&charts, "rbm-chart", 385.0, 170.0)?;
-        err_chart.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &err_chart.canvas,
             "line chart of the reconstruction error per epoch",
         )?;
         err_chart.canvas.set_id("rbm-err-chart");
-        err_chart.canvas.set_attribute("role", "img")?;
         let metric_chart = Plot::new(&charts, "rbm-chart", 385.0, 170.0)?;
-        metric_chart
-            .canvas
-            .set_attribute("aria-label", "line chart of the model's quality per epoch")?;
+        dom::img_label(
+            &metric_chart.canvas,
+            "line chart of the model's quality per epoch",
+        )?;
         metric_chart.canvas.set_id("rbm-metric-chart");
-        metric_chart.canvas.set_attribute("role", "img")?;
 
         let lab = Rc::new(RefCell::new(Self {
             panel,
@@ -530,60 +549,34 @@ impl RbmLab {
         // Digit training settings.
         let s = lab.borrow().settings.clone();
         let b = &slots.digit_box;
-        let mut ctl = Controls::default();
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                b,
-                "Hidden units",
-                HIDDEN_RANGE.0 as f64,
-                HIDDEN_RANGE.1 as f64,
-                8.0,
-                s.hidden as f64,
-                dom::fmt0,
-                move |v| {
-                    let mut lab = l.borrow_mut();
-                    let mut s = lab.settings.clone();
-                    s.hidden = (v.round() as usize).clamp(HIDDEN_RANGE.0, HIDDEN_RANGE.1);
-                    lab.apply_settings(s);
-                },
-            )?;
-            set_title(
-                &sl.input,
-                "Number of hidden units h (each learns one filter); changing it restarts the digit models",
-            );
-            ctl.hidden = Some(sl);
-        }
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                b,
-                "k (CD-k)",
-                K_RANGE.0 as f64,
-                K_RANGE.1 as f64,
-                1.0,
-                s.k as f64,
-                dom::fmt0,
-                move |v| {
-                    let mut lab = l.borrow_mut();
-                    let mut s = lab.settings.clone();
-                    s.k = (v.round() as usize).clamp(K_RANGE.0, K_RANGE.1);
-                    lab.apply_settings(s);
-                },
-            )?;
-            set_title(
-                &sl.input,
-                "Gibbs steps v₀ → h₀ → v₁ → … → v_k before the negative statistics (the lecture's CD uses k = 1)",
-            );
-            ctl.k = Some(sl);
-        }
+        let hidden = lab_slider(
+            lab,
+            b,
+            "Hidden units",
+            (HIDDEN_RANGE.0 as f64, HIDDEN_RANGE.1 as f64, 8.0),
+            s.hidden as f64,
+            dom::fmt0,
+            "Number of hidden units h (each learns one filter); changing it restarts the digit models",
+            |lab, v| lab.change_settings(|s| s.hidden = round_in(v, HIDDEN_RANGE)),
+        )?;
+        let mut ctl = Controls {
+            hidden: Some(hidden),
+            ..Controls::default()
+        };
+        ctl.k = Some(lab_slider(
+            lab,
+            b,
+            "k (CD-k)",
+            (K_RANGE.0 as f64, K_RANGE.1 as f64, 1.0),
+            s.k as f64,
+            dom::fmt0,
+            "Gibbs steps v₀ → h₀ → v₁ → … → v_k before the negative statistics (the lecture's CD uses k = 1)",
+            |lab, v| lab.change_settings(|s| s.k = round_in(v, K_RANGE)),
+        )?);
         {
             let l = lab.clone();
             let cb = dom::checkbox(b, "Persistent CD (PCD)", s.pcd, move |on| {
-                let mut lab = l.borrow_mut();
-                let mut s = lab.settings.clone();
-                s.pcd = on;
-                lab.apply_settings(s);
+                l.borrow_mut().change_settings(|s| s.pcd = on);
             })?;
             let tip = "Persistent CD (Tieleman 2008): the negative chains continue between updates instead of restarting at the data";
             cb.set_title(tip);
@@ -592,76 +585,36 @@ impl RbmLab {
             }
             ctl.pcd = Some(cb);
         }
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                b,
-                "Learning rate η",
-                0.0,
-                (LR_STEPS.len() - 1) as f64,
-                1.0,
-                lr_index(s.lr, &LR_STEPS) as f64,
-                fmt_lr,
-                move |v| {
-                    let k = (v.round().max(0.0) as usize).min(LR_STEPS.len() - 1);
-                    let mut lab = l.borrow_mut();
-                    let mut s = lab.settings.clone();
-                    s.lr = LR_STEPS[k];
-                    lab.apply_settings(s);
-                },
-            )?;
-            set_title(
-                &sl.input,
-                "Step size η of wᵢⱼ ← wᵢⱼ + η(⟨vᵢhⱼ⟩_data − ⟨vᵢhⱼ⟩_k) (momentum 0.5)",
-            );
-            ctl.lr = Some(sl);
-        }
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                b,
-                "Batch size",
-                BATCH_RANGE.0 as f64,
-                BATCH_RANGE.1 as f64,
-                1.0,
-                s.batch as f64,
-                dom::fmt0,
-                move |v| {
-                    let mut lab = l.borrow_mut();
-                    let mut s = lab.settings.clone();
-                    s.batch = (v.round() as usize).clamp(BATCH_RANGE.0, BATCH_RANGE.1);
-                    lab.apply_settings(s);
-                },
-            )?;
-            set_title(
-                &sl.input,
-                "Training digits N_P averaged per update of the weights",
-            );
-            ctl.batch = Some(sl);
-        }
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                b,
-                "Epochs",
-                EPOCH_RANGE.0 as f64,
-                EPOCH_RANGE.1 as f64,
-                1.0,
-                s.epochs as f64,
-                dom::fmt0,
-                move |v| {
-                    let mut lab = l.borrow_mut();
-                    let mut s = lab.settings.clone();
-                    s.epochs = (v.round() as usize).clamp(EPOCH_RANGE.0, EPOCH_RANGE.1);
-                    lab.apply_settings(s);
-                },
-            )?;
-            set_title(
-                &sl.input,
-                "Passes over the 1437 training digits (per layer for the deep belief net); raising it continues a finished run",
-            );
-            ctl.epochs = Some(sl);
-        }
+        ctl.lr = Some(lab_slider(
+            lab,
+            b,
+            "Learning rate η",
+            (0.0, (LR_STEPS.len() - 1) as f64, 1.0),
+            lr_index(s.lr, &LR_STEPS) as f64,
+            fmt_lr,
+            "Step size η of wᵢⱼ ← wᵢⱼ + η(⟨vᵢhⱼ⟩_data − ⟨vᵢhⱼ⟩_k) (momentum 0.5)",
+            |lab, v| lab.change_settings(|s| s.lr = LR_STEPS[round_in(v, (0, LR_STEPS.len() - 1))]),
+        )?);
+        ctl.batch = Some(lab_slider(
+            lab,
+            b,
+            "Batch size",
+            (BATCH_RANGE.0 as f64, BATCH_RANGE.1 as f64, 1.0),
+            s.batch as f64,
+            dom::fmt0,
+            "Training digits N_P averaged per update of the weights",
+            |lab, v| lab.change_settings(|s| s.batch = round_in(v, BATCH_RANGE)),
+        )?);
+        ctl.epochs = Some(lab_slider(
+            lab,
+            b,
+            "Epochs",
+            (EPOCH_RANGE.0 as f64, EPOCH_RANGE.1 as f64, 1.0),
+            s.epochs as f64,
+            dom::fmt0,
+            "Passes over the 1437 training digits (per layer for the deep belief net); raising it continues a finished run",
+            |lab, v| lab.change_settings(|s| s.epochs = round_in(v, EPOCH_RANGE)),
+        )?);
         dom::text(
             b,
             "p",
@@ -806,50 +759,28 @@ impl RbmLab {
             );
             ctl.gdata = Some(sel);
         }
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                &slots.gauss_box,
-                "Hidden units",
-                G_HIDDEN_RANGE.0 as f64,
-                G_HIDDEN_RANGE.1 as f64,
-                1.0,
-                g.hidden as f64,
-                dom::fmt0,
-                move |v| {
-                    let mut lab = l.borrow_mut();
-                    let mut g = lab.gsettings.clone();
-                    g.hidden = (v.round() as usize).clamp(G_HIDDEN_RANGE.0, G_HIDDEN_RANGE.1);
-                    lab.apply_gauss(g);
-                },
-            )?;
-            set_title(
-                &sl.input,
-                "n hidden units give a mixture of 2ⁿ Gaussians with means b + Wh",
-            );
-            ctl.ghidden = Some(sl);
-        }
-        {
-            let l = lab.clone();
-            let sl = dom::slider(
-                &slots.gauss_box,
-                "Learning rate η",
-                0.0,
-                (G_LR_STEPS.len() - 1) as f64,
-                1.0,
-                lr_index(g.lr, &G_LR_STEPS) as f64,
-                fmt_glr,
-                move |v| {
-                    let k = (v.round().max(0.0) as usize).min(G_LR_STEPS.len() - 1);
-                    let mut lab = l.borrow_mut();
-                    let mut g = lab.gsettings.clone();
-                    g.lr = G_LR_STEPS[k];
-                    lab.apply_gauss(g);
-                },
-            )?;
-            set_title(&sl.input, "Step size of CD-1 (momentum 0.5, batches of 20)");
-            ctl.glr = Some(sl);
-        }
+        ctl.ghidden = Some(lab_slider(
+            lab,
+            &slots.gauss_box,
+            "Hidden units",
+            (G_HIDDEN_RANGE.0 as f64, G_HIDDEN_RANGE.1 as f64, 1.0),
+            g.hidden as f64,
+            dom::fmt0,
+            "n hidden units give a mixture of 2ⁿ Gaussians with means b + Wh",
+            |lab, v| lab.change_gauss(|g| g.hidden = round_in(v, G_HIDDEN_RANGE)),
+        )?);
+        ctl.glr = Some(lab_slider(
+            lab,
+            &slots.gauss_box,
+            "Learning rate η",
+            (0.0, (G_LR_STEPS.len() - 1) as f64, 1.0),
+            lr_index(g.lr, &G_LR_STEPS) as f64,
+            fmt_glr,
+            "Step size of CD-1 (momentum 0.5, batches of 20)",
+            |lab, v| {
+                lab.change_gauss(|g| g.lr = G_LR_STEPS[round_in(v, (0, G_LR_STEPS.len() - 1))])
+            },
+        )?);
         dom::text(
             &slots.gauss_box,
             "p",
@@ -906,6 +837,20 @@ impl RbmLab {
     /// Applies new digit settings: the epoch target extends or shortens the running models;
     /// any other change restarts them from fresh weights (so a run stays a function of seed
     /// and settings).
+    /// Applies the digit settings as changed by `change`.
+    fn change_settings(&mut self, change: impl FnOnce(&mut Settings)) {
+        let mut s = self.settings.clone();
+        change(&mut s);
+        self.apply_settings(s);
+    }
+
+    /// Applies the Gaussian RBM's settings as changed by `change`.
+    fn change_gauss(&mut self, change: impl FnOnce(&mut GaussSettings)) {
+        let mut g = self.gsettings.clone();
+        change(&mut g);
+        self.apply_gauss(g);
+    }
+
     fn apply_settings(&mut self, s: Settings) {
         if s == self.settings {
             return;

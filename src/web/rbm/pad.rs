@@ -11,6 +11,7 @@ use web_sys::Element;
 
 use super::tiles::{KNOWN_INK, KNOWN_PAPER};
 use crate::web::canvas::{PixelLayer, INK, PAPER};
+use crate::web::dom;
 use crate::web::grid::{self, Paintable};
 
 /// Side of the pad (the digits are 8 × 8).
@@ -33,11 +34,7 @@ impl Pad {
     /// A blank pad whose canvas is appended to `parent`, with pointer drawing wired.
     pub fn new(parent: &Element) -> Result<Rc<RefCell<Self>>, JsValue> {
         let layer = PixelLayer::new(parent, "rbm-pad", SIDE as u32, SIDE as u32)?;
-        layer.canvas.set_attribute(
-            "aria-label",
-            "8 by 8 drawing pad: draw part of a digit with the pointer; right button or Shift erases",
-        )?;
-        layer.canvas.set_attribute("role", "img")?;
+        dom::img_label(&layer.canvas, "8 by 8 drawing pad: draw part of a digit with the pointer; right button or Shift erases")?;
         let pad = Rc::new(RefCell::new(Self {
             layer,
             pixels: vec![0.0; SIDE * SIDE],

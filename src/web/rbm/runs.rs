@@ -160,6 +160,81 @@ impl Budget {
     }
 }
 
+/// The trainers whose progress counts epochs of mini-batches (binary and Gaussian RBMs).
+trait EpochTrainer {
+    type Model;
+    fn progress(&self) -> TrainStats;
+    fn train_observed(
+        &mut self,
+        model: &mut Self::Model,
+        batches: usize,
+        rng: &mut Rng,
+        on: &mut dyn FnMut(TrainEvent),
+    ) -> Result<TrainStats, RbmError>;
+}
+
+/// `impl EpochTrainer for $trainer` (whose model is `$model`) with its inherent methods.
+macro_rules! epoch_trainer {
+    ($trainer:ty, $model:ty) => {
+        impl EpochTrainer for $trainer {
+            type Model = $model;
+            fn progress(&self) -> TrainStats {
+                self.stats()
+            }
+            fn train_observed(
+                &mut self,
+                model: &mut $model,
+                batches: usize,
+                rng: &mut Rng,
+                on: &mut dyn FnMut(TrainEvent),
+            ) -> Result<TrainStats, RbmError> {
+                self.step_observed(model, batches, rng, on)
+            }
+        }
+    };
+}
+
+epoch_trainer!(Trainer, Rbm);
+epoch_trainer!(GaussianTrainer, GaussianRbm);
+
+/// Trains the part `trained(model)` of `model` within `budget` (`bpe` mini-batches an epoch),
+/// booking the trainer's events in `hist` and, at each epoch end, the quality measure
+/// `metric(model)`. Returns whether any mini-batch was done.
+#[allow(clippy::too_many_arguments)]
+fn train_epochs<T: EpochTrainer, M>(
+    trainer: &mut T,
+    model: &mut M,
+    trained: fn(&mut M) -> &mut T::Model,
+    rng: &mut Rng,
+    hist: &mut History,
+    budget: &mut Budget,
+    bpe: usize,
+    mut metric: impl FnMut(&M) -> Result<f64, RbmError>,
+) -> Result<bool, RbmError> {
+    let mut any = false;
+    loop {
+        let before = trainer.progress();
+        if before.finished {
+            break;
+        }
+        let in_epoch = (before.batches_done % bpe as u64) as usize;
+        let n = budget.take(bpe - in_epoch);
+        if n == 0 {
+            break;
+        }
+        let after =
+            trainer.train_observed(trained(model), n, rng, &mut |e| hist.book(e, bpe, 0))?;
+        any = true;
+        if after.epoch > before.epoch {
+            hist.push_metric(after.epoch, metric(model)?);
+            if budget.one_epoch {
+                break;
+            }
+        }
+    }
+    Ok(any)
+}
+
 /// What the charts of one run draw.
 pub struct History {
     /// (fractional epoch, moving average of the mini-batch reconstruction error).
@@ -379,38 +454,24 @@ impl DigitRun {
     /// Returns whether any mini-batch was done.
     pub fn train(&mut self, budget: &mut Budget, data: &DigitData) -> Result<bool, RbmError> {
         let bpe = self.trainer.batches_per_epoch();
-        let mut any = false;
-        loop {
-            let before = self.trainer.stats();
-            if before.finished {
-                break;
-            }
-            let in_epoch = (before.batches_done % bpe as u64) as usize;
-            let n = budget.take(bpe - in_epoch);
-            if n == 0 {
-                break;
-            }
-            let hist = &mut self.hist;
-            let after = self
-                .trainer
-                .step_observed(&mut self.rbm, n, &mut self.rng, &mut |e| {
-                    hist.book(e, bpe, 0)
-                })?;
-            any = true;
-            if after.epoch > before.epoch {
-                let passes = (PL_WORK / self.rbm.nh()).clamp(1, 4);
+        let (data_test, pl_rng) = (&data.test, &mut self.pl_rng);
+        let any = train_epochs(
+            &mut self.trainer,
+            &mut self.rbm,
+            |m| m,
+            &mut self.rng,
+            &mut self.hist,
+            budget,
+            bpe,
+            |rbm| {
+                let passes = (PL_WORK / rbm.nh()).clamp(1, 4);
                 let mut pl = 0.0;
                 for _ in 0..passes {
-                    pl += self
-                        .rbm
-                        .pseudo_log_likelihood(&data.test, &mut self.pl_rng)?;
+                    pl += rbm.pseudo_log_likelihood(data_test, pl_rng)?;
                 }
-                self.hist.push_metric(after.epoch, pl / passes as f64);
-                if budget.one_epoch {
-                    break;
-                }
-            }
-        }
+                Ok(pl / passes as f64)
+            },
+        )?;
         if any {
             self.reconstruct(&data.examples)?;
         }
@@ -646,32 +707,16 @@ impl LabelRun {
     /// Trains within `budget`; at each epoch end measures the held-out accuracy.
     pub fn train(&mut self, budget: &mut Budget, data: &DigitData) -> Result<bool, RbmError> {
         let bpe = self.trainer.batches_per_epoch();
-        let mut any = false;
-        loop {
-            let before = self.trainer.stats();
-            if before.finished {
-                break;
-            }
-            let in_epoch = (before.batches_done % bpe as u64) as usize;
-            let n = budget.take(bpe - in_epoch);
-            if n == 0 {
-                break;
-            }
-            let hist = &mut self.hist;
-            let after =
-                self.trainer
-                    .step_observed(&mut self.model.rbm, n, &mut self.rng, &mut |e| {
-                        hist.book(e, bpe, 0)
-                    })?;
-            any = true;
-            if after.epoch > before.epoch {
-                let acc = self.model.accuracy(&data.test, &data.test_labels)?;
-                self.hist.push_metric(after.epoch, acc);
-                if budget.one_epoch {
-                    break;
-                }
-            }
-        }
+        let any = train_epochs(
+            &mut self.trainer,
+            &mut self.model,
+            |m| &mut m.rbm,
+            &mut self.rng,
+            &mut self.hist,
+            budget,
+            bpe,
+            |model| model.accuracy(&data.test, &data.test_labels),
+        )?;
         Ok(any)
     }
 
@@ -941,32 +986,17 @@ impl GaussRun {
     /// Trains within `budget`; at each epoch end books the exact log-likelihood.
     pub fn train(&mut self, budget: &mut Budget) -> Result<bool, RbmError> {
         let bpe = GAUSS_POINTS.div_ceil(GAUSS_BATCH);
-        let mut any = false;
-        loop {
-            let before = self.trainer.stats();
-            if before.finished {
-                break;
-            }
-            let in_epoch = (before.batches_done % bpe as u64) as usize;
-            let n = budget.take(bpe - in_epoch);
-            if n == 0 {
-                break;
-            }
-            let hist = &mut self.hist;
-            let after =
-                self.trainer
-                    .step_observed(&mut self.model, n, &mut self.rng, &mut |e| {
-                        hist.book(e, bpe, 0)
-                    })?;
-            any = true;
-            if after.epoch > before.epoch {
-                let ll = self.model.log_likelihood(&self.data)?;
-                self.hist.push_metric(after.epoch, ll);
-                if budget.one_epoch {
-                    break;
-                }
-            }
-        }
+        let data = &self.data;
+        let any = train_epochs(
+            &mut self.trainer,
+            &mut self.model,
+            |m| m,
+            &mut self.rng,
+            &mut self.hist,
+            budget,
+            bpe,
+            |model| model.log_likelihood(data),
+        )?;
         if any {
             self.update_mixture()?;
         }

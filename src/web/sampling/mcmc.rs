@@ -83,17 +83,9 @@ struct Controls {
     contours: HtmlInputElement,
     sampler: [HtmlSelectElement; 2],
     compare: HtmlInputElement,
-    sigma: Slider,
-    eps: Slider,
+    /// The sliders of [`PARAMS`], in order.
+    params: Vec<Slider>,
     sched: HtmlSelectElement,
-    dt: Slider,
-    l: Slider,
-    neps: Slider,
-    depth: Slider,
-    ismx: Slider,
-    ismy: Slider,
-    iss: Slider,
-    n: Slider,
     /// Parameter rows and the samplers that use them.
     rows: Vec<(Element, Vec<SamplerKind>)>,
     b_row: HtmlElement,
@@ -519,38 +511,7 @@ impl Mcmc {
         let mut rows: Vec<(Element, Vec<SamplerKind>)> = Vec::new();
         use SamplerKind as K;
         let p = s0.params;
-        let sigma = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "σ",
-                min: -2.0,
-                max: 1.0,
-                step: 0.01,
-                value: p.sigma.log10(),
-                fmt: pow10_fmt,
-                tip: "Random-walk proposal s′ = s + σ·noise: small σ is accepted often but moves little",
-            },
-            |s, v| s.params.sigma = 10f64.powf(v),
-            &[K::Rwmh],
-            &mut rows,
-        )?;
-        let eps = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "ε",
-                min: -3.0,
-                max: 0.5,
-                step: 0.01,
-                value: p.eps.log10(),
-                fmt: pow10_fmt,
-                tip: "Langevin step: θ′ = θ + (ε/2)∇log p(θ) + N(0, εI)",
-            },
-            |s, v| s.params.eps = 10f64.powf(v),
-            &[K::Ula, K::Mala, K::Particles],
-            &mut rows,
-        )?;
+        let mut params = param_sliders(lab, sbox, &p, &PARAMS[..2], &mut rows)?;
         let sched = {
             let l = lab.clone();
             let sel = dom::select(
@@ -571,136 +532,7 @@ impl Mcmc {
             }
             sel
         };
-        let dt = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "Δt",
-                min: -3.0,
-                max: 1.0,
-                step: 0.01,
-                value: p.dt.log10(),
-                fmt: pow10_fmt,
-                tip: "HMC leapfrog step size: too large and the energy H is not conserved (rejections, divergence)",
-            },
-            |s, v| s.params.dt = 10f64.powf(v),
-            &[K::Hmc],
-            &mut rows,
-        )?;
-        let l_sl = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "L",
-                min: 1.0,
-                max: 100.0,
-                step: 1.0,
-                value: f64::from(p.n_leapfrog),
-                fmt: int_fmt,
-                tip: "HMC leapfrog steps per transition (trajectory length L·Δt)",
-            },
-            |s, v| s.params.n_leapfrog = v.round().clamp(1.0, 10_000.0) as u32,
-            &[K::Hmc],
-            &mut rows,
-        )?;
-        let neps = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "ε (NUTS)",
-                min: -3.0,
-                max: 1.0,
-                step: 0.01,
-                value: p.nuts_eps.log10(),
-                fmt: pow10_fmt,
-                tip:
-                    "NUTS leapfrog step size; the trajectory length is chosen by the no-U-turn rule",
-            },
-            |s, v| s.params.nuts_eps = 10f64.powf(v),
-            &[K::Nuts],
-            &mut rows,
-        )?;
-        let depth = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "max depth",
-                min: 1.0,
-                max: 12.0,
-                step: 1.0,
-                value: f64::from(p.depth),
-                fmt: int_fmt,
-                tip:
-                    "NUTS doubles its trajectory at most this many times (≤ 2^depth leapfrog steps)",
-            },
-            |s, v| s.params.depth = v.round().clamp(1.0, 12.0) as u32,
-            &[K::Nuts],
-            &mut rows,
-        )?;
-        let ismx = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "q mean x₁",
-                min: -6.0,
-                max: 6.0,
-                step: 0.01,
-                value: p.is_mean[0],
-                fmt: two_fmt,
-                tip: "Mean of the proposal q(x) = N(μ, σ²I) (or click the plane)",
-            },
-            |s, v| s.params.is_mean[0] = v,
-            &[K::Importance],
-            &mut rows,
-        )?;
-        let ismy = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "q mean x₂",
-                min: -6.0,
-                max: 6.0,
-                step: 0.01,
-                value: p.is_mean[1],
-                fmt: two_fmt,
-                tip: "Mean of the proposal q(x) = N(μ, σ²I) (or click the plane)",
-            },
-            |s, v| s.params.is_mean[1] = v,
-            &[K::Importance],
-            &mut rows,
-        )?;
-        let iss = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "q σ",
-                min: -1.0,
-                max: 1.0,
-                step: 0.01,
-                value: p.is_sigma.log10(),
-                fmt: pow10_fmt,
-                tip: "Width of q: too narrow misses mass (weights explode), too wide wastes draws",
-            },
-            |s, v| s.params.is_sigma = 10f64.powf(v),
-            &[K::Importance],
-            &mut rows,
-        )?;
-        let n = param_slider(
-            lab,
-            sbox,
-            Spec {
-                label: "particles",
-                min: 0.0,
-                max: 4.0,
-                step: 0.01,
-                value: (p.particles as f64).log10(),
-                fmt: pow10_int,
-                tip: "Number of Langevin particles moved at once (1 to 10 000)",
-            },
-            |s, v| s.params.particles = 10f64.powf(v).round().clamp(1.0, 10_000.0) as usize,
-            &[K::Particles],
-            &mut rows,
-        )?;
+        params.extend(param_sliders(lab, sbox, &p, &PARAMS[2..], &mut rows)?);
 
         let cmp_row = dom::el(sbox, "div", "row")?;
         let compare = {
@@ -758,17 +590,8 @@ impl Mcmc {
             contours,
             sampler: [sampler_a, sampler_b],
             compare,
-            sigma,
-            eps,
+            params,
             sched,
-            dt,
-            l: l_sl,
-            neps,
-            depth,
-            ismx,
-            ismy,
-            iss,
-            n,
             rows,
             b_row,
             draw_box,
@@ -999,8 +822,8 @@ impl Mcmc {
         if self.kinds[i] == SamplerKind::Importance {
             self.params.is_mean = w;
             if let Some(c) = &self.ctl {
-                c.ismx.set(w[0]);
-                c.ismy.set(w[1]);
+                c.params[IS_MEAN].set(w[0]);
+                c.params[IS_MEAN + 1].set(w[1]);
             }
             self.retune(&[SamplerKind::Importance]);
             mark_dirty();
@@ -1073,17 +896,10 @@ impl Mcmc {
             c.sampler[i].set_selected_index(k as i32);
         }
         c.compare.set_checked(self.compare);
-        c.sigma.set(p.sigma.log10());
-        c.eps.set(p.eps.log10());
+        for (slider, param) in c.params.iter().zip(&PARAMS) {
+            slider.set((param.get)(p));
+        }
         c.sched.set_selected_index(i32::from(p.decay));
-        c.dt.set(p.dt.log10());
-        c.l.set(f64::from(p.n_leapfrog));
-        c.neps.set(p.nuts_eps.log10());
-        c.depth.set(f64::from(p.depth));
-        c.ismx.set(p.is_mean[0]);
-        c.ismy.set(p.is_mean[1]);
-        c.iss.set(p.is_sigma.log10());
-        c.n.set((p.particles as f64).log10());
         self.update_visibility();
         self.update_caption();
     }
@@ -1796,49 +1612,171 @@ impl Mcmc {
     }
 }
 
-/// A parameter slider: label, range, initial value, step, display format and tooltip.
-struct Spec {
+/// A parameter slider of the sampler box: label, range, step, display format and tooltip; how
+/// its position is read from and stored into the settings; the samplers whose row shows it.
+struct Param {
     label: &'static str,
     min: f64,
     max: f64,
     step: f64,
-    value: f64,
     fmt: fn(f64) -> String,
     tip: &'static str,
+    get: fn(&SamplerParams) -> f64,
+    set: fn(&mut SamplerParams, f64),
+    kinds: &'static [SamplerKind],
 }
 
-/// A parameter slider whose row is shown only for the samplers `kinds`; `set` stores the
-/// value, then the runs using it are rebuilt.
-fn param_slider(
+/// Where the two sliders of the importance proposal's mean stand in [`PARAMS`].
+const IS_MEAN: usize = 6;
+
+/// The parameter sliders, in page order (the ε schedule menu stands after the first two).
+const PARAMS: [Param; 10] = [
+    Param {
+        label: "σ",
+        min: -2.0,
+        max: 1.0,
+        step: 0.01,
+        fmt: pow10_fmt,
+        tip: "Random-walk proposal s′ = s + σ·noise: small σ is accepted often but moves little",
+        get: |p| p.sigma.log10(),
+        set: |p, v| p.sigma = 10f64.powf(v),
+        kinds: &[SamplerKind::Rwmh],
+    },
+    Param {
+        label: "ε",
+        min: -3.0,
+        max: 0.5,
+        step: 0.01,
+        fmt: pow10_fmt,
+        tip: "Langevin step: θ′ = θ + (ε/2)∇log p(θ) + N(0, εI)",
+        get: |p| p.eps.log10(),
+        set: |p, v| p.eps = 10f64.powf(v),
+        kinds: &[SamplerKind::Ula, SamplerKind::Mala, SamplerKind::Particles],
+    },
+    Param {
+        label: "Δt",
+        min: -3.0,
+        max: 1.0,
+        step: 0.01,
+        fmt: pow10_fmt,
+        tip: "HMC leapfrog step size: too large and the energy H is not conserved (rejections, divergence)",
+        get: |p| p.dt.log10(),
+        set: |p, v| p.dt = 10f64.powf(v),
+        kinds: &[SamplerKind::Hmc],
+    },
+    Param {
+        label: "L",
+        min: 1.0,
+        max: 100.0,
+        step: 1.0,
+        fmt: int_fmt,
+        tip: "HMC leapfrog steps per transition (trajectory length L·Δt)",
+        get: |p| f64::from(p.n_leapfrog),
+        set: |p, v| p.n_leapfrog = v.round().clamp(1.0, 10_000.0) as u32,
+        kinds: &[SamplerKind::Hmc],
+    },
+    Param {
+        label: "ε (NUTS)",
+        min: -3.0,
+        max: 1.0,
+        step: 0.01,
+        fmt: pow10_fmt,
+        tip: "NUTS leapfrog step size; the trajectory length is chosen by the no-U-turn rule",
+        get: |p| p.nuts_eps.log10(),
+        set: |p, v| p.nuts_eps = 10f64.powf(v),
+        kinds: &[SamplerKind::Nuts],
+    },
+    Param {
+        label: "max depth",
+        min: 1.0,
+        max: 12.0,
+        step: 1.0,
+        fmt: int_fmt,
+        tip: "NUTS doubles its trajectory at most this many times (≤ 2^depth leapfrog steps)",
+        get: |p| f64::from(p.depth),
+        set: |p, v| p.depth = v.round().clamp(1.0, 12.0) as u32,
+        kinds: &[SamplerKind::Nuts],
+    },
+    Param {
+        label: "q mean x₁",
+        min: -6.0,
+        max: 6.0,
+        step: 0.01,
+        fmt: two_fmt,
+        tip: "Mean of the proposal q(x) = N(μ, σ²I) (or click the plane)",
+        get: |p| p.is_mean[0],
+        set: |p, v| p.is_mean[0] = v,
+        kinds: &[SamplerKind::Importance],
+    },
+    Param {
+        label: "q mean x₂",
+        min: -6.0,
+        max: 6.0,
+        step: 0.01,
+        fmt: two_fmt,
+        tip: "Mean of the proposal q(x) = N(μ, σ²I) (or click the plane)",
+        get: |p| p.is_mean[1],
+        set: |p, v| p.is_mean[1] = v,
+        kinds: &[SamplerKind::Importance],
+    },
+    Param {
+        label: "q σ",
+        min: -1.0,
+        max: 1.0,
+        step: 0.01,
+        fmt: pow10_fmt,
+        tip: "Width of q: too narrow misses mass (weights explode), too wide wastes draws",
+        get: |p| p.is_sigma.log10(),
+        set: |p, v| p.is_sigma = 10f64.powf(v),
+        kinds: &[SamplerKind::Importance],
+    },
+    Param {
+        label: "particles",
+        min: 0.0,
+        max: 4.0,
+        step: 0.01,
+        fmt: pow10_int,
+        tip: "Number of Langevin particles moved at once (1 to 10 000)",
+        get: |p| (p.particles as f64).log10(),
+        set: |p, v| p.particles = 10f64.powf(v).round().clamp(1.0, 10_000.0) as usize,
+        kinds: &[SamplerKind::Particles],
+    },
+];
+
+/// The sliders of `params`, set from `init`, with their rows (shown only for the samplers `kinds`); a change
+/// stores the value, then the runs using it are rebuilt.
+fn param_sliders(
     lab: &Rc<RefCell<Mcmc>>,
     parent: &Element,
-    spec: Spec,
-    set: fn(&mut Mcmc, f64),
-    kinds: &[SamplerKind],
+    init: &SamplerParams,
+    params: &'static [Param],
     rows: &mut Vec<(Element, Vec<SamplerKind>)>,
-) -> Result<Slider, JsValue> {
-    let l = lab.clone();
-    let ks = kinds.to_vec();
-    let s = dom::slider(
-        parent,
-        spec.label,
-        spec.min,
-        spec.max,
-        spec.step,
-        spec.value,
-        spec.fmt,
-        move |v| {
-            let mut m = l.borrow_mut();
-            set(&mut m, v);
-            m.retune(&ks);
-            mark_dirty();
-        },
-    )?;
-    titled(&s.input, spec.tip);
-    if let Some(p) = s.input.parent_element() {
-        rows.push((p, kinds.to_vec()));
+) -> Result<Vec<Slider>, JsValue> {
+    let mut out = Vec::with_capacity(params.len());
+    for param in params {
+        let l = lab.clone();
+        let s = dom::slider(
+            parent,
+            param.label,
+            param.min,
+            param.max,
+            param.step,
+            (param.get)(init),
+            param.fmt,
+            move |v| {
+                let mut m = l.borrow_mut();
+                (param.set)(&mut m.params, v);
+                m.retune(param.kinds);
+                mark_dirty();
+            },
+        )?;
+        titled(&s.input, param.tip);
+        if let Some(p) = s.input.parent_element() {
+            rows.push((p, param.kinds.to_vec()));
+        }
+        out.push(s);
     }
-    Ok(s)
+    Ok(out)
 }
 
 /// A mean for the read-outs: three decimals (no "−0.000").

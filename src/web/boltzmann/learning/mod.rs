@@ -78,6 +78,9 @@ pub(super) struct LearnView {
     dirty: bool,
 }
 
+/// See [`LearnView::setup`].
+type Setup = (usize, usize, usize, usize, f64, usize, usize, bool);
+
 fn js(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
 }
@@ -90,32 +93,24 @@ impl LearnView {
         let right = dom::el(&cols, "div", "col side-col")?;
         let heats = dom::el(&left, "div", "bz-row")?;
         let data_heat = Plot::new(&heats, "bz-plot", 300.0, 250.0)?;
-        data_heat.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &data_heat.canvas,
             "heatmap of the clamped-phase correlations ⟨yᵢyⱼ⟩_data",
         )?;
-        data_heat.canvas.set_attribute("role", "img")?;
         let model_heat = Plot::new(&heats, "bz-plot", 300.0, 250.0)?;
-        model_heat.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &model_heat.canvas,
             "heatmap of the free-phase correlations ⟨yᵢyⱼ⟩_model",
         )?;
-        model_heat.canvas.set_attribute("role", "img")?;
         let readout_el = dom::text(&left, "div", "readout", "")?;
         readout_el.set_id("bz-ll");
         let bar = progress(&left, "training progress")?;
         let ll_plot = Plot::new(&left, "bz-plot", 610.0, 220.0)?;
-        ll_plot
-            .canvas
-            .set_attribute("aria-label", "exact log-likelihood of the data per step")?;
-        ll_plot.canvas.set_attribute("role", "img")?;
+        dom::img_label(&ll_plot.canvas, "exact log-likelihood of the data per step")?;
         let pics = dom::el(&left, "div", "bz-row")?;
         let f1 = dom::el(&pics, "figure", "bz-fig")?;
         let tiles = PixelLayer::new(&f1, "bz-tiles", 1, 1)?;
-        tiles
-            .canvas
-            .set_attribute("aria-label", "the training patterns")?;
-        tiles.canvas.set_attribute("role", "img")?;
+        dom::img_label(&tiles.canvas, "the training patterns")?;
         dom::text(
             &f1,
             "figcaption",
@@ -124,11 +119,10 @@ impl LearnView {
         )?;
         let f2 = dom::el(&pics, "figure", "bz-fig")?;
         let dream = PixelLayer::new(&f2, "bz-tiles", 1, 1)?;
-        dream.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &dream.canvas,
             "the free-phase chain's visible units: a sample of the model",
         )?;
-        dream.canvas.set_attribute("role", "img")?;
         dom::text(&f2, "figcaption", "bz-caption", "free chain now")?;
 
         let data = bars_and_stripes(3).map_err(js)?;
@@ -439,10 +433,10 @@ impl LearnView {
         p.set("steps", &self.planned.to_string());
     }
 
-    /// Applies settings from a URL; returns messages for refused values.
-    pub(super) fn load(&mut self, p: &Params) -> Vec<String> {
-        let mut msgs = Vec::new();
-        let before = (
+    /// The settings that define a training run: data set kind, random-set sizes, hidden units,
+    /// η, samples m, CD steps and persistence.
+    fn setup(&self) -> Setup {
+        (
             self.kind,
             self.nv_rand,
             self.np_rand,
@@ -451,7 +445,13 @@ impl LearnView {
             self.m,
             self.kc,
             self.persistent,
-        );
+        )
+    }
+
+    /// Applies settings from a URL; returns messages for refused values.
+    pub(super) fn load(&mut self, p: &Params) -> Vec<String> {
+        let mut msgs = Vec::new();
+        let before = self.setup();
         let ids: Vec<&str> = DATA.iter().map(|d| d.0).collect();
         match p.choice("data", &ids) {
             Ok(Some(id)) => self.kind = ids.iter().position(|s| *s == id).unwrap_or(0),
@@ -484,16 +484,7 @@ impl LearnView {
         if let Some(v) = load_usize(p, "steps", 50, 3000, &mut msgs) {
             self.planned = v;
         }
-        let after = (
-            self.kind,
-            self.nv_rand,
-            self.np_rand,
-            self.hidden,
-            self.eta,
-            self.m,
-            self.kc,
-            self.persistent,
-        );
+        let after = self.setup();
         if after != before {
             if (after.0, after.1, after.2) != (before.0, before.1, before.2) {
                 self.new_data();

@@ -141,11 +141,7 @@ impl TempView {
         let grids = dom::el(&left, "div", "bz-grids")?;
         let live = dom::el(&grids, "figure", "bz-fig")?;
         let grid = PixelLayer::new(&live, "grid bz-live", side as u32, side as u32)?;
-        grid.canvas.set_attribute(
-            "aria-label",
-            "live neuron grid (last state y_L); draw with the pointer, right button or Shift erases",
-        )?;
-        grid.canvas.set_attribute("role", "img")?;
+        dom::img_label(&grid.canvas, "live neuron grid (last state y_L); draw with the pointer, right button or Shift erases")?;
         dom::text(
             &live,
             "figcaption",
@@ -154,11 +150,10 @@ impl TempView {
         )?;
         let avg_fig = dom::el(&grids, "figure", "bz-fig")?;
         let avg_grid = PixelLayer::new(&avg_fig, "bz-avg", side as u32, side as u32)?;
-        avg_grid.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &avg_grid.canvas,
             "retrieved pattern: sign of the average of the last M samples",
         )?;
-        avg_grid.canvas.set_attribute("role", "img")?;
         dom::text(
             &avg_fig,
             "figcaption",
@@ -168,25 +163,18 @@ impl TempView {
         let readout_el = dom::text(&left, "div", "readout", "")?;
         readout_el.set_id("bz-temp-readout");
         let bars = Plot::new(&left, "bz-plot", 470.0, 190.0)?;
-        bars.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &bars.canvas,
             "overlap m = ξ·y/N of the last state and of the averaged state with each memory",
         )?;
-        bars.canvas.set_attribute("role", "img")?;
         let legend = dom::el(&left, "div", "bz-legend")?;
         dom::text(&legend, "span", "bz-key bz-key-a", "last state y_L")?;
         dom::text(&legend, "span", "bz-key bz-key-b", "average of the last M")?;
 
         let e_plot = Plot::new(&mid, "bz-plot", 400.0, 230.0)?;
-        e_plot
-            .canvas
-            .set_attribute("aria-label", "energy E(y) after each sweep")?;
-        e_plot.canvas.set_attribute("role", "img")?;
+        dom::img_label(&e_plot.canvas, "energy E(y) after each sweep")?;
         let t_plot = Plot::new(&mid, "bz-plot", 400.0, 170.0)?;
-        t_plot
-            .canvas
-            .set_attribute("aria-label", "temperature T of each sweep (the schedule)")?;
-        t_plot.canvas.set_attribute("role", "img")?;
+        dom::img_label(&t_plot.canvas, "temperature T of each sweep (the schedule)")?;
         let arow = dom::el(&mid, "div", "bz-anneal-row")?;
         let anneal_slot = dom::el(&arow, "div", "")?;
         let anneal_out = dom::text(&arow, "div", "readout bz-anneal", "")?;
