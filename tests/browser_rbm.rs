@@ -193,3 +193,51 @@ async fn bad_link_values_are_refused_with_a_message() {
     let hash = current_hash();
     assert!(!hash.contains("hidden=5000"), "{hash}");
 }
+
+#[wasm_bindgen_test]
+async fn model_import_refuses_garbage_and_loads_a_valid_file() {
+    open("#rbm?view=train&hidden=64&k=1&pcd=0&lr=0.1&batch=10&epochs=30&seed=5").await;
+    support::upload(
+        "#lab-rbm input[type=file]",
+        "m.json",
+        "{\"format\": \"energy-playground/rbm\", \"nv\": 64",
+    )
+    .await;
+    let (msg, class) = status();
+    assert!(
+        msg.contains("import refused") && class.contains("warn"),
+        "{msg}"
+    );
+    // A model of the wrong shape for the digits is refused too.
+    let small = energy_playground::core::rbm::Rbm::with_random_weights(
+        10,
+        20,
+        0.1,
+        &mut energy_playground::core::rng::Rng::new(1),
+    )
+    .expect("rbm");
+    support::upload(
+        "#lab-rbm input[type=file]",
+        "m.json",
+        &energy_playground::core::rbm::file::to_json(&small),
+    )
+    .await;
+    assert!(status().0.contains("64"), "{}", status().0);
+    // A valid 64 × 32 model is taken, and the hidden-units setting follows it.
+    let good = energy_playground::core::rbm::Rbm::with_random_weights(
+        64,
+        32,
+        0.1,
+        &mut energy_playground::core::rng::Rng::new(2),
+    )
+    .expect("rbm");
+    support::upload(
+        "#lab-rbm input[type=file]",
+        "m.json",
+        &energy_playground::core::rbm::file::to_json(&good),
+    )
+    .await;
+    assert!(status().0.contains("32 hidden units"), "{}", status().0);
+    frames().await;
+    assert!(current_hash().contains("hidden=32"), "{}", current_hash());
+}

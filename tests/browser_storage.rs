@@ -5,9 +5,8 @@
 
 mod support;
 
-use support::{attr_of, el, fire, mount_at, query, status, wait};
+use support::{attr_of, el, mount_at, status, upload, wait};
 use wasm_bindgen_test::*;
-use web_sys::HtmlInputElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -26,14 +25,7 @@ fn library_count() -> String {
 }
 
 async fn import(text: &str) {
-    let parts = js_sys::Array::of1(&text.into());
-    let file = web_sys::File::new_with_str_sequence(&parts, "lib.json").expect("file");
-    let dt = web_sys::DataTransfer::new().expect("dt");
-    dt.items().add_with_file(&file).expect("add");
-    let input: HtmlInputElement = query("#lab-hopfield input[type=file]");
-    input.set_files(dt.files().as_ref());
-    fire(&input, "change");
-    wait(150).await;
+    upload("#lab-hopfield input[type=file]", "lib.json", text).await;
 }
 
 #[wasm_bindgen_test]

@@ -304,3 +304,16 @@ pub fn pixel_rgb(canvas: &HtmlCanvasElement, x: u32, y: u32) -> [u8; 3] {
     let [r, g, b, _] = pixel(canvas, x, y);
     [r, g, b]
 }
+
+/// Chooses a file holding `text` in the file input `selector` (as a user picking it) and waits
+/// for the page to read it.
+pub async fn upload(selector: &str, name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&text.into());
+    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("file");
+    let dt = web_sys::DataTransfer::new().expect("data transfer");
+    dt.items().add_with_file(&file).expect("add file");
+    let input: HtmlInputElement = query(selector);
+    input.set_files(dt.files().as_ref());
+    fire(&input, "change");
+    wait(150).await;
+}

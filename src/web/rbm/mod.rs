@@ -636,6 +636,41 @@ impl RbmLab {
                 },
             )?;
         }
+        {
+            let row = dom::el(b, "div", "row")?;
+            let l = lab.clone();
+            dom::button(
+                &row,
+                "Export model (JSON)",
+                "Download the digit RBM's weights and biases",
+                move || {
+                    let text = crate::core::rbm::file::to_json(&l.borrow().main.rbm);
+                    match crate::web::storage::download_text(
+                        "rbm-digits.json",
+                        "application/json",
+                        &text,
+                    ) {
+                        Ok(()) => status::info("exported the digit RBM"),
+                        Err(e) => status::warn(&format!("export failed: {e:?}")),
+                    }
+                },
+            )?;
+            let l = lab.clone();
+            crate::web::storage::file_button(
+                &row,
+                "Import model (JSON)",
+                "Load digit-RBM parameters exported from this page (64 visible units)",
+                ".json,application/json",
+                crate::core::rbm::file::MAX_BYTES as f64,
+                move |text| {
+                    let result = text.and_then(|t| l.borrow_mut().import_model(&t));
+                    match result {
+                        Ok(nh) => status::info(&format!("imported an RBM with {nh} hidden units")),
+                        Err(e) => status::warn(&format!("import refused, nothing changed: {e}")),
+                    }
+                },
+            )?;
+        }
 
         // Pad buttons (the pad moves between the completion and label views).
         {
@@ -889,6 +924,41 @@ impl RbmLab {
             ));
         }
         mark_dirty();
+    }
+
+    /// Replaces the digit RBM by one read from a file (64 visible units, a hidden-unit count the
+    /// page offers); on any error nothing changes. Training continues from the imported weights.
+    fn import_model(&mut self, text: &str) -> Result<usize, String> {
+        let model = crate::core::rbm::file::parse(text).map_err(|e| e.to_string())?;
+        if model.nv() != 64 {
+            return Err(format!(
+                "the model has {} visible units; the digits need 64",
+                model.nv()
+            ));
+        }
+        if !(16..=200).contains(&model.nh()) {
+            return Err(format!(
+                "{} hidden units is outside the page's 16…200",
+                model.nh()
+            ));
+        }
+        let nh = model.nh();
+        let s = Settings {
+            hidden: nh,
+            ..self.settings.clone()
+        };
+        self.rebuild_digits(&s);
+        if self.main.rbm.nh() != nh {
+            return Err("the digit model could not be rebuilt at that size".into());
+        }
+        self.main.rbm = model;
+        if let Some(x) = &self.ctl.hidden {
+            x.set(nh as f64);
+        }
+        self.dirty = true;
+        self.charts_dirty = true;
+        mark_dirty();
+        Ok(nh)
     }
 
     /// New digit models (main, label, DBN) for `s` from the current seed.
