@@ -116,3 +116,40 @@ async fn overlap_mode_recalls_a_256_grid() {
     let outcome = el("hopfield-outcome").text_content().unwrap_or_default();
     assert!(outcome.contains("stored pattern O"), "{outcome}");
 }
+
+#[wasm_bindgen_test]
+async fn gradient_training_updates_the_memory_table() {
+    mounted();
+    set_hash("#hopfield?n=16&rule=hebbian&mode=async&noise=0.2&mem=ABCDE&cue=C&seed=1");
+    wait(200).await;
+    let stable = || {
+        support::doc()
+            .query_selector_all("#hopfield-energies td[data-stable=\"1\"]")
+            .expect("q")
+            .length()
+    };
+    // Hebbian weights keep only B of the five correlated glyphs.
+    assert_eq!(stable(), 1);
+    set_hash("#hopfield?n=16&rule=grad-c&mode=async&noise=0.2&mem=ABCDE&cue=C&seed=1");
+    // The gradient rule trains for 150 steps in slices across frames.
+    for _ in 0..100 {
+        wait(100).await;
+        if attr_of("hopfield-train", "data-iterations") == "150" {
+            break;
+        }
+    }
+    assert_eq!(attr_of("hopfield-train", "data-iterations"), "150");
+    wait(100).await;
+    let trained: u32 = attr_of("hopfield-train", "data-stable")
+        .parse()
+        .expect("stable count");
+    assert_eq!(
+        stable(),
+        trained,
+        "the table agrees with the trainer's count"
+    );
+    assert!(
+        trained >= 4,
+        "the gradient rule stabilises most of the correlated set ({trained} of 5)"
+    );
+}

@@ -161,6 +161,8 @@ pub struct HopfieldLab {
     dirty_grid: bool,
     dirty_views: bool,
     dirty_library: bool,
+    /// W changed: redraw the weights and each memory's energy and stability.
+    dirty_weights: bool,
     /// The library or drawing changed since it was last saved to storage.
     dirty_store: bool,
     /// The glyph a link's `cue=` corrupted (with `noise` and the seed), until the next edit.
@@ -213,6 +215,7 @@ impl HopfieldLab {
             dirty_grid: true,
             dirty_views: true,
             dirty_library: true,
+            dirty_weights: true,
             dirty_store: false,
             cue: None,
         }));
@@ -500,6 +503,7 @@ impl HopfieldLab {
     /// Rebuilds the weights from the memories with the current rule. Gradient rules start from
     /// Hebbian weights and are then trained with the Train button (or run 100 steps here).
     fn relearn(&mut self) {
+        self.dirty_weights = true;
         self.trainer = None;
         self.training_left = 0;
         self.train_iters = 0;
@@ -610,6 +614,7 @@ impl HopfieldLab {
             self.restart_from_start();
         }
         self.dirty_views = true;
+        self.dirty_weights = true;
     }
 
     /// Trains the gradient rule for `iters` more iterations (in slices across frames).

@@ -39,6 +39,9 @@ impl HopfieldLab {
         if self.dirty_library {
             self.dirty_library = false;
             self.draw_library()?;
+        }
+        if self.dirty_weights {
+            self.dirty_weights = false;
             self.draw_weights()?;
             self.draw_memory_energies()?;
         }
