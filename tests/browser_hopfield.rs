@@ -39,7 +39,7 @@ fn spins(canvas: &HtmlCanvasElement) -> Vec<i8> {
 #[wasm_bindgen_test]
 async fn draw_store_corrupt_recall() {
     mounted();
-    set_hash("#hopfield?n=16&seed=7&noise=0.25&mode=async");
+    set_hash("#hopfield?n=16&seed=7&noise=0.25&mode=async&rule=hebbian");
     wait(150).await;
     click("Forget all");
     click("Clear");
