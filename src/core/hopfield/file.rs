@@ -264,20 +264,9 @@ mod tests {
         let mut rng = Rng::new(17);
         let alphabet = b"{}[]\":,01-9aAvsx \\\xff";
         let mut accepted = 0;
+        let mut b = Vec::new();
         for _ in 0..20_000 {
-            let mut b = good.clone();
-            for _ in 0..1 + rng.below(4) {
-                match rng.below(3) {
-                    0 if !b.is_empty() => {
-                        let i = rng.below(b.len());
-                        b[i] = alphabet[rng.below(alphabet.len())];
-                    }
-                    1 if !b.is_empty() => {
-                        b.remove(rng.below(b.len()));
-                    }
-                    _ => b.insert(rng.below(b.len() + 1), alphabet[rng.below(alphabet.len())]),
-                }
-            }
+            crate::core::fuzz::mutate(&good, alphabet, &mut rng, &mut b);
             if let Ok(lib) = parse(&String::from_utf8_lossy(&b)) {
                 accepted += 1;
                 let n = lib.side * lib.side;

@@ -139,20 +139,9 @@ mod tests {
             .into_bytes();
         let mut rng = Rng::new(4);
         let alphabet = b"{}[]\":,.-+eE0123456789nvhwb \\\xff";
+        let mut b = Vec::new();
         for _ in 0..20_000 {
-            let mut b = good.clone();
-            for _ in 0..1 + rng.below(4) {
-                match rng.below(3) {
-                    0 => {
-                        let i = rng.below(b.len());
-                        b[i] = alphabet[rng.below(alphabet.len())];
-                    }
-                    1 if b.len() > 1 => {
-                        b.remove(rng.below(b.len()));
-                    }
-                    _ => b.insert(rng.below(b.len() + 1), alphabet[rng.below(alphabet.len())]),
-                }
-            }
+            crate::core::fuzz::mutate(&good, alphabet, &mut rng, &mut b);
             if let Ok(m) = parse(&String::from_utf8_lossy(&b)) {
                 assert_eq!(m.weights().len(), m.nv() * m.nh());
                 assert!(m
