@@ -10,9 +10,7 @@ pub fn mutate(base: &[u8], alphabet: &[u8], rng: &mut Rng, out: &mut Vec<u8>) {
     out.clear();
     out.extend_from_slice(base);
     for _ in 0..1 + rng.below(4) {
-        let pick = alphabet[rng
-            .below(alphabet.len().max(1))
-            .min(alphabet.len().saturating_sub(1))];
+        let pick = alphabet[rng.below(alphabet.len())];
         match rng.below(3) {
             0 if !out.is_empty() => {
                 let i = rng.below(out.len());
