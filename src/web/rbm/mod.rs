@@ -32,7 +32,7 @@ use self::runs::{
     LR_STEPS, PIXELS, PRESETS, SAMPLE_CHAINS,
 };
 use self::scatter::Scatter;
-use self::tiles::{grey, max_abs, weight_colour, Grid, KNOWN_INK, KNOWN_PAPER};
+use self::tiles::{grey, paint_filters, paint_probabilities, Grid, KNOWN_INK, KNOWN_PAPER};
 use super::app::{mark_dirty, Lab};
 use super::canvas::PixelLayer;
 use super::dom::{self, Slider};
@@ -1338,27 +1338,20 @@ impl RbmLab {
     }
 
     fn draw_train(&mut self) -> Result<(), JsValue> {
-        let rbm = &self.main.rbm;
-        let nh = rbm.nh();
-        let cols = (nh as f64).sqrt().ceil() as usize;
-        let g = Grid::digits(nh, cols);
-        let (w, _) = g.size();
-        g.fit(&mut self.filters, (380 / w).max(1));
-        self.filter_scale.resize(nh, 0.0);
-        for (j, s) in self.filter_scale.iter_mut().enumerate() {
-            *s = rbm.receptive_field(j).map_or(0.0, max_abs);
-        }
-        let (wts, scale) = (rbm.weights(), &self.filter_scale);
-        g.paint(&mut self.filters, |t, i| {
-            weight_colour(wts[t * PIXELS + i], scale[t])
-        });
-        self.filters.blit()?;
-
-        let g = Grid::digits(SAMPLE_CHAINS, SAMPLE_CHAINS);
-        g.fit(&mut self.samples, TILE_SCALE);
-        let pv = self.main.chains.visible_probs();
-        g.paint(&mut self.samples, |t, i| grey(pv[t * PIXELS + i]));
-        self.samples.blit()?;
+        paint_filters(
+            &mut self.filters,
+            &self.main.rbm,
+            &mut self.filter_scale,
+            380,
+        )?;
+        paint_probabilities(
+            &mut self.samples,
+            self.main.chains.visible_probs(),
+            SAMPLE_CHAINS,
+            SAMPLE_CHAINS,
+            PIXELS,
+            TILE_SCALE,
+        )?;
 
         let n = self.data.examples.len() / PIXELS;
         let g = Grid::digits(2 * n, n);
@@ -1467,37 +1460,33 @@ impl RbmLab {
         self.acc_readout
             .set_attribute("data-epoch", &st.epoch.to_string())?;
 
-        let g = Grid::digits(COND_CHAINS, COND_CHAINS);
-        g.fit(&mut self.cond, TILE_SCALE);
-        let nv = lr.model.rbm.nv();
-        let pv = lr.chains.visible_probs();
-        g.paint(&mut self.cond, |t, i| grey(pv[t * nv + i]));
-        self.cond.blit()
+        // The label chains' rows are pixels then the one-hot label: stride nv.
+        paint_probabilities(
+            &mut self.cond,
+            lr.chains.visible_probs(),
+            COND_CHAINS,
+            COND_CHAINS,
+            lr.model.rbm.nv(),
+            TILE_SCALE,
+        )
     }
 
     fn draw_dbn(&mut self) -> Result<(), JsValue> {
         let d = &self.dbn;
-        let g = Grid::digits(DBN_CHAINS, 10);
-        g.fit(&mut self.dbn_samples, TILE_SCALE);
-        let pv = d.sampler.visible_probs();
-        g.paint(&mut self.dbn_samples, |t, i| grey(pv[t * PIXELS + i]));
-        self.dbn_samples.blit()?;
-
-        let bottom = &d.dbn.bottom;
-        let nh = bottom.nh();
-        let cols = (nh as f64).sqrt().ceil() as usize;
-        let g = Grid::digits(nh, cols);
-        let (w, _) = g.size();
-        g.fit(&mut self.dbn_filters, (220 / w).max(1));
-        self.filter_scale.resize(nh, 0.0);
-        for (j, s) in self.filter_scale.iter_mut().enumerate() {
-            *s = bottom.receptive_field(j).map_or(0.0, max_abs);
-        }
-        let (wts, scale) = (bottom.weights(), &self.filter_scale);
-        g.paint(&mut self.dbn_filters, |t, i| {
-            weight_colour(wts[t * PIXELS + i], scale[t])
-        });
-        self.dbn_filters.blit()?;
+        paint_probabilities(
+            &mut self.dbn_samples,
+            d.sampler.visible_probs(),
+            DBN_CHAINS,
+            10,
+            PIXELS,
+            TILE_SCALE,
+        )?;
+        paint_filters(
+            &mut self.dbn_filters,
+            &d.dbn.bottom,
+            &mut self.filter_scale,
+            220,
+        )?;
 
         let layer = if d.finished() {
             2

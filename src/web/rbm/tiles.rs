@@ -115,3 +115,42 @@ pub fn max_abs(xs: &[f32]) -> f32 {
         .filter(|x| x.is_finite())
         .fold(0.0f32, |m, &x| m.max(x.abs()))
 }
+
+/// Paints `n` 8×8 images of probabilities (`probs`, `stride` values per image, pixels first)
+/// in grey, `cols` per row, at `scale` CSS pixels per image pixel, and blits them.
+pub fn paint_probabilities(
+    layer: &mut PixelLayer,
+    probs: &[f32],
+    n: usize,
+    cols: usize,
+    stride: usize,
+    scale: u32,
+) -> Result<(), wasm_bindgen::JsValue> {
+    let g = Grid::digits(n, cols);
+    g.fit(layer, scale);
+    g.paint(layer, |t, i| grey(probs[t * stride + i]));
+    layer.blit()
+}
+
+/// Paints each hidden unit's receptive field (one 8×8 tile per unit, in a near-square grid
+/// about `width_px` CSS pixels wide), each scaled to its own largest |w|, and blits them.
+/// `scale_buf` is reused between frames.
+pub fn paint_filters(
+    layer: &mut PixelLayer,
+    rbm: &crate::core::rbm::Rbm,
+    scale_buf: &mut Vec<f32>,
+    width_px: u32,
+) -> Result<(), wasm_bindgen::JsValue> {
+    let nh = rbm.nh();
+    let nv = rbm.nv();
+    let g = Grid::digits(nh, (nh as f64).sqrt().ceil() as usize);
+    let (w, _) = g.size();
+    g.fit(layer, (width_px / w).max(1));
+    scale_buf.resize(nh, 0.0);
+    for (j, s) in scale_buf.iter_mut().enumerate() {
+        *s = rbm.receptive_field(j).map_or(0.0, max_abs);
+    }
+    let wts = rbm.weights();
+    g.paint(layer, |t, i| weight_colour(wts[t * nv + i], scale_buf[t]));
+    layer.blit()
+}
