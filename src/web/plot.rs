@@ -344,6 +344,13 @@ const PAD_T: f64 = 24.0;
 const PAD_B: f64 = 38.0;
 
 impl Plot {
+    /// Shows or hides the plot together with its export buttons.
+    pub fn set_visible(&self, on: bool) {
+        if let Some(wrap) = self.canvas.parent_element() {
+            let _ = wrap.class_list().toggle_with_force("hidden", !on);
+        }
+    }
+
     /// A plot of `css_w × css_h` CSS pixels in `parent`, with small "PNG" and "CSV" export
     /// buttons in its lower right corner (the canvas and buttons share a `div.plot-wrap`).
     pub fn new(parent: &Element, class: &str, css_w: f64, css_h: f64) -> Result<Self, JsValue> {

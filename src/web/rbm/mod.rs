@@ -845,11 +845,7 @@ impl RbmLab {
             .gauss_box
             .class_list()
             .toggle_with_force("hidden", !gauss);
-        let _ = self
-            .metric_chart
-            .canvas
-            .class_list()
-            .toggle_with_force("hidden", v == View::Dbn);
+        self.metric_chart.set_visible(v != View::Dbn);
         let slot = match v {
             View::Labels => Some(&self.pad_slots[1]),
             View::Complete => Some(&self.pad_slots[0]),

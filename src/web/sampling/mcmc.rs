@@ -917,7 +917,7 @@ impl Mcmc {
         let _ = c.b_row.class_list().toggle_with_force("hidden", !cmp);
         let _ = self.plane_b.class_list().toggle_with_force("hidden", !cmp);
         for h in &self.hists[1] {
-            let _ = h.canvas.class_list().toggle_with_force("hidden", !cmp);
+            h.set_visible(cmp);
         }
         let _ = self.readouts[1]
             .row
