@@ -163,6 +163,8 @@ pub struct HopfieldLab {
     dirty_library: bool,
     /// W changed: redraw the weights and each memory's energy and stability.
     dirty_weights: bool,
+    /// W as f64 for the heatmap, reused between redraws.
+    wbuf: Vec<f64>,
     /// The library or drawing changed since it was last saved to storage.
     dirty_store: bool,
     /// The glyph a link's `cue=` corrupted (with `noise` and the seed), until the next edit.
@@ -216,6 +218,7 @@ impl HopfieldLab {
             dirty_views: true,
             dirty_library: true,
             dirty_weights: true,
+            wbuf: Vec::new(),
             dirty_store: false,
             cue: None,
         }));
@@ -811,8 +814,6 @@ impl HopfieldLab {
             return;
         }
         let n = n_of(self.side);
-        let mut trace = std::mem::replace(&mut self.trace, Trace::new(4));
-        let mut updates = self.updates;
         let mut finished = false;
         match self.mode {
             Mode::Sync => {
@@ -820,8 +821,9 @@ impl HopfieldLab {
                     for _ in 0..k {
                         match self.sync.step(net, state) {
                             Ok(step) => {
-                                updates += n as u64;
-                                trace.push(updates as f64 / n as f64, state.energy());
+                                self.updates += n as u64;
+                                self.trace
+                                    .push(self.updates as f64 / n as f64, state.energy());
                                 if step.outcome != SyncOutcome::Moving {
                                     self.outcome = Outcome::Done(match step.outcome {
                                         SyncOutcome::TwoCycle => format!(
@@ -877,8 +879,9 @@ impl HopfieldLab {
                 };
                 match result {
                     Ok(stats) => {
-                        updates += stats.updates as u64;
-                        trace.push(updates as f64 / n as f64, self.energy());
+                        self.updates += stats.updates as u64;
+                        let e = self.energy();
+                        self.trace.push(self.updates as f64 / n as f64, e);
                         if stats.converged {
                             self.outcome = Outcome::Done(format!(
                                 "a fixed point after {} sweeps ({} flips in all)",
@@ -900,8 +903,6 @@ impl HopfieldLab {
                 };
             }
         }
-        self.trace = trace;
-        self.updates = updates;
         if finished {
             if let Outcome::Done(how) = &self.outcome {
                 let what = self.classify();

@@ -194,10 +194,12 @@ impl HopfieldLab {
         };
         let w = net.weights();
         if n <= FULL_W_MAX {
-            let vals: Vec<f64> = w.iter().map(|&v| f64::from(v)).collect();
+            // Reused buffer: during gradient training this redraws every frame.
+            self.wbuf.clear();
+            self.wbuf.extend(w.iter().map(|&v| f64::from(v)));
             self.ui.weights_plot.heatmap(
                 &format!("Weights W ({n}×{n})"),
-                &vals,
+                &self.wbuf,
                 n,
                 n,
                 None,
@@ -208,10 +210,11 @@ impl HopfieldLab {
             ));
         } else {
             let i = self.highlight.unwrap_or(n / 2 + self.side / 2);
-            let vals: Vec<f64> = net.row(i).iter().map(|&v| f64::from(v)).collect();
+            self.wbuf.clear();
+            self.wbuf.extend(net.row(i).iter().map(|&v| f64::from(v)));
             self.ui.weights_plot.heatmap(
                 &format!("Weights into neuron {i} (row {i} of W)"),
-                &vals,
+                &self.wbuf,
                 self.side,
                 self.side,
                 None,
