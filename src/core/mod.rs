@@ -5,6 +5,7 @@ pub mod bench;
 pub mod boltzmann;
 pub mod digits;
 pub mod ebm;
+pub mod files;
 pub mod fuzz;
 pub mod hopfield;
 pub mod ising;

@@ -11,8 +11,6 @@
 //! (row-major N×N) is written for inspection when N ≤ 1024 and ignored on reading: W is rebuilt
 //! from the memories with `rule`.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// The `format` tag.
@@ -26,40 +24,16 @@ pub const MAX_MEMORIES: usize = 64;
 /// Largest grid side.
 pub const MAX_SIDE: usize = 256;
 
-/// Why a file was refused.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FileError {
-    /// Larger than [`MAX_BYTES`].
-    TooLarge(usize),
-    /// Not JSON, or not an object of the expected shape.
-    Json(String),
-    /// The `format` tag is not [`FORMAT`].
-    Format(String),
-    /// A version this build cannot read.
-    Version(u32),
-    /// A field is out of range or inconsistent.
-    Invalid(String),
-}
+pub use crate::core::files::FileError;
+use crate::core::files::FileKind;
 
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLarge(n) => write!(
-                f,
-                "the file has {n} bytes; at most {MAX_BYTES} are accepted"
-            ),
-            Self::Json(e) => write!(f, "not a pattern library (JSON error: {e})"),
-            Self::Format(t) => write!(f, "not a Hopfield pattern library (format {t:?})"),
-            Self::Version(v) => write!(
-                f,
-                "library version {v} is not readable by this page (it reads version {VERSION})"
-            ),
-            Self::Invalid(why) => write!(f, "invalid pattern library: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
+/// The library format.
+pub const KIND: FileKind = FileKind {
+    noun: "Hopfield pattern library",
+    tag: FORMAT,
+    version: VERSION,
+    max_bytes: MAX_BYTES,
+};
 
 #[derive(Serialize, Deserialize)]
 struct RawMemory {
@@ -96,16 +70,13 @@ pub struct Library {
 
 fn bits_of(s: &str, n: usize, what: &str) -> Result<Vec<i8>, FileError> {
     if s.len() != n {
-        return Err(FileError::Invalid(format!(
-            "{what} has {} cells, expected {n}",
-            s.len()
-        )));
+        return Err(KIND.invalid(format!("{what} has {} cells, expected {n}", s.len())));
     }
     s.bytes()
         .map(|b| match b {
             b'1' => Ok(1),
             b'0' => Ok(-1),
-            _ => Err(FileError::Invalid(format!("{what} may hold only 0 and 1"))),
+            _ => Err(KIND.invalid(format!("{what} may hold only 0 and 1"))),
         })
         .collect()
 }
@@ -116,24 +87,12 @@ fn string_of(y: &[i8]) -> String {
 
 /// Reads and validates a library.
 pub fn parse(text: &str) -> Result<Library, FileError> {
-    if text.len() > MAX_BYTES {
-        return Err(FileError::TooLarge(text.len()));
-    }
-    let raw: Raw = serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
-    if raw.format != FORMAT {
-        return Err(FileError::Format(raw.format.chars().take(60).collect()));
-    }
-    if raw.version != VERSION {
-        return Err(FileError::Version(raw.version));
-    }
+    let raw: Raw = KIND.read(text, |r: &Raw| (r.format.as_str(), r.version))?;
     if !(2..=MAX_SIDE).contains(&raw.side) {
-        return Err(FileError::Invalid(format!(
-            "side {} is outside 2…{MAX_SIDE}",
-            raw.side
-        )));
+        return Err(KIND.invalid(format!("side {} is outside 2…{MAX_SIDE}", raw.side)));
     }
     if raw.memories.len() > MAX_MEMORIES {
-        return Err(FileError::Invalid(format!(
+        return Err(KIND.invalid(format!(
             "{} memories; at most {MAX_MEMORIES}",
             raw.memories.len()
         )));
@@ -144,9 +103,7 @@ pub fn parse(text: &str) -> Result<Library, FileError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
-        return Err(FileError::Invalid(
-            "the rule name is not one of the page's".into(),
-        ));
+        return Err(KIND.invalid("the rule name is not one of the page's"));
     }
     let n = raw.side * raw.side;
     let mut memories = Vec::with_capacity(raw.memories.len());
@@ -225,30 +182,30 @@ mod tests {
     #[test]
     fn refuses_bad_files_with_messages() {
         let good = to_json(&sample(), None);
-        assert!(matches!(parse("not json"), Err(FileError::Json(_))));
+        assert!(matches!(parse("not json"), Err(FileError::Json { .. })));
         assert!(matches!(
             parse(&good.replace("energy-playground/hopfield", "x")),
-            Err(FileError::Format(_))
+            Err(FileError::Format { .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"version\":1", "\"version\":9")),
-            Err(FileError::Version(9))
+            Err(FileError::Version { got: 9, .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"side\":3", "\"side\":4")),
-            Err(FileError::Invalid(_))
+            Err(FileError::Invalid { .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"side\":3", "\"side\":100000")),
-            Err(FileError::Invalid(_))
+            Err(FileError::Invalid { .. })
         ));
         assert!(matches!(
             parse(&good.replace("101010101", "10101010x")),
-            Err(FileError::Invalid(_))
+            Err(FileError::Invalid { .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"side\":3", "\"side\":NaN")),
-            Err(FileError::Json(_))
+            Err(FileError::Json { .. })
         ));
         let msg = parse(&good.replace("\"version\":1", "\"version\":9"))
             .expect_err("v9")

@@ -7,8 +7,6 @@
 //! Every field is validated on reading (shape, finiteness, size limits); a damaged or foreign
 //! file is refused with a message and changes nothing.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::model::Rbm;
@@ -20,39 +18,16 @@ pub const VERSION: u32 = 1;
 /// Largest file accepted (bytes).
 pub const MAX_BYTES: usize = 32 << 20;
 
-/// Why a file was refused.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FileError {
-    /// Larger than [`MAX_BYTES`].
-    TooLarge(usize),
-    /// Not JSON of the expected shape.
-    Json(String),
-    /// Another file type.
-    Format(String),
-    /// A version this build cannot read.
-    Version(u32),
-    /// The model itself is invalid (sizes, shapes, non-finite numbers).
-    Invalid(String),
-}
+pub use crate::core::files::FileError;
+use crate::core::files::FileKind;
 
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLarge(n) => write!(
-                f,
-                "the file has {n} bytes; at most {MAX_BYTES} are accepted"
-            ),
-            Self::Json(e) => write!(f, "not an RBM file (JSON error: {e})"),
-            Self::Format(t) => write!(f, "not an RBM file (format {t:?})"),
-            Self::Version(v) => {
-                write!(f, "RBM file version {v} is not readable by this page (it reads version {VERSION})")
-            }
-            Self::Invalid(why) => write!(f, "invalid RBM: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
+/// The RBM parameter format.
+pub const KIND: FileKind = FileKind {
+    noun: "saved RBM",
+    tag: FORMAT,
+    version: VERSION,
+    max_bytes: MAX_BYTES,
+};
 
 #[derive(Serialize, Deserialize)]
 struct Raw {
@@ -81,18 +56,8 @@ pub fn to_json(rbm: &Rbm) -> String {
 
 /// Reads and validates a model (the model's own constructor checks sizes and finiteness).
 pub fn parse(text: &str) -> Result<Rbm, FileError> {
-    if text.len() > MAX_BYTES {
-        return Err(FileError::TooLarge(text.len()));
-    }
-    let raw: Raw = serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
-    if raw.format != FORMAT {
-        return Err(FileError::Format(raw.format.chars().take(60).collect()));
-    }
-    if raw.version != VERSION {
-        return Err(FileError::Version(raw.version));
-    }
-    Rbm::from_parts(raw.nv, raw.nh, raw.w, raw.bv, raw.bh)
-        .map_err(|e| FileError::Invalid(e.to_string()))
+    let raw: Raw = KIND.read(text, |r: &Raw| (r.format.as_str(), r.version))?;
+    Rbm::from_parts(raw.nv, raw.nh, raw.w, raw.bv, raw.bh).map_err(|e| KIND.invalid(e.to_string()))
 }
 
 #[cfg(test)]
@@ -112,22 +77,22 @@ mod tests {
     #[test]
     fn refuses_bad_files() {
         let good = to_json(&Rbm::with_random_weights(2, 2, 0.1, &mut Rng::new(2)).expect("rbm"));
-        assert!(matches!(parse("[]"), Err(FileError::Json(_))));
+        assert!(matches!(parse("[]"), Err(FileError::Json { .. })));
         assert!(matches!(
             parse(&good.replace("energy-playground/rbm", "other")),
-            Err(FileError::Format(_))
+            Err(FileError::Format { .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"version\":1", "\"version\":2")),
-            Err(FileError::Version(2))
+            Err(FileError::Version { got: 2, .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"nv\":2", "\"nv\":3")),
-            Err(FileError::Invalid(_))
+            Err(FileError::Invalid { .. })
         ));
         assert!(matches!(
             parse(&good.replace("\"nh\":2", "\"nh\":0")),
-            Err(FileError::Invalid(_))
+            Err(FileError::Invalid { .. })
         ));
     }
 
