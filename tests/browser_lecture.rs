@@ -5,73 +5,20 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use energy_playground::web::{self, app, lecture, plot};
+use energy_playground::web::{app, lecture, plot};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlSelectElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn doc() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = web_sys::window().expect("window");
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("timer");
-}
+mod support;
+use support::{current_hash as hash, doc, mounted, set_hash, wait};
 
 /// Waits for a few animation frames (the app repaints and rewrites the hash in its rAF loop).
 async fn frames() {
-    sleep(150).await;
-}
-
-/// Mounts the app once per test page (with the page's style sheet, so `display` is real).
-fn mounted() -> Element {
-    if let Some(root) = doc().get_element_by_id("app") {
-        return root;
-    }
-    let style = doc().create_element("style").expect("style");
-    style.set_text_content(Some(include_str!("../www/style.css")));
-    doc()
-        .head()
-        .expect("head")
-        .append_child(&style)
-        .expect("append style");
-    let root = doc().create_element("div").expect("div");
-    root.set_id("app");
-    doc()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    web::mount(&root).expect("mount");
-    root
-}
-
-fn hash() -> String {
-    web_sys::window()
-        .expect("window")
-        .location()
-        .hash()
-        .expect("hash")
-}
-
-fn set_hash(h: &str) {
-    web_sys::window()
-        .expect("window")
-        .location()
-        .set_hash(h)
-        .expect("set hash");
+    wait(150).await;
 }
 
 fn q(sel: &str) -> HtmlElement {
