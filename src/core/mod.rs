@@ -15,3 +15,5 @@ pub mod pattern;
 pub mod rbm;
 pub mod rng;
 pub mod sampler;
+pub mod settings;
+pub mod trace;

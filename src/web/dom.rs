@@ -18,6 +18,14 @@ pub fn document() -> Result<Document, JsValue> {
         .ok_or_else(|| JsValue::from_str("no document"))
 }
 
+/// Milliseconds since page load (0 if the clock is unavailable).
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
 /// A new element `<tag class=…>`, appended to `parent`.
 pub fn el(parent: &Element, tag: &str, class: &str) -> Result<HtmlElement, JsValue> {
     let e = document()?.create_element(tag)?.dyn_into::<HtmlElement>()?;

@@ -15,11 +15,11 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlProgressElement, PointerEvent};
 use super::app::{mark_dirty, Lab};
 use super::canvas::PixelLayer;
 use super::plot::{viridis, Axes, Plot, Series, SeriesData, PALETTE};
-use super::trace::Trace;
 use super::{dom, status};
 use crate::core::ebm::{Dataset, EbmError, GridView, Preset, TrainConfig, Trainer};
 use crate::core::params::Params;
 use crate::core::rng::Rng;
+use crate::core::trace::Trace;
 
 /// URL keys of the presets, in [`Preset::ALL`] order.
 const PRESET_KEYS: [&str; 5] = ["moons", "rings", "8gauss", "spiral", "2gauss"];

@@ -146,7 +146,8 @@ pub fn label_key(text: &str) -> String {
     out
 }
 
-/// Clicks the buttons inside `scope` whose [`label_key`] is `label`'s; returns how many.
+/// Clicks the buttons inside `scope` whose `data-key` (the settings layer's stable id) or
+/// [`label_key`] is `label`'s; returns how many.
 pub fn press(scope: &Element, label: &str) -> usize {
     let key = label_key(label);
     let Ok(list) = scope.query_selector_all("button") else {
@@ -157,7 +158,10 @@ pub fn press(scope: &Element, label: &str) -> usize {
         let Some(b) = list.get(i).and_then(|b| b.dyn_into::<HtmlElement>().ok()) else {
             continue;
         };
-        if label_key(&b.text_content().unwrap_or_default()) == key {
+        let id = b.get_attribute("data-key").map(|d| d.to_ascii_lowercase());
+        if id.as_deref() == Some(key.as_str())
+            || label_key(&b.text_content().unwrap_or_default()) == key
+        {
             b.click();
             n += 1;
         }
@@ -208,7 +212,11 @@ fn scan(scopes: &[Element], keys: &[String], hide: bool) -> Vec<String> {
     let mut used = vec![false; keys.len()];
     let mut mark = |el: &Element, text: &str| {
         let k = label_key(text);
-        if let Some(i) = keys.iter().position(|x| *x == k) {
+        let id = el.get_attribute("data-key").map(|d| d.to_ascii_lowercase());
+        if let Some(i) = keys
+            .iter()
+            .position(|x| *x == k || id.as_deref() == Some(x.as_str()))
+        {
             used[i] = true;
             if hide {
                 let _ = el.class_list().add_1(HIDE_CLASS);

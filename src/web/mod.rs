@@ -15,9 +15,9 @@ pub mod lecture;
 pub mod plot;
 pub mod rbm;
 pub mod sampling;
+pub mod settings;
 pub mod status;
 pub mod storage;
-pub mod trace;
 
 use std::cell::RefCell;
 use std::rc::Rc;

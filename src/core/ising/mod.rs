@@ -27,6 +27,7 @@ pub mod lattice;
 pub mod metropolis;
 pub mod observables;
 pub mod onsager;
+pub mod run;
 pub mod wolff;
 
 use std::fmt;

@@ -18,11 +18,11 @@ use crate::core::hopfield::{hebbian, HebbianScale};
 use crate::core::params::Params;
 use crate::core::pattern;
 use crate::core::rng::Rng;
+use crate::core::trace::Trace;
 use crate::web::app::mark_dirty;
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, Series, SeriesData, PALETTE};
 use crate::web::status;
-use crate::web::trace::Trace;
 
 /// Sizes offered.
 const N_MIN: usize = 4;

@@ -21,7 +21,6 @@ use super::canvas::PixelLayer;
 use super::grid::Paintable;
 use super::status;
 use super::storage;
-use super::trace::Trace;
 use crate::core::hopfield::file::{self, Library};
 use crate::core::hopfield::{
     hebbian, pseudo_inverse, storkey, Dense, Dynamics, GradientTrainer, GradientVariant,
@@ -30,6 +29,7 @@ use crate::core::hopfield::{
 use crate::core::params::Params;
 use crate::core::pattern;
 use crate::core::rng::Rng;
+use crate::core::trace::Trace;
 
 /// Grid side lengths offered; sides above [`DENSE_MAX_SIDE`] use overlap mode.
 pub const SIDES: [usize; 9] = [8, 12, 16, 24, 32, 48, 64, 128, 256];

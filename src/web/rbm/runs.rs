@@ -13,7 +13,7 @@ use crate::core::rbm::{
     TrainStats, Trainer,
 };
 use crate::core::rng::Rng;
-use crate::web::trace::Trace;
+use crate::core::trace::Trace;
 
 /// Pixels per digit (8 × 8).
 pub const PIXELS: usize = 64;

@@ -12,11 +12,11 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement};
 use crate::core::params::Params;
 use crate::core::rng::Rng;
 use crate::core::sampler::MarkovChain;
+use crate::core::trace::Trace;
 use crate::web::app::mark_dirty;
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, Series, SeriesData, PALETTE};
 use crate::web::status;
-use crate::web::trace::Trace;
 
 use super::draw::Canvas2d;
 use super::{fmt_count, fmt_num, titled};

@@ -7,7 +7,7 @@ use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 use crate::core::sampler::diagnostics::{autocorrelation, integrated_autocorrelation_time};
 use crate::core::sampler::{langevin_particles, Event2d, RunningMoments, SamplerError};
-use crate::web::trace::Trace;
+use crate::core::trace::Trace;
 
 use super::setup::{build, Engine, SamplerKind, SamplerParams};
 

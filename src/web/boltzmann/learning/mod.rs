@@ -16,11 +16,11 @@ use super::{load_f64, load_usize, progress, readout, url_num};
 use crate::core::boltzmann::{bars_and_stripes, random_patterns, BmConfig, BmTrainer, Network};
 use crate::core::params::Params;
 use crate::core::rng::Rng;
+use crate::core::trace::Trace;
 use crate::web::canvas::{PixelLayer, INK, PAPER};
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, RefLine, Series, SeriesData, PALETTE};
 use crate::web::status;
-use crate::web::trace::Trace;
 
 /// Data sets, as (URL id, label).
 const DATA: [(&str, &str); 2] = [

@@ -23,12 +23,12 @@ use crate::core::hopfield::{hebbian, HebbianScale};
 use crate::core::params::Params;
 use crate::core::pattern::{self, TEACHING_SET};
 use crate::core::rng::Rng;
+use crate::core::trace::Trace;
 use crate::web::canvas::PixelLayer;
 use crate::web::dom;
 use crate::web::grid::{self, Paintable};
 use crate::web::plot::{Css, Plot, PALETTE};
 use crate::web::status;
-use crate::web::trace::Trace;
 
 /// Grid sides offered (N = side² neurons).
 const SIDES: [usize; 5] = [8, 12, 16, 24, 32];

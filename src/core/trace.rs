@@ -62,3 +62,28 @@ impl Trace {
         self.points.windows(2).any(|w| w[1].1 > w[0].1 + tol)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_whole_history_in_at_most_cap_points() {
+        let mut t = Trace::new(8);
+        for i in 0..100 {
+            t.push(f64::from(i), f64::from(i));
+        }
+        let p = t.points();
+        assert!(p.len() <= 8, "{}", p.len());
+        assert_eq!(p[0], (0.0, 0.0), "starts at t = 0");
+        assert!(p.windows(2).all(|w| w[1].0 > w[0].0), "in time order");
+        assert!(
+            p.last().expect("points").0 >= 64.0,
+            "reaches the recent past"
+        );
+        assert!(t.ever_rose(0.5));
+        t.clear();
+        assert!(t.points().is_empty());
+        assert_eq!(t.last(), None);
+    }
+}
