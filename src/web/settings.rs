@@ -51,6 +51,7 @@ enum Input {
     Select(HtmlSelectElement),
     Check(HtmlInputElement),
     Text(HtmlInputElement),
+    Segmented(Vec<web_sys::HtmlButtonElement>),
 }
 
 impl Controls {
@@ -78,6 +79,13 @@ impl Controls {
                     sel.set_selected_index(*k as i32);
                 }
                 (Input::Check(c), _, Value::Flag(b)) => c.set_checked(*b),
+                (Input::Segmented(bs), _, Value::Pick(k)) => {
+                    for (i, b) in bs.iter().enumerate() {
+                        let on = i == *k;
+                        let _ = b.class_list().toggle_with_force("active", on);
+                        let _ = b.set_attribute("aria-selected", if on { "true" } else { "false" });
+                    }
+                }
                 (Input::Text(t), _, Value::Text(text)) if t.value() != *text => {
                     t.set_value(text);
                 }
@@ -159,6 +167,47 @@ pub fn build<L: Tabled>(
 pub fn build_all<L: Tabled>(lab: &Rc<RefCell<L>>, parent: &Element) -> Result<(), JsValue> {
     let keys: Vec<&str> = L::table().keys().collect();
     build(lab, parent, &keys)
+}
+
+/// Builds a choice row as a segmented bar of buttons (`role="tab"`, the chosen one `active`)
+/// — for a lab's sub-views. Each button's id is `{id_prefix}-{option key}`; the bar gets
+/// `class` and the row's `data-key`.
+pub fn segmented<L: Tabled>(
+    lab: &Rc<RefCell<L>>,
+    parent: &Element,
+    key: &str,
+    class: &str,
+    id_prefix: &str,
+) -> Result<(), JsValue> {
+    let row = L::table()
+        .row(key)
+        .ok_or_else(|| JsValue::from_str(&format!("no setting {key:?}")))?;
+    let Kind::Choice { options, .. } = &row.kind else {
+        return Err(JsValue::from_str("a segmented bar needs a choice row"));
+    };
+    let bar = dom::el(parent, "div", class)?;
+    bar.set_attribute("role", "tablist")?;
+    bar.set_attribute("aria-label", row.label)?;
+    bar.set_attribute("data-key", row.key)?;
+    let mut bs = Vec::with_capacity(options.len());
+    for (i, o) in options.iter().enumerate() {
+        let (l, k) = (lab.clone(), row.key);
+        let b = dom::button(&bar, o.label, row.tip, move || {
+            apply(&mut *l.borrow_mut(), k, &Value::Pick(i));
+        })?;
+        b.set_attribute("role", "tab")?;
+        b.set_id(&format!("{id_prefix}-{}", o.key));
+        bs.push(b);
+    }
+    let mut l = lab.borrow_mut();
+    let (state, controls) = l.parts();
+    controls.widgets.push(Widget {
+        key: row.key,
+        wrap: bar,
+        input: Input::Segmented(bs),
+    });
+    controls.sync(L::table(), state);
+    Ok(())
 }
 
 fn widget<L: Tabled>(
