@@ -530,6 +530,9 @@ impl<S: 'static> Table<S> {
     /// reported and the current value kept.
     pub fn load(&self, s: &mut S, p: &Params) -> Vec<String> {
         let mut msgs = Vec::new();
+        // Values a setter refused in the first pass, retried once all other rows are set (a
+        // value may only be valid together with a later row, e.g. a rule with a grid size).
+        let mut retry = Vec::new();
         for row in self.rows {
             let v = match p.get(row.key) {
                 None => row.default_value(),
@@ -541,6 +544,11 @@ impl<S: 'static> Table<S> {
                     }
                 },
             };
+            if row.get(s) != v && row.set(s, &v).is_err() {
+                retry.push((row, v));
+            }
+        }
+        for (row, v) in retry {
             if row.get(s) != v {
                 if let Err(e) = row.set(s, &v) {
                     msgs.push(format!(
@@ -818,7 +826,10 @@ mod tests {
             "{}",
             msgs[0]
         );
-        assert!(msgs[2].contains("Gamma is not allowed"), "{}", msgs[2]);
+        assert!(
+            msgs.iter().any(|m| m.contains("Gamma is not allowed")),
+            "{msgs:?}"
+        );
         assert_eq!(s.t, 3.0);
         assert_eq!(s.pick, 0);
         assert_eq!(s.name, "");

@@ -20,6 +20,7 @@ pub mod hidden;
 pub mod learning;
 pub mod network;
 pub mod overlap;
+pub mod run;
 
 pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
 pub use capacity::{

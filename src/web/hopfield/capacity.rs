@@ -24,6 +24,7 @@ const HIDDEN: [(&str, usize); 3] = [("none", 0), ("K = N/2", 1), ("K = N", 2)];
 
 /// The panel's elements and the running experiment.
 pub struct CapacityPanel {
+    controls: HtmlElement,
     n_sel: HtmlSelectElement,
     hidden_sel: HtmlSelectElement,
     trials: u32,
@@ -69,6 +70,7 @@ impl CapacityPanel {
         )?;
         left.set_id("hopfield-capacity-controls");
         Ok(Self {
+            controls: left,
             n_sel,
             hidden_sel,
             trials: 4,
@@ -128,8 +130,7 @@ impl HopfieldLab {
         let Some(exp) = self.capacity.exp.as_mut() else {
             return;
         };
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let t0 = perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
+        let t0 = dom::now();
         let budget = self.capacity.budget;
         match exp.step(budget) {
             Ok(p) => {
@@ -145,7 +146,7 @@ impl HopfieldLab {
             }
         }
         // Aim for ~12 ms of work per frame.
-        let dt = perf.map(|p| p.now() - t0).unwrap_or(12.0).max(0.1);
+        let dt = (dom::now() - t0).max(0.1);
         let scale = (12.0 / dt).clamp(0.5, 2.0);
         self.capacity.budget = ((budget as f64 * scale) as usize).clamp(2_000, 50_000_000);
         self.capacity.dirty = true;
@@ -234,11 +235,9 @@ impl HopfieldLab {
     }
 }
 
-/// Wires the panel's buttons and the library's click handler.
+/// Wires the panel's buttons.
 pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
-    super::views::wire_library(lab)?;
-    let panel = lab.borrow().panel.clone();
-    let root = super::ui::by_id(&panel, "hopfield-capacity-controls")?;
+    let root = lab.borrow().capacity.controls.clone();
     {
         let l = lab.clone();
         dom::slider(&root, "Trials", 1.0, 20.0, 1.0, 4.0, dom::fmt0, move |v| {
@@ -250,7 +249,7 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
         let l = lab.clone();
         dom::button(&row, "Start", "Run the capacity experiment", move || {
             let mut lab = l.borrow_mut();
-            let mut rng = lab.rng.fork();
+            let mut rng = crate::core::rng::Rng::new(lab.run.seed()).fork();
             lab.capacity.start(&mut rng);
         })?;
     }
