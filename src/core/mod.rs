@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod boltzmann;
+pub mod chart;
 pub mod digits;
 pub mod ebm;
 pub mod files;
