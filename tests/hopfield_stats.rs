@@ -391,9 +391,9 @@ fn incremental_fields_equal_recompute_after_many_flips() {
         state.flip(&net, i);
         ov.flip(i);
     }
-    let mut h = vec![0.0f32; n];
+    let mut h = vec![0.0f64; n];
     net.local_fields(state.y(), &mut h);
-    let scale = h.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    let scale = h.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     for (a, b) in h.iter().zip(state.fields()) {
         assert!((a - b).abs() <= 1e-4 * (1.0 + scale), "{a} vs {b}");
     }
@@ -407,7 +407,7 @@ fn incremental_fields_equal_recompute_after_many_flips() {
     // Overlap-mode field = dense 1/N field.
     hebbian(&mut net, &pats, HebbianScale::PerNeuron).expect("ok");
     for i in 0..n {
-        let dense = f64::from(net.local_field(ov.y(), i));
+        let dense = net.local_field(ov.y(), i);
         assert!((ov.local_field(i) - dense).abs() < 1e-5);
     }
 }

@@ -145,7 +145,7 @@ pub fn gibbs_update(
     rng: &mut Rng,
 ) -> SpinUpdate {
     debug_assert!(i < net.n() && state.y().len() == net.n());
-    let p = p_plus(f64::from(state.fields()[i]), t);
+    let p = p_plus(state.fields()[i], t);
     // yᵢ ~ Bernoulli(σ(2hᵢ/T)) on {−1, +1}; at T = 0, p ∈ {0, 1} and no draw is needed.
     let up = if t.is_deterministic() {
         p > 0.5
@@ -450,7 +450,7 @@ mod tests {
         ym[1] = -1;
         yp[1] = 1;
         let ratio = ((net.energy(&ym) - net.energy(&yp)) / 1.7).exp();
-        let h = f64::from(net.local_field(&yp, 1));
+        let h = net.local_field(&yp, 1);
         let p = p_plus(h, t);
         assert!((p / (1.0 - p) - ratio).abs() < 1e-5 * ratio);
     }

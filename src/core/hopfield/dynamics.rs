@@ -27,7 +27,7 @@ pub const MAX_SCHEDULED_NEURONS: usize = 1 << 16;
 
 /// The lecture's threshold `Θ(z) = +1 if z > 0, −1 if z ≤ 0` (NaN maps to −1).
 #[inline]
-pub fn theta(z: f32) -> i8 {
+pub fn theta(z: f64) -> i8 {
     if z > 0.0 {
         1
     } else {
@@ -599,7 +599,7 @@ mod tests {
         assert_eq!(theta(0.0), -1);
         assert_eq!(theta(-0.0), -1);
         assert_eq!(theta(-2.0), -1);
-        assert_eq!(theta(f32::NAN), -1);
+        assert_eq!(theta(f64::NAN), -1);
     }
 
     #[test]

@@ -228,11 +228,15 @@ pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), 
     check_patterns(n, patterns)?;
     net.clear();
     let inv_n = 1.0 / n as f32;
+    let mut h = vec![0.0f64; n];
     let mut g = vec![0.0f32; n];
     for xi in patterns {
         let xi = xi.as_ref();
         // gᵢ = Σ_k wᵢₖ ξₖ (wᵢᵢ = 0), so hᵢⱼ = gᵢ − wᵢⱼ ξⱼ and hⱼᵢ = gⱼ − wⱼᵢ ξᵢ.
-        net.local_fields(xi, &mut g);
+        net.local_fields(xi, &mut h);
+        for (gi, &hi) in g.iter_mut().zip(&h) {
+            *gi = hi as f32;
+        }
         let w = net.weights_mut();
         for (i, row) in w.chunks_exact_mut(n).enumerate() {
             let (xi_i, g_i) = (f32::from(xi[i]), g[i]);
@@ -923,7 +927,7 @@ mod tests {
         for xi in &pats {
             for i in 0..n {
                 let h = net.local_field(xi, i);
-                assert!(h * f32::from(xi[i]) > 0.0 && h.abs() <= 1.0 + 1e-4);
+                assert!(h * f64::from(xi[i]) > 0.0 && h.abs() <= 1.0 + 1e-4);
             }
         }
         let mut dep = pats.clone();
