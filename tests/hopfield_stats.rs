@@ -91,7 +91,7 @@ fn energy_never_increases_under_async_updates() {
             }
         }
         assert!(converged, "case {case} did not converge");
-        assert!(is_fixed_point(&state));
+        assert!(is_fixed_point(&net, &state));
     }
     assert!(flips > 2000, "only {flips} flips exercised");
     assert!(

@@ -23,7 +23,9 @@
 //! machine slide form `zᵢ = (1/T) Σⱼ wⱼᵢ yⱼ`. Using `σ(hᵢ/T)` with ±1 spins samples at `2T`.
 //!
 //! Limits: `T = 0` is the deterministic Hopfield update `yᵢ = Θ(hᵢ)` with the lecture's tie rule
-//! (`hᵢ = 0 → −1`); `T = +∞` makes every update a fair coin.
+//! (`hᵢ = 0 → −1`); `T = +∞` makes every update a fair coin. Self-couplings `wᵢᵢ`
+//! ([`Network::self_couplings`], set only by the projection rule) shift every energy by the same
+//! constant, so they do not enter the conditional at any `T`.
 
 use std::ops::Range;
 

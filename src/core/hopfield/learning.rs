@@ -9,8 +9,9 @@
 //!   The two differ by a positive factor, so every field has the same sign and the dynamics are
 //!   identical; the capacity `0.138 N` and the overlap-mode fields are stated with `1/N`.
 //! * [`storkey`] — Storkey (1997), a local incremental rule with higher capacity.
-//! * [`pseudo_inverse`] — the projection rule `W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ` (Personnaz, Guyon & Dreyfus
-//!   1985; Kanter & Sompolinsky 1987): any K ≤ N linearly independent patterns become fixed points.
+//! * [`pseudo_inverse`] — the projection rule `W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ` with its diagonal kept as
+//!   self-couplings (Personnaz, Guyon & Dreyfus 1985): any K ≤ N linearly independent patterns
+//!   become fixed points.
 //! * [`GradientTrainer`] — the lecture's gradient rule on `Σ_{y∈P} E(y) − Σ_{y'} E(y')` in its
 //!   variants (random states, valleys, SGD "raise the neighbourhood").
 
@@ -186,7 +187,8 @@ fn zero_diagonal(w: &mut [f32], n: usize) {
 }
 
 /// Hebbian learning (Hebb 1949; Hopfield 1982): overwrites `W` with
-/// `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` for i ≠ j, `wᵢᵢ = 0`, bias 0, where `c = 1/N_p` or `1/N` (`scale`).
+/// `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` for i ≠ j, `wᵢᵢ = 0` (no self-couplings), bias 0, where `c = 1/N_p` or
+/// `1/N` (`scale`).
 /// Every pattern must have length N. Sums are formed exactly (integers in f32) and scaled once,
 /// so `W` is exactly symmetric. Cost O(N_p N²).
 pub fn hebbian<P: AsRef<[i8]>>(
@@ -200,9 +202,8 @@ pub fn hebbian<P: AsRef<[i8]>>(
         HebbianScale::PerPattern => 1.0 / patterns.len() as f32,
         HebbianScale::PerNeuron => 1.0 / n as f32,
     };
-    net.bias_mut().fill(0.0);
+    net.clear(); // W, bias and self-couplings
     let w = net.weights_mut();
-    w.fill(0.0);
     for xi in patterns {
         let xi = xi.as_ref();
         for (row, &xi_i) in w.chunks_exact_mut(n).zip(xi) {
@@ -222,7 +223,8 @@ pub fn hebbian<P: AsRef<[i8]>>(
 /// Storkey's rule (A. Storkey, "Increasing the capacity of a Hopfield network without sacrificing
 /// functionality", ICANN 1997): starting from `W = 0`, each pattern ξ updates
 /// `wᵢⱼ ← wᵢⱼ + (1/N)(ξᵢξⱼ − ξᵢ hⱼᵢ − hᵢⱼ ξⱼ)` with `hᵢⱼ = Σ_{k≠i,j} wᵢₖ ξₖ` (old weights).
-/// Capacity for random patterns ≈ `N / √(2 ln N)`. Bias set to 0. Cost O(N_p N²).
+/// Capacity for random patterns ≈ `N / √(2 ln N)`. Bias and self-couplings set to 0.
+/// Cost O(N_p N²).
 pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), LearnError> {
     let n = net.n();
     check_patterns(n, patterns)?;
@@ -252,14 +254,23 @@ pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), 
     Ok(())
 }
 
-/// The projection (pseudo-inverse) rule: `W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ` with the diagonal then set to zero,
-/// where `Ξ` is the `N×K` matrix of patterns (Personnaz, Guyon & Dreyfus, J. Physique Lett. 46,
-/// 1985; Kanter & Sompolinsky, Phys. Rev. A 35, 1987). `W` projects onto the span of the
-/// patterns, so `Wξᵖ = ξᵖ` before the diagonal is removed and `hᵢ = (1 − Wᵢᵢ) ξᵢᵖ` after it:
-/// every pattern is a fixed point while `Wᵢᵢ < 1`, which holds for linearly independent
-/// patterns with K < N (at K = N, W = I and the zeroed W is 0). Correlated patterns are stored as
-/// well as random ones (the lecture: "we can always build a network for which all patterns are
-/// stable provided K ≤ N", Mostafa & St. Jacques 1985).
+/// The projection (pseudo-inverse) rule of Personnaz, Guyon & Dreyfus (J. Physique Lett. 46,
+/// 1985): `W = P = Ξ (ΞᵀΞ)⁻¹ Ξᵀ`, where `Ξ` is the `N×K` matrix of patterns, with the
+/// off-diagonal part written to the weights and the diagonal `Pᵢᵢ ∈ [0, 1]` kept as
+/// self-couplings `wᵢᵢ` ([`Network::set_self_couplings`]). `P` projects onto the span of the
+/// patterns, so `Pξᵖ = ξᵖ`: in every stored pattern neuron i's input is
+/// `hᵢ + wᵢᵢ ξᵢᵖ = (1 − Pᵢᵢ) ξᵢᵖ + Pᵢᵢ ξᵢᵖ = ξᵢᵖ`, and every one of K ≤ N linearly independent
+/// patterns is a fixed point with margin 1. Correlated patterns are stored as well as random
+/// ones (the lecture: "we can always build a network for which all patterns are stable provided
+/// K ≤ N", Mostafa & St. Jacques 1985).
+///
+/// Why the diagonal is kept: with it zeroed (as in Kanter & Sompolinsky, Phys. Rev. A 35, 1987)
+/// the field is `hᵢ = (1 − Pᵢᵢ) ξᵢᵖ`, and `Pᵢᵢ = 1` whenever the unit vector `eᵢ` lies in the
+/// span of the patterns, even for independent patterns with K < N — e.g. two patterns one
+/// pixel apart, N = 3, (1,1,1) and (1,1,−1). Then `hᵢ = 0` in both and one of them is not a
+/// fixed point; no zero-diagonal network can store that pair at all, whatever its weights and
+/// bias, because neuron 3 receives the same input in both patterns. At K = N, `P = I`: every
+/// state is a fixed point.
 ///
 /// The K×K Gram system is solved by Cholesky factorisation in f64; a pivot below `1e-9·N` reports
 /// [`LearnError::LinearlyDependent`]. Needs K ≤ N. Bias set to 0. Cost O(N²K + NK²).
@@ -328,22 +339,28 @@ pub fn pseudo_inverse<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Resu
             cj[a] = s / l[a * k + a];
         }
     }
-    net.bias_mut().fill(0.0);
+    net.clear();
+    let mut diag = vec![0.0f32; n];
     let w = net.weights_mut();
     for i in 0..n {
         let xi_row = &x[i * k..(i + 1) * k];
-        for j in 0..i {
-            // Wᵢⱼ = Σ_a ξᵢᵃ (G⁻¹ Ξᵀ)_{a j}
-            let v: f64 = xi_row
+        // Pᵢⱼ = Σ_a ξᵢᵃ (G⁻¹ Ξᵀ)_{a j}
+        let p = |j: usize| -> f64 {
+            xi_row
                 .iter()
                 .zip(&c[j * k..(j + 1) * k])
                 .map(|(a, b)| a * b)
-                .sum();
-            w[i * n + j] = v as f32;
-            w[j * n + i] = v as f32;
+                .sum()
+        };
+        for j in 0..i {
+            let v = p(j) as f32;
+            w[i * n + j] = v;
+            w[j * n + i] = v;
         }
-        w[i * n + i] = 0.0; // zeroed diagonal
+        w[i * n + i] = 0.0; // the matrix keeps a zero diagonal …
+        diag[i] = p(i).clamp(0.0, 1.0) as f32; // … and wᵢᵢ = Pᵢᵢ = ‖P eᵢ‖² ∈ [0, 1] sits apart
     }
+    net.set_self_couplings(&diag)?;
     Ok(())
 }
 
@@ -941,6 +958,51 @@ mod tests {
             pseudo_inverse(&mut net, &too_many),
             Err(LearnError::TooManyPatterns { .. })
         ));
+    }
+
+    #[test]
+    fn pseudo_inverse_keeps_patterns_one_pixel_apart_as_fixed_points() {
+        // N = 3, ξ¹ = (1,1,1), ξ² = (1,1,−1): e₃ = (ξ¹ − ξ²)/2 lies in their span, so P₃₃ = 1 and
+        // with the diagonal zeroed the third field of both patterns is exactly 0.
+        let pats = vec![vec![1i8, 1, 1], vec![1, 1, -1]];
+        let mut net = Network::new(3).expect("n");
+        pseudo_inverse(&mut net, &pats).expect("independent");
+        for xi in &pats {
+            assert!(is_stable(&net, xi), "{xi:?} is not a fixed point");
+            // Asynchronous recall started at the pattern stays there.
+            let mut rng = Rng::new(1);
+            let mut s = State::new(&net, xi.clone()).expect("state");
+            let mut d = Dynamics::new(3, Order::Random, &mut rng).expect("n");
+            let r = d
+                .run_to_fixed_point(
+                    10,
+                    &mut Dense::new(&net, &mut s).expect("n"),
+                    &mut rng,
+                    &mut |_| {},
+                )
+                .expect("run");
+            assert!(r.converged && r.flips == 0, "{xi:?}: {r:?}");
+            assert_eq!(s.y(), xi.as_slice());
+        }
+        // Random independent sets with K < N where some eᵢ lies in the span (one pattern is
+        // another with one pixel flipped): every pattern is a fixed point.
+        let mut rng = Rng::new(41);
+        for trial in 0..200 {
+            let n = 3 + rng.below(10);
+            let k = 2 + rng.below(n - 2);
+            let mut pats = random_patterns(k - 1, n, &mut rng);
+            let mut twin = pats[0].clone();
+            let i = rng.below(n);
+            twin[i] = -twin[i];
+            pats.push(twin);
+            let mut net = Network::new(n).expect("n");
+            if pseudo_inverse(&mut net, &pats).is_err() {
+                continue; // dependent draw
+            }
+            for xi in &pats {
+                assert!(is_stable(&net, xi), "trial {trial}: {xi:?} unstable");
+            }
+        }
     }
 
     #[test]

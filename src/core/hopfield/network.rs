@@ -22,6 +22,8 @@ pub enum HopfieldError {
     NotSymmetric { i: usize, j: usize },
     /// A state entry is not ±1.
     NotSpin { index: usize, value: i8 },
+    /// A self-coupling `wᵢᵢ` is negative (the energy would no longer fall under the dynamics).
+    NegativeSelfCoupling { index: usize, value: f32 },
 }
 
 impl fmt::Display for HopfieldError {
@@ -45,19 +47,33 @@ impl fmt::Display for HopfieldError {
             Self::NotSpin { index, value } => {
                 write!(f, "state[{index}] = {value}; neurons must be −1 or +1")
             }
+            Self::NegativeSelfCoupling { index, value } => {
+                write!(
+                    f,
+                    "self-coupling w[{index}][{index}] = {value}; it must be ≥ 0"
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for HopfieldError {}
 
-/// Symmetric weights with zero diagonal and a bias vector.
+/// Symmetric weights with zero diagonal, a bias vector, and self-couplings `wᵢᵢ ≥ 0` kept apart
+/// from the matrix (all zero unless a rule sets them; only the projection rule does).
+///
+/// A self-coupling adds the constant `−½ Σᵢ wᵢᵢ yᵢ² = −½ Σᵢ wᵢᵢ` to `−½ yᵀWy`, so it changes
+/// neither the energy differences (the energy and fields below leave it out) nor the Boltzmann
+/// distribution; it changes only the deterministic update, where neuron i sees
+/// `Σⱼ wᵢⱼ yⱼ + bᵢ = hᵢ + wᵢᵢ yᵢ` including its own term (see [`crate::core::hopfield::dynamics`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {
     n: usize,
     /// Row-major `N×N`; `w[i*N + j] = w[j*N + i]`, `w[i*N + i] = 0`.
     w: Vec<f32>,
     b: Vec<f32>,
+    /// Self-couplings `wᵢᵢ ≥ 0`.
+    d: Vec<f32>,
 }
 
 impl Network {
@@ -73,10 +89,12 @@ impl Network {
             n,
             w: vec![0.0; n * n],
             b: vec![0.0; n],
+            d: vec![0.0; n],
         })
     }
 
-    /// A network from explicit weights (row-major, symmetric, zero diagonal) and bias.
+    /// A network from explicit weights (row-major, symmetric, zero diagonal) and bias; no
+    /// self-couplings.
     pub fn from_parts(n: usize, w: Vec<f32>, b: Vec<f32>) -> Result<Self, HopfieldError> {
         let mut net = Self::new(n)?;
         if w.len() != n * n {
@@ -160,6 +178,46 @@ impl Network {
         }
     }
 
+    /// The self-couplings `wᵢᵢ` (length N, each ≥ 0).
+    pub fn self_couplings(&self) -> &[f32] {
+        &self.d
+    }
+
+    /// Sets the self-couplings `wᵢᵢ` (length N, each finite and ≥ 0). A network with
+    /// self-couplings keeps every guarantee of the dynamics (the energy never rises; asynchronous
+    /// updates reach a fixed point), and every state has the same energy as without them.
+    pub fn set_self_couplings(&mut self, d: &[f32]) -> Result<(), HopfieldError> {
+        if d.len() != self.n {
+            return Err(HopfieldError::Shape {
+                what: "self-couplings",
+                expected: self.n,
+                got: d.len(),
+            });
+        }
+        if let Some(index) = d.iter().position(|x| !x.is_finite()) {
+            return Err(HopfieldError::NotFinite {
+                what: "self-couplings",
+                index,
+            });
+        }
+        if let Some(index) = d.iter().position(|&x| x < 0.0) {
+            return Err(HopfieldError::NegativeSelfCoupling {
+                index,
+                value: d[index],
+            });
+        }
+        self.d.copy_from_slice(d);
+        Ok(())
+    }
+
+    /// The input neuron i weighs against its threshold in the deterministic update,
+    /// `Σⱼ wᵢⱼ yⱼ + bᵢ = hᵢ + wᵢᵢ yᵢ` with its own self-coupling included, given its local field
+    /// `h` (`hᵢ` leaves `wᵢᵢ` out) and its current spin `y`.
+    #[inline]
+    pub fn drive(&self, i: usize, h: f64, y: i8) -> f64 {
+        h + f64::from(self.d[i]) * f64::from(y)
+    }
+
     /// Row i of W (= column i, by symmetry).
     #[inline]
     pub fn row(&self, i: usize) -> &[f32] {
@@ -179,14 +237,16 @@ impl Network {
         }
     }
 
-    /// Sets all weights and biases to zero.
+    /// Sets all weights, biases and self-couplings to zero.
     pub fn clear(&mut self) {
         self.w.fill(0.0);
         self.b.fill(0.0);
+        self.d.fill(0.0);
     }
 
     /// The energy `E(y) = −Σ_{i<j} wᵢⱼ yᵢ yⱼ − Σᵢ bᵢ yᵢ` (lecture, "The Energy of Hopfield
-    /// Network"), computed in O(N²) with f64 accumulation.
+    /// Network"), computed in O(N²) with f64 accumulation. Self-couplings would add the same
+    /// constant `−½ Σᵢ wᵢᵢ` to every state and are left out.
     pub fn energy(&self, y: &[i8]) -> f64 {
         debug_assert_eq!(y.len(), self.n);
         let mut pair = 0.0f64;
@@ -430,6 +490,27 @@ mod tests {
         // Rounding is bounded by the refresh schedule; 5000 flips stay well inside 1e-4 relative.
         let err = (net.energy(s.y()) - s.energy()).abs();
         assert!(err < 1e-4 * (1.0 + s.energy().abs()), "drift {err}");
+    }
+
+    #[test]
+    fn self_couplings_are_validated_and_cleared() {
+        let mut net = Network::new(3).expect("size");
+        assert!(net.set_self_couplings(&[0.5, 0.0]).is_err());
+        assert!(net.set_self_couplings(&[0.5, f32::NAN, 0.0]).is_err());
+        assert_eq!(
+            net.set_self_couplings(&[0.5, -0.1, 0.0]),
+            Err(HopfieldError::NegativeSelfCoupling {
+                index: 1,
+                value: -0.1
+            })
+        );
+        net.set_self_couplings(&[0.5, 0.25, 0.0]).expect("valid");
+        assert_eq!(net.drive(0, 0.1, -1), 0.1 - 0.5);
+        assert_eq!(net.drive(1, 0.1, 1), 0.1 + 0.25);
+        // The energy ignores them (a constant shift).
+        assert_eq!(net.energy(&[1, -1, 1]), 0.0);
+        net.clear();
+        assert_eq!(net.self_couplings(), &[0.0; 3]);
     }
 
     #[test]
