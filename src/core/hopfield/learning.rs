@@ -463,7 +463,9 @@ pub struct TrainStats {
     pub patterns: usize,
     /// `y'` samples that entered the update (skipped: valleys in ±P, pairs with y' = y).
     pub negatives_used: usize,
-    /// `mean E(y') − mean E(y)` over the used samples before the update (> 0: the desired
+    /// `mean E(y') − mean E(y)` (bias left out), both measured on the weights the step started
+    /// from, before any part of the update: over the used `y'` and, for variants (a) and (b),
+    /// all desired patterns, for (b′) and (c) the patterns of the used pairs (> 0: the desired
     /// patterns lie lower); `None` if no sample was used.
     pub energy_gap: Option<f64>,
 }
@@ -669,12 +671,16 @@ impl GradientTrainer {
         let eta = self.cfg.eta as f32;
         match variant {
             GradientVariant::RandomStates | GradientVariant::Valleys => {
-                let c = eta / patterns.len() as f32; // η · mean over P
+                // Every energy of the gap is read on the W the step started from, before any
+                // outer product is added.
                 for xi in patterns {
                     pos_energy += net.energy(xi.as_ref()) + bias_energy(net, xi.as_ref());
-                    add_outer(net, xi.as_ref(), c);
                 }
                 pos_energy /= patterns.len() as f64;
+                let c = eta / patterns.len() as f32; // η · mean over P
+                for xi in patterns {
+                    add_outer(net, xi.as_ref(), c);
+                }
                 if used > 0 {
                     let c = eta / used as f32; // η · mean over the used y'
                     for k in 0..self.cfg.negatives {
@@ -1064,6 +1070,35 @@ mod tests {
             let j0 = contrast_objective(&before, &positives, &negs).expect("ok");
             let j1 = contrast_objective(&net, &positives, &negs).expect("ok");
             assert!(j1 < j0);
+        }
+    }
+
+    #[test]
+    fn energy_gap_is_measured_on_the_weights_the_step_started_from() {
+        // TrainStats::energy_gap = mean E(y') − mean E(y) "before the update": for variants (a)
+        // and (b) the positives are all patterns, so the gap must equal −J(W_before) over the
+        // step's own negatives.
+        let mut rng = Rng::new(12);
+        let n = 16;
+        let pats = random_patterns(4, n, &mut rng);
+        for variant in [GradientVariant::RandomStates, GradientVariant::Valleys] {
+            let mut net = Network::new(n).expect("n");
+            hebbian(&mut net, &pats[..2], HebbianScale::PerPattern).expect("ok");
+            let mut t = GradientTrainer::new(variant, 0.1, 8, 2).expect("cfg");
+            for _ in 0..5 {
+                let before = net.clone();
+                let stats = t.step(&mut net, &pats, &mut rng).expect("step");
+                let negs: Vec<Vec<i8>> = t.last_negatives().map(|y| y.to_vec()).collect();
+                let Some(gap) = stats.energy_gap else {
+                    assert!(negs.is_empty());
+                    continue;
+                };
+                let want = -contrast_objective(&before, &pats, &negs).expect("ok");
+                assert!(
+                    (gap - want).abs() <= 1e-9 * (1.0 + want.abs()),
+                    "{variant:?}: energy_gap {gap} but the starting W gives {want}"
+                );
+            }
         }
     }
 
