@@ -411,8 +411,14 @@ pub enum GradientVariant {
     /// (b) `y'` = valleys: random starts evolved to a fixed point; valleys equal to a desired
     /// pattern or its inverse are skipped (`y' ∉ P`; raising −ξ would raise ξ, as ξξᵀ = (−ξ)(−ξ)ᵀ).
     Valleys,
-    /// (b') `y'` = the valley reached by evolving each desired pattern to convergence
-    /// ("evolution from desired patterns": spurious valleys next to the patterns matter most).
+    /// (b′) `y'` = the valleys reached by evolving *every* desired pattern to convergence
+    /// ("Initialize y' by all the desired patterns … run evolution until convergence": spurious
+    /// valleys next to the patterns matter most). The update is the lecture's
+    /// `W ← W + η (mean_{y∈P} yyᵀ − mean_{y'∉P} y'y'ᵀ)`: the positive term runs over all
+    /// patterns, and only valleys equal to a desired pattern or its inverse are left out of the
+    /// negative term (as in (b)); a stable pattern thus keeps being reinforced. (Pairing each
+    /// y' with the pattern it started from and dropping stable pairs is variant (c) run to
+    /// convergence, so no separate option is kept for it.)
     ValleysFromPatterns,
     /// (c) SGD: `y'` starts at a random desired pattern and evolves only `steps` sweeps
     /// ("raise the neighbourhood"); the pair (y, y') uses the same pattern, so a pattern that is
@@ -428,7 +434,8 @@ pub struct GradientConfig {
     /// Learning rate η (0 < η ≤ 1e6, finite). The update uses means, so η does not scale with
     /// the number of patterns or samples.
     pub eta: f64,
-    /// Negative samples per step (variants a, b) or mini-batch size (b', c); 1…4096.
+    /// Negative samples per step (variants a, b) or mini-batch size (c); 1…4096. Variant (b′)
+    /// evolves every desired pattern once per step and does not use it.
     pub negatives: usize,
     /// Asynchronous sweeps for variant (c) (the lecture's "a few timesteps (2~4)"); 1…1000.
     pub steps: usize,
@@ -464,8 +471,8 @@ pub struct TrainStats {
     /// `y'` samples that entered the update (skipped: valleys in ±P, pairs with y' = y).
     pub negatives_used: usize,
     /// `mean E(y') − mean E(y)` (bias left out), both measured on the weights the step started
-    /// from, before any part of the update: over the used `y'` and, for variants (a) and (b),
-    /// all desired patterns, for (b′) and (c) the patterns of the used pairs (> 0: the desired
+    /// from, before any part of the update: over the used `y'` and, for variants (a), (b) and
+    /// (b′), all desired patterns, for (c) the patterns of the used pairs (> 0: the desired
     /// patterns lie lower); `None` if no sample was used.
     pub energy_gap: Option<f64>,
 }
@@ -484,11 +491,12 @@ pub struct TrainStats {
 pub struct GradientTrainer {
     cfg: GradientConfig,
     n: usize,
-    /// `negatives × N` buffer of the y' of the latest step.
+    /// `slots × N` buffer of the y' of the latest step (slots: `negatives`, or the number of
+    /// patterns for variant b′).
     neg: Vec<i8>,
     /// Whether slot k of `neg` entered the latest update.
     used: Vec<bool>,
-    /// Desired pattern index paired with slot k (variants b', c).
+    /// Desired pattern index that slot k started from (variants b′, c).
     pair: Vec<usize>,
     start: Vec<i8>,
     /// The state y' evolves in and its schedule, reused across steps.
@@ -555,21 +563,32 @@ impl GradientTrainer {
             .map(|(y, _)| y)
     }
 
-    /// Sizes the buffers for N (allocates only when N changes) and hands out the evolution
-    /// state; [`GradientTrainer::step`] puts it back.
+    /// Number of y' a step draws: one per desired pattern for (b′), else `negatives`.
+    fn slots(&self, patterns: usize) -> usize {
+        match self.cfg.variant {
+            GradientVariant::ValleysFromPatterns => patterns,
+            _ => self.cfg.negatives,
+        }
+    }
+
+    /// Sizes the buffers for N and `slots` y' (allocates only when they change) and hands out
+    /// the evolution state; [`GradientTrainer::step`] puts it back.
     fn take_evolve(
         &mut self,
         net: &Network,
+        slots: usize,
         rng: &mut Rng,
     ) -> Result<(State, Dynamics), LearnError> {
         let n = net.n();
         if self.n != n {
             self.n = n;
-            self.neg = vec![-1; self.cfg.negatives * n];
-            self.used = vec![false; self.cfg.negatives];
-            self.pair = vec![0; self.cfg.negatives];
             self.start = vec![-1; n];
             self.evolve = None;
+        }
+        if self.neg.len() != slots * n {
+            self.neg = vec![-1; slots * n];
+            self.used = vec![false; slots];
+            self.pair = vec![0; slots];
         }
         match self.evolve.take() {
             Some(e) => Ok(e),
@@ -590,7 +609,8 @@ impl GradientTrainer {
     ) -> Result<TrainStats, LearnError> {
         let n = net.n();
         check_patterns(n, patterns)?;
-        let (mut state, mut dynamics) = self.take_evolve(net, rng)?;
+        let slots = self.slots(patterns.len());
+        let (mut state, mut dynamics) = self.take_evolve(net, slots, rng)?;
         let result = self.step_with(net, patterns, &mut state, &mut dynamics, rng);
         self.evolve = Some((state, dynamics));
         result
@@ -609,7 +629,8 @@ impl GradientTrainer {
         let mut noop = |_| {};
         let mut neg_energy = 0.0;
         let mut used = 0usize;
-        for k in 0..self.cfg.negatives {
+        let slots = self.used.len();
+        for k in 0..slots {
             self.used[k] = false;
             // Choose the start of y'.
             match variant {
@@ -618,7 +639,12 @@ impl GradientTrainer {
                         *v = rng.spin();
                     }
                 }
-                GradientVariant::ValleysFromPatterns | GradientVariant::Neighbourhood => {
+                GradientVariant::ValleysFromPatterns => {
+                    // y' starts at every desired pattern in turn.
+                    self.pair[k] = k;
+                    self.start.copy_from_slice(patterns[k].as_ref());
+                }
+                GradientVariant::Neighbourhood => {
                     let p = rng.below(patterns.len());
                     self.pair[k] = p;
                     self.start.copy_from_slice(patterns[p].as_ref());
@@ -650,14 +676,14 @@ impl GradientTrainer {
             let keep = match variant {
                 GradientVariant::RandomStates => true,
                 // y' ∉ P: skip valleys that are a stored pattern or its inverse.
-                GradientVariant::Valleys => !patterns.iter().any(|xi| {
-                    let xi = xi.as_ref();
-                    xi == y || xi.iter().zip(y).all(|(a, b)| *a == -*b)
-                }),
-                // y' = y contributes yyᵀ − yyᵀ = 0: skip the pair.
-                GradientVariant::ValleysFromPatterns | GradientVariant::Neighbourhood => {
-                    y != patterns[self.pair[k]].as_ref()
+                GradientVariant::Valleys | GradientVariant::ValleysFromPatterns => {
+                    !patterns.iter().any(|xi| {
+                        let xi = xi.as_ref();
+                        xi == y || xi.iter().zip(y).all(|(a, b)| *a == -*b)
+                    })
                 }
+                // y' = y contributes yyᵀ − yyᵀ = 0: skip the pair.
+                GradientVariant::Neighbourhood => y != patterns[self.pair[k]].as_ref(),
             };
             if keep {
                 self.used[k] = true;
@@ -670,7 +696,9 @@ impl GradientTrainer {
         let mut pos_energy = 0.0;
         let eta = self.cfg.eta as f32;
         match variant {
-            GradientVariant::RandomStates | GradientVariant::Valleys => {
+            GradientVariant::RandomStates
+            | GradientVariant::Valleys
+            | GradientVariant::ValleysFromPatterns => {
                 // Every energy of the gap is read on the W the step started from, before any
                 // outer product is added.
                 for xi in patterns {
@@ -683,14 +711,14 @@ impl GradientTrainer {
                 }
                 if used > 0 {
                     let c = eta / used as f32; // η · mean over the used y'
-                    for k in 0..self.cfg.negatives {
+                    for k in 0..slots {
                         if self.used[k] {
                             add_outer(net, &self.neg[k * n..(k + 1) * n], -c);
                         }
                     }
                 }
             }
-            GradientVariant::ValleysFromPatterns | GradientVariant::Neighbourhood => {
+            GradientVariant::Neighbourhood => {
                 // Mean over the mini-batch of pairs (y, y'); skipped pairs count as zero.
                 let c = eta / self.cfg.negatives as f32;
                 for k in 0..self.cfg.negatives {
@@ -724,9 +752,10 @@ impl GradientTrainer {
         })
     }
 
-    /// Up to `iterations` steps, stopping early once every pattern is stable (variants b', c
-    /// make no further change then). Returns the last step's statistics (`None` if
-    /// `iterations = 0`).
+    /// Up to `iterations` steps, stopping early for variants (b′) and (c) once every pattern is
+    /// stable (then (c) makes no further change, and every y' of (b′) is a pattern, so its
+    /// update would only deepen the patterns' valleys). Returns the last step's statistics
+    /// (`None` if `iterations = 0`).
     pub fn train<P: AsRef<[i8]>>(
         &mut self,
         net: &mut Network,
@@ -1098,6 +1127,63 @@ mod tests {
                     (gap - want).abs() <= 1e-9 * (1.0 + want.abs()),
                     "{variant:?}: energy_gap {gap} but the starting W gives {want}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn valleys_from_patterns_follow_the_lecture() {
+        // Lecture (b′): y' starts at every desired pattern and evolves to a valley; the update
+        // is W ← W + η(mean_{y∈P} yyᵀ − mean_{y'∉P} y'y'ᵀ), the positive term over all patterns.
+        let mut rng = Rng::new(13);
+        // Hebbian storage at a low load (every pattern stable: nothing is subtracted, but the
+        // patterns are still reinforced) and above capacity (spurious valleys next to them).
+        for (n, k) in [(40usize, 3usize), (20, 8)] {
+            let pats = random_patterns(k, n, &mut rng);
+            let is_pm = |y: &[i8]| {
+                pats.iter()
+                    .any(|p| p.as_slice() == y || p.iter().zip(y).all(|(a, b)| *a == -*b))
+            };
+            let mut net = Network::new(n).expect("n");
+            hebbian(&mut net, &pats, HebbianScale::PerPattern).expect("ok");
+            let stable_before = pats.iter().filter(|p| is_stable(&net, p)).count();
+            let before = net.clone();
+            let eta = 0.05;
+            let mut t =
+                GradientTrainer::new(GradientVariant::ValleysFromPatterns, eta, 4, 2).expect("cfg");
+            let stats = t.step(&mut net, &pats, &mut rng).expect("step");
+            let negs: Vec<Vec<i8>> = t.last_negatives().map(|y| y.to_vec()).collect();
+            assert_eq!(stats.negatives_used, negs.len());
+            // At most one y' per unstable pattern, each a valley of the starting W outside ±P.
+            eprintln!("N = {n}: {stable_before} stable, {} negatives", negs.len());
+            assert!(negs.len() <= k - stable_before, "N = {n}: {}", negs.len());
+            for y in &negs {
+                assert!(is_stable(&before, y) && !is_pm(y));
+            }
+            if k == 3 {
+                assert_eq!(stable_before, 3, "the low-load case must be all stable");
+            } else {
+                assert!(
+                    !negs.is_empty(),
+                    "the high-load case must reach spurious valleys"
+                );
+            }
+            for i in 0..n {
+                for j in 0..i {
+                    let pos: f64 =
+                        pats.iter().map(|p| f64::from(p[i] * p[j])).sum::<f64>() / k as f64;
+                    let neg = if negs.is_empty() {
+                        0.0
+                    } else {
+                        negs.iter().map(|y| f64::from(y[i] * y[j])).sum::<f64>() / negs.len() as f64
+                    };
+                    let dw = f64::from(net.weight(i, j) - before.weight(i, j));
+                    assert!(
+                        (dw - eta * (pos - neg)).abs() < 1e-5,
+                        "N = {n}, w[{i}][{j}]: Δw {dw}, lecture {}",
+                        eta * (pos - neg)
+                    );
+                }
             }
         }
     }
