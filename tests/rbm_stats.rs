@@ -508,3 +508,95 @@ fn negative_visible_probabilities_mode_still_learns() {
     eprintln!("probabilities-mode ll {ll}");
     assert!(ll > -2.0);
 }
+
+/// `P(h)` of every hidden state (by index) of a small RBM, by enumeration:
+/// `P(h) ∝ exp(bₕᵀh) Πᵢ (1 + exp(bᵥᵢ + Σⱼ wᵢⱼhⱼ))`.
+fn exact_hidden_distribution(m: &Rbm) -> Vec<f64> {
+    let (nv, nh) = (m.nv(), m.nh());
+    let mut h = vec![0.0f32; nh];
+    let log_p: Vec<f64> = (0..1usize << nh)
+        .map(|x| {
+            state_from_index(x, &mut h);
+            let mut lp: f64 = (0..nh)
+                .map(|j| f64::from(m.hidden_bias()[j]) * f64::from(h[j]))
+                .sum();
+            for i in 0..nv {
+                let a: f64 = f64::from(m.visible_bias()[i])
+                    + (0..nh)
+                        .map(|j| f64::from(m.weights()[j * nv + i]) * f64::from(h[j]))
+                        .sum::<f64>();
+                lp += a.exp().ln_1p();
+            }
+            lp
+        })
+        .collect();
+    let max = log_p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = log_p.iter().map(|l| (l - max).exp()).sum();
+    log_p.iter().map(|l| (l - max).exp() / z).collect()
+}
+
+/// PCD with `NegativeVisible::Probabilities` must leave the persistent chain a Gibbs chain of the
+/// model: the probabilities are for the statistics only.
+///
+/// With k = 1 the negative visible values of an update are `P(v=1|h)` of the chain's hidden
+/// state `h` carried over from the previous update, and on this 4 × 3 model the eight vectors
+/// `P(v|h)` are distinct, so each row identifies `h`. Over 64 chains × 20 000 updates the
+/// histogram of `h` must match the exact marginal `P(h)`. Bound: 0.01, about 3× the expected TV
+/// of an i.i.d. sample of that size (Σ √(p(1−p)/(2πS)) ≈ 0.0015 for S = 1.28·10⁶), leaving room
+/// for the chain's autocorrelation; feeding the mean-field visibles into the chain (the defect)
+/// moves the stationary distribution away by more than that at these weights.
+#[test]
+fn pcd_with_probabilities_keeps_the_persistent_chain_exact() {
+    for (scale, seed) in [(1.0f32, 31u64), (2.0, 32), (3.0, 33)] {
+        let m = random_rbm(4, 3, scale, seed);
+        let exact = exact_hidden_distribution(&m);
+        let mut h = vec![0.0f32; 3];
+        let candidates: Vec<Vec<f32>> = (0..8)
+            .map(|x| {
+                state_from_index(x, &mut h);
+                let mut pv = vec![0.0f32; 4];
+                m.visible_probs(&h, &mut pv).expect("shape");
+                pv
+            })
+            .collect();
+        let cfg = CdConfig {
+            k: 1,
+            persistent: true,
+            chains: 64,
+            batch_size: 1,
+            negative_visible: NegativeVisible::Probabilities,
+            ..CdConfig::default()
+        };
+        let mut ws = CdWorkspace::new(&m, &cfg).expect("ok");
+        let mut rng = Rng::new(seed + 100);
+        let data = [1.0f32, 0.0, 1.0, 0.0];
+        let mut counts = [0u64; 8];
+        for call in 0..20_200 {
+            cd_gradient(&m, &data, &cfg, &mut ws, &mut rng).expect("ok");
+            if call < 200 {
+                continue; // burn-in
+            }
+            for row in ws.negative_visible().chunks_exact(4) {
+                let (best, dist) = candidates
+                    .iter()
+                    .enumerate()
+                    .map(|(x, c)| {
+                        let d = c
+                            .iter()
+                            .zip(row)
+                            .map(|(a, b)| (a - b).abs())
+                            .fold(0.0, f32::max);
+                        (x, d)
+                    })
+                    .fold((0, f32::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
+                assert!(dist < 1e-5, "row {row:?} is not P(v|h) of a hidden state");
+                counts[best] += 1;
+            }
+        }
+        let total: u64 = counts.iter().sum();
+        let emp: Vec<f64> = counts.iter().map(|&c| c as f64 / total as f64).collect();
+        let tv = total_variation(&emp, &exact);
+        eprintln!("weight scale {scale}: TV(persistent h, exact P(h)) = {tv:.4}");
+        assert!(tv < 0.01, "scale {scale}: TV {tv}");
+    }
+}

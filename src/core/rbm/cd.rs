@@ -7,11 +7,14 @@
 //! ("fantasy particles") between updates instead of restarting them at the data.
 //!
 //! Statistics follow Hinton's "A practical guide to training RBMs" (UTML TR 2010-003, §3):
-//! the positive phase uses `P(h=1|v₀)` (not a sample), the chain is driven by sampled binary
-//! hiddens, and the last hidden layer uses `P(h=1|v_k)`. The last visible layer is the sampled
-//! `v_k` by default (as scikit-learn's `BernoulliRBM` does) or `P(v=1|h)` with
-//! [`NegativeVisible::Probabilities`]. Units are 0/1; the learning rate multiplies the
-//! batch-averaged gradient; weight decay is L2 on W only (biases are not decayed, §10).
+//! the positive phase uses `P(h=1|v₀)` (not a sample), and the chain is always driven by
+//! sampled binary states, `h ~ P(h|v)` and `v ~ P(v|h)` — also the persistent chains of PCD,
+//! which therefore remain Gibbs chains of the model whatever enters the statistics. The last
+//! hidden layer of the statistics uses `P(h=1|v_k)`; the last visible layer is the sampled
+//! `v_k` by default (as scikit-learn's `BernoulliRBM` does) or `P(v=1|h_{k−1})` with
+//! [`NegativeVisible::Probabilities`], used in the statistics only. Units are 0/1; the learning
+//! rate multiplies the batch-averaged gradient; weight decay is L2 on W only (biases are not
+//! decayed, §10).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,12 +22,14 @@ use super::gibbs::bernoulli_into;
 use super::model::{axpy, check_finite, check_range, check_unit_interval, Rbm, RbmError};
 use crate::core::rng::Rng;
 
-/// Which visible values enter the negative statistics at the last Gibbs step.
+/// Which visible values enter the negative statistics at the last Gibbs step (the chain itself
+/// always runs on sampled states).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NegativeVisible {
-    /// The sampled 0/1 reconstruction `v_k` (lecture, scikit-learn).
+    /// The sampled 0/1 reconstruction `v_k`, with `P(h=1|v_k)` (lecture, scikit-learn).
     Sampled,
-    /// The probabilities `P(v=1|h_{k−1})`: less sampling noise (Hinton 2010, §3.2).
+    /// The probabilities `P(v=1|h_{k−1})`, with `P(h=1|P(v|h_{k−1}))`: less sampling noise
+    /// (Hinton 2010, §3.2).
     Probabilities,
 }
 
@@ -269,8 +274,10 @@ impl CdWorkspace {
         &self.grad
     }
 
-    /// The negative-phase visible states of the last update (`chains × nv`): for PCD, the
-    /// fantasy particles — what the model currently "dreams".
+    /// The visible values that entered the negative statistics of the last update
+    /// (`chains × nv`): the sampled `v_k`, or `P(v=1|h_{k−1})` with
+    /// [`NegativeVisible::Probabilities`]. For PCD, what the fantasy particles currently
+    /// "dream".
     pub fn negative_visible(&self) -> &[f32] {
         &self.vneg[..self.neg_rows * self.nv]
     }
@@ -355,29 +362,32 @@ pub fn cd_gradient(
         bernoulli_into(&ws.ph0[..rows * nh], &mut ws.h[..rows * nh], rng);
     }
 
-    // Negative phase: k block-Gibbs steps h → v → h.
+    // Negative phase: k block-Gibbs steps h → v → h, every state sampled.
     let (h, pv) = (&mut ws.h[..m * nh], &mut ws.pv[..m * nv]);
     let vneg = &mut ws.vneg[..m * nv];
     let phneg = &mut ws.phneg[..m * nh];
     for t in 1..=cfg.k {
-        // P(v=1|h) = σ(bᵥ + Wh)
+        // P(v=1|h_{t−1}) = σ(bᵥ + Wh), then v_t ~ P(v|h_{t−1})
         rbm.visible_probs_into(h, pv);
         if t == 1 && !cfg.persistent && cfg.track_reconstruction {
             recon = Some(squared_error(batch, pv));
         }
-        if t == cfg.k && cfg.negative_visible == NegativeVisible::Probabilities {
-            vneg.copy_from_slice(pv);
-        } else {
-            bernoulli_into(pv, vneg, rng);
-        }
-        // P(h=1|v) = σ(bₕ + Wᵀv); probabilities at the last step (Hinton 2010, §3.3)
+        bernoulli_into(pv, vneg, rng);
+        // P(h=1|v_t) = σ(bₕ + Wᵀv_t)
         rbm.hidden_probs_into(vneg, phneg);
         if t < cfg.k {
-            bernoulli_into(phneg, h, rng);
+            bernoulli_into(phneg, h, rng); // h_t ~ P(h|v_t)
         }
     }
+    // Here `h` = h_{k−1}, `pv` = P(v|h_{k−1}), `vneg` = v_k, `phneg` = P(h|v_k).
     if cfg.persistent {
+        // The chain continues from the sampled v_k: h_k ~ P(h|v_k).
         bernoulli_into(phneg, &mut ws.persistent_h[..m * nh], rng);
+    }
+    if cfg.negative_visible == NegativeVisible::Probabilities {
+        // Statistics only: P(v|h_{k−1}) and P(h | P(v|h_{k−1})).
+        vneg.copy_from_slice(pv);
+        rbm.hidden_probs_into(vneg, phneg);
     }
     // − (1/M) Σ v_k P(h|v_k)
     accumulate_phase(&mut ws.grad, vneg, phneg, nv, nh, -1.0 / m as f32);
