@@ -23,8 +23,8 @@ pub mod overlap;
 
 pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
 pub use capacity::{
-    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment,
-    CapacityRow, Progress, ALPHA_C,
+    ags_critical_load, ags_retrieval_overlap, amit_capacity, loads_for_alphas, mceliece_capacity,
+    CapacityConfig, CapacityExperiment, CapacityRow, Progress, ALPHA_C,
 };
 
 pub use dynamics::{
