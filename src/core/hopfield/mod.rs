@@ -24,7 +24,7 @@ pub mod overlap;
 pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
 pub use capacity::{
     ags_critical_load, ags_retrieval_overlap, amit_capacity, loads_for_alphas, mceliece_capacity,
-    CapacityConfig, CapacityExperiment, CapacityRow, Progress, ALPHA_C,
+    CapacityConfig, CapacityExperiment, CapacityRow, Progress, ALPHA_C, DEFAULT_RECALL_THRESHOLD,
 };
 
 pub use dynamics::{
