@@ -42,7 +42,10 @@ pub mod nuts;
 
 pub use bench::bench_steps;
 pub use chains::Chains;
-pub use diagnostics::{AcceptanceCounter, RunningMoments};
+pub use diagnostics::{
+    autocorrelation, autocovariance, effective_sample_size, integrated_autocorrelation_time,
+    monte_carlo_standard_error, AcceptanceCounter, RunningMoments,
+};
 pub use gibbs2d::Gibbs2d;
 pub use hmc::Hmc;
 pub use importance::{ImportanceProposal, ImportanceSampler};
