@@ -304,6 +304,23 @@ pub trait Sampler2d: Transition {
     /// A short name ("rwmh", "mala", …).
     fn name(&self) -> &'static str;
 
+    /// Draws `n` states into a new `Vec`: `n` steps on `target` (events ignored), keeping the
+    /// state after each, as a script or a test wants them. If the NaN guard fires, the sampling
+    /// stops there and the `Vec` holds only the states before the halt (check
+    /// [`Sampler2d::halted`]). Consecutive states are correlated for the Markov-chain samplers;
+    /// thin or use [`effective_sample_size`] accordingly.
+    fn sample_n(&mut self, n: usize, target: &dyn Energy2d, rng: &mut Rng) -> Vec<[f64; 2]> {
+        let mut out = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let x = self.step(target, rng, &mut ignore);
+            if self.halted().is_some() {
+                break;
+            }
+            out.push(x);
+        }
+        out
+    }
+
     /// `k` steps (one animation frame's worth); stops early if the sampler halts.
     fn step_many(
         &mut self,
@@ -472,4 +489,29 @@ pub(crate) fn halt(
 ) {
     on(Event2d::Halted(err.clone()));
     *slot = Some(err);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::landscape::Gaussian;
+
+    #[test]
+    fn sample_n_collects_the_states_a_loop_of_steps_visits() {
+        let g = Gaussian::isotropic([0.5, -1.0], 1.2).expect("valid");
+        let mut a = Metropolis::random_walk([0.0, 0.0], 0.8, 1.0).expect("valid");
+        let mut b = a.clone();
+        let got = a.sample_n(500, &g, &mut Rng::new(9));
+        let mut rng = Rng::new(9);
+        let want: Vec<[f64; 2]> = (0..500)
+            .map(|_| b.step(&g, &mut rng, &mut ignore))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(a.position(), b.position());
+        // A chain that halts stops early: the Vec holds only the states before the halt.
+        let mut h = Hmc::new([1.0, 0.0], 1e9, 50, 1.0).expect("valid");
+        let got = h.sample_n(10, &g, &mut Rng::new(4));
+        assert!(h.halted().is_some());
+        assert!(got.is_empty(), "{got:?}");
+    }
 }
