@@ -15,3 +15,4 @@ pub mod pattern;
 pub mod rbm;
 pub mod rng;
 pub mod sampler;
+pub mod temperature;

@@ -2,7 +2,9 @@
 //!
 //! Conventions used throughout:
 //! - Targets are [`Energy2d`] landscapes; a sampler at temperature `T > 0` (finite, k = 1)
-//!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. We call
+//!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. Temperatures are the
+//!   core's one [`Temperature`](crate::core::temperature::Temperature) type; every parameter
+//!   accepts one or a bare `f64`, validated the same way. We call
 //!   `U(x) = E(x)/T` the potential. `T = 0` is rejected (there is no density to sample; use an
 //!   optimiser for the deterministic limit).
 //! - Every random number comes from the caller's [`Rng`], so a run replays from its seed.
@@ -26,6 +28,7 @@ use std::fmt;
 
 use super::landscape::Energy2d;
 use super::rng::Rng;
+use super::temperature::{IntoTemperature, TemperatureError};
 
 pub mod bench;
 pub mod chains;
@@ -256,6 +259,12 @@ impl fmt::Display for SamplerError {
 
 impl std::error::Error for SamplerError {}
 
+impl From<TemperatureError> for SamplerError {
+    fn from(e: TemperatureError) -> Self {
+        Self::Temperature(e.value)
+    }
+}
+
 /// A Markov chain (or independent sampler) on the plane that reports its inner steps.
 ///
 /// Every sampler keeps its position and halt reason in a `ChainState` and provides one
@@ -395,13 +404,15 @@ pub(crate) use chain::{ChainState, OnEvent, StepResult, Transition};
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
 
-/// Validates a temperature: finite, > 0, with finite 1/T. Returns `(T, 1/T)`.
-pub fn check_temperature(t: f64) -> Result<(f64, f64), SamplerError> {
-    let inv = 1.0 / t;
-    if t.is_finite() && t > 0.0 && inv.is_finite() {
-        Ok((t, inv))
+/// Validates a sampler's temperature (a [`crate::core::temperature::Temperature`] or an `f64`,
+/// through [`crate::core::temperature::Temperature::new`]): it must also be finite and > 0,
+/// with finite 1/T, for `exp(−E/T)` to be a density. Returns `(T, 1/T)`.
+pub fn check_temperature(t: impl IntoTemperature) -> Result<(f64, f64), SamplerError> {
+    let t = t.into_temperature()?;
+    if t.is_positive_finite() {
+        Ok((t.value(), t.beta()))
     } else {
-        Err(SamplerError::Temperature(t))
+        Err(SamplerError::Temperature(t.value()))
     }
 }
 

@@ -23,6 +23,7 @@ use super::{
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// Largest allowed maximum tree depth (2¹² = 4096 leapfrog steps per transition).
 pub const MAX_TREE_DEPTH: u32 = 12;
@@ -171,7 +172,12 @@ pub struct Nuts {
 impl Nuts {
     /// A chain at `x0` with leapfrog step `ε > 0` and maximum tree depth `1 ≤ max_depth ≤ 12`
     /// (at most 2^max_depth leapfrog steps per transition), at temperature `T > 0`.
-    pub fn new(x0: [f64; 2], eps: f64, max_depth: u32, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(
+        x0: [f64; 2],
+        eps: f64,
+        max_depth: u32,
+        t: impl IntoTemperature,
+    ) -> Result<Self, SamplerError> {
         Ok(Self {
             state: ChainState::new(x0)?,
             eps: check_positive("leapfrog step ε", eps)?,
@@ -192,7 +198,7 @@ impl Nuts {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }
