@@ -382,7 +382,7 @@ fn overlap_mode_trajectory_equals_dense_recall() {
     assert!(ties_seen > 0, "no tie flip was exercised");
 }
 
-/// Incrementally kept fields equal a full recompute after many flips (dense: within f32 rounding;
+/// Incrementally kept fields equal a full recompute after many flips (dense: within rounding;
 /// overlap mode: exactly).
 #[test]
 fn incremental_fields_equal_recompute_after_many_flips() {
