@@ -17,4 +17,5 @@ pub mod rbm;
 pub mod rng;
 pub mod sampler;
 pub mod settings;
+pub mod temperature;
 pub mod trace;

@@ -58,7 +58,8 @@ pub fn run_all() -> String {
                 let (net, state) = recall_inputs(SEED);
                 let wj = js_sys::Float32Array::from(net.weights());
                 let yj = js_sys::Int8Array::from(state.y());
-                let hj = js_sys::Float32Array::from(state.fields());
+                let h32: Vec<f32> = state.fields().iter().map(|&h| h as f32).collect();
+                let hj = js_sys::Float32Array::from(h32.as_slice());
                 let n = net.n();
                 Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
             }

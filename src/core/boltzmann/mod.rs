@@ -128,6 +128,15 @@ impl std::error::Error for BoltzmannError {
     }
 }
 
+impl From<crate::core::temperature::TemperatureError> for BoltzmannError {
+    fn from(e: crate::core::temperature::TemperatureError) -> Self {
+        Self::Temperature {
+            value: e.value,
+            rule: "≥ 0 (0 = deterministic, +∞ = fair coin)",
+        }
+    }
+}
+
 impl From<HopfieldError> for BoltzmannError {
     fn from(e: HopfieldError) -> Self {
         Self::Hopfield(e)

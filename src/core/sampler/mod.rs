@@ -2,7 +2,9 @@
 //!
 //! Conventions used throughout:
 //! - Targets are [`Energy2d`] landscapes; a sampler at temperature `T > 0` (finite, k = 1)
-//!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. We call
+//!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. Temperatures are the
+//!   core's one [`Temperature`](crate::core::temperature::Temperature) type; every parameter
+//!   accepts one or a bare `f64`, validated the same way. We call
 //!   `U(x) = E(x)/T` the potential. `T = 0` is rejected (there is no density to sample; use an
 //!   optimiser for the deterministic limit).
 //! - Every random number comes from the caller's [`Rng`], so a run replays from its seed.
@@ -26,6 +28,7 @@ use std::fmt;
 
 use super::landscape::Energy2d;
 use super::rng::Rng;
+use super::temperature::{IntoTemperature, TemperatureError};
 
 pub mod bench;
 pub mod chains;
@@ -42,7 +45,10 @@ pub mod nuts;
 
 pub use bench::bench_steps;
 pub use chains::Chains;
-pub use diagnostics::{AcceptanceCounter, RunningMoments};
+pub use diagnostics::{
+    autocorrelation, autocovariance, effective_sample_size, integrated_autocorrelation_time,
+    monte_carlo_standard_error, AcceptanceCounter, RunningMoments,
+};
 pub use gibbs2d::Gibbs2d;
 pub use hmc::Hmc;
 pub use importance::{ImportanceProposal, ImportanceSampler};
@@ -253,6 +259,12 @@ impl fmt::Display for SamplerError {
 
 impl std::error::Error for SamplerError {}
 
+impl From<TemperatureError> for SamplerError {
+    fn from(e: TemperatureError) -> Self {
+        Self::Temperature(e.value)
+    }
+}
+
 /// A Markov chain (or independent sampler) on the plane that reports its inner steps.
 ///
 /// Every sampler keeps its position and halt reason in a `ChainState` and provides one
@@ -300,6 +312,23 @@ pub trait Sampler2d: Transition {
 
     /// A short name ("rwmh", "mala", …).
     fn name(&self) -> &'static str;
+
+    /// Draws `n` states into a new `Vec`: `n` steps on `target` (events ignored), keeping the
+    /// state after each, as a script or a test wants them. If the NaN guard fires, the sampling
+    /// stops there and the `Vec` holds only the states before the halt (check
+    /// [`Sampler2d::halted`]). Consecutive states are correlated for the Markov-chain samplers;
+    /// thin or use [`effective_sample_size`] accordingly.
+    fn sample_n(&mut self, n: usize, target: &dyn Energy2d, rng: &mut Rng) -> Vec<[f64; 2]> {
+        let mut out = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let x = self.step(target, rng, &mut ignore);
+            if self.halted().is_some() {
+                break;
+            }
+            out.push(x);
+        }
+        out
+    }
 
     /// `k` steps (one animation frame's worth); stops early if the sampler halts.
     fn step_many(
@@ -375,13 +404,15 @@ pub(crate) use chain::{ChainState, OnEvent, StepResult, Transition};
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
 
-/// Validates a temperature: finite, > 0, with finite 1/T. Returns `(T, 1/T)`.
-pub fn check_temperature(t: f64) -> Result<(f64, f64), SamplerError> {
-    let inv = 1.0 / t;
-    if t.is_finite() && t > 0.0 && inv.is_finite() {
-        Ok((t, inv))
+/// Validates a sampler's temperature (a [`crate::core::temperature::Temperature`] or an `f64`,
+/// through [`crate::core::temperature::Temperature::new`]): it must also be finite and > 0,
+/// with finite 1/T, for `exp(−E/T)` to be a density. Returns `(T, 1/T)`.
+pub fn check_temperature(t: impl IntoTemperature) -> Result<(f64, f64), SamplerError> {
+    let t = t.into_temperature()?;
+    if t.is_positive_finite() {
+        Ok((t.value(), t.beta()))
     } else {
-        Err(SamplerError::Temperature(t))
+        Err(SamplerError::Temperature(t.value()))
     }
 }
 
@@ -469,4 +500,29 @@ pub(crate) fn halt(
 ) {
     on(Event2d::Halted(err.clone()));
     *slot = Some(err);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::landscape::Gaussian;
+
+    #[test]
+    fn sample_n_collects_the_states_a_loop_of_steps_visits() {
+        let g = Gaussian::isotropic([0.5, -1.0], 1.2).expect("valid");
+        let mut a = Metropolis::random_walk([0.0, 0.0], 0.8, 1.0).expect("valid");
+        let mut b = a.clone();
+        let got = a.sample_n(500, &g, &mut Rng::new(9));
+        let mut rng = Rng::new(9);
+        let want: Vec<[f64; 2]> = (0..500)
+            .map(|_| b.step(&g, &mut rng, &mut ignore))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(a.position(), b.position());
+        // A chain that halts stops early: the Vec holds only the states before the halt.
+        let mut h = Hmc::new([1.0, 0.0], 1e9, 50, 1.0).expect("valid");
+        let got = h.sample_n(10, &g, &mut Rng::new(4));
+        assert!(h.halted().is_some());
+        assert!(got.is_empty(), "{got:?}");
+    }
 }

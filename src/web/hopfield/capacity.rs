@@ -1,6 +1,7 @@
 //! The capacity experiment panel: store K random patterns for a range of loads α = K/N, start
-//! from each, and plot the recall rate and the mean final overlap against α beside the theory
-//! lines α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky 1985) and N/(4 ln N) (McEliece et al. 1987).
+//! from each, and plot the recall rate and the mean final overlap against α beside the theory:
+//! the large-N retrieval overlap m(α) and the line α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky
+//! 1985), and N/(4 ln N) (McEliece et al. 1987).
 //! It runs in slices sized to ~12 ms per frame, with a progress bar; the page never freezes.
 
 use std::cell::RefCell;
@@ -12,8 +13,8 @@ use web_sys::{HtmlElement, HtmlProgressElement, HtmlSelectElement};
 
 use super::HopfieldLab;
 use crate::core::hopfield::{
-    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment,
-    CapacityRow, ALPHA_C,
+    ags_critical_load, ags_retrieval_overlap, amit_capacity, loads_for_alphas, mceliece_capacity,
+    CapacityConfig, CapacityExperiment, CapacityRow, ALPHA_C, DEFAULT_RECALL_THRESHOLD,
 };
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, RefLine, Series, SeriesData, PALETTE};
@@ -48,8 +49,11 @@ impl CapacityPanel {
             &left,
             "p",
             "muted small",
-            "Store K random patterns (Hebbian), start recall at each, and count a start as recalled when the final \
-             overlap is ≥ 0.99. Repeat over loads α = K/N.",
+            &format!(
+                "Store K random patterns (Hebbian), start recall at each, and count a start as recalled when the \
+                 final overlap is ≥ {DEFAULT_RECALL_THRESHOLD} (below the theory's retrieval overlap at α_c, \
+                 0.967). Repeat over loads α = K/N; the dashed curve is the theory's overlap for N → ∞."
+            ),
         )?;
         let sizes: Vec<String> = SIZES.iter().map(|n| format!("N = {n}")).collect();
         let refs: Vec<&str> = sizes.iter().map(|s| s.as_str()).collect();
@@ -168,6 +172,13 @@ impl HopfieldLab {
         }
         let recall: Vec<(f64, f64)> = rows.iter().map(|r| (r.alpha, r.recall_rate)).collect();
         let overlap: Vec<(f64, f64)> = rows.iter().map(|r| (r.alpha, r.mean_overlap)).collect();
+        let alpha_c = ags_critical_load();
+        let theory: Vec<(f64, f64)> = (1..=60)
+            .filter_map(|k| {
+                let a = alpha_c * f64::from(k) / 60.0;
+                ags_retrieval_overlap(a).map(|m| (a, m))
+            })
+            .collect();
         let n = c.n;
         let mc = mceliece_capacity(n) / n as f64;
         let amit = amit_capacity(n) / n as f64;
@@ -193,6 +204,12 @@ impl HopfieldLab {
                     color: PALETTE[1],
                     data: SeriesData::Points(&overlap),
                     dashed: false,
+                },
+                Series {
+                    name: "AGS overlap m(α), N → ∞",
+                    color: PALETTE[1],
+                    data: SeriesData::Points(&theory),
+                    dashed: true,
                 },
             ],
             &[],
