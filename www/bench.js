@@ -92,7 +92,8 @@ function makeRng(seed) {
 }
 
 // The same transitions as `core::sampler::bench_steps`: `nSteps` of random-walk Metropolis
-// (σ = 1), MALA (ε = 0.1) or HMC (Δt = 0.15, L = 10) on the banana from the origin; returns
+// (σ = 1), MALA (ε = 0.1), HMC (Δt = 0.15, L = 10) or Adaptive Metropolis (σ₀ = 1, t₀ = 100,
+// ε = 10⁻⁶) on the banana from the origin; returns
 // the sum of all visited coordinates (a checksum, not comparable across RNGs).
 export function jsSamplerSteps(kind, nSteps, seed) {
   const rng = makeRng(seed);
@@ -140,8 +141,43 @@ export function jsSamplerSteps(kind, nSteps, seed) {
       if (rng.uniform() < Math.exp(Math.min(0.0, -dh))) { x1 = y1; x2 = y2; }
       sum += x1 + x2;
     }
+  } else if (kind === 'adaptive_mh') {
+    sum = adaptiveMetropolis(rng, nSteps, 1.0, 100, 1e-6);
   } else {
     return NaN;
+  }
+  return sum;
+}
+
+// Adaptive Metropolis (Haario, Saksman & Tamminen 2001) on the banana from the origin: the
+// proposal N(x, C_t) uses C₀ = σ₀²I for the first t₀ steps, then
+// C_t = s_d (Cov(X₀ … X_{t−1}) + εI) with s_d = 2.38²/2, the history covariance kept by
+// Welford's running update. Returns the sum of all visited coordinates.
+function adaptiveMetropolis(rng, nSteps, sigma0, t0, reg) {
+  const sd = 2.38 * 2.38 / 2.0;
+  let x1 = 0.0, x2 = 0.0, sum = 0.0;
+  // Running mean and Σ(x − x̄)(x − x̄)ᵀ of the history (X₀ = origin included).
+  let n = 1, m1 = 0.0, m2 = 0.0, s11 = 0.0, s12 = 0.0, s22 = 0.0;
+  let e = bananaEnergy(x1, x2);
+  for (let i = 0; i < nSteps; i++) {
+    let c11 = sigma0 * sigma0, c12 = 0.0, c22 = sigma0 * sigma0;
+    if (n > t0) {
+      c11 = sd * (s11 / (n - 1) + reg);
+      c12 = sd * (s12 / (n - 1));
+      c22 = sd * (s22 / (n - 1) + reg);
+    }
+    // Cholesky factor of C.
+    const l11 = Math.sqrt(c11), l21 = c12 / l11, l22 = Math.sqrt(c22 - l21 * l21);
+    const z1 = rng.normal(), z2 = rng.normal();
+    const y1 = x1 + l11 * z1, y2 = x2 + l21 * z1 + l22 * z2;
+    const ey = bananaEnergy(y1, y2);
+    if (rng.uniform() < Math.exp(Math.min(0.0, e - ey))) { x1 = y1; x2 = y2; e = ey; }
+    // Welford update with the new state.
+    n++;
+    const d1 = x1 - m1, d2 = x2 - m2;
+    m1 += d1 / n; m2 += d2 / n;
+    s11 += d1 * (x1 - m1); s12 += d1 * (x2 - m2); s22 += d2 * (x2 - m2);
+    sum += x1 + x2;
   }
   return sum;
 }

@@ -113,6 +113,11 @@ pub fn workloads() -> Vec<Workload> {
             what: "1 000 HMC transitions (Δt = 0.15, L = 10) on the banana",
             prepare: |seed| Box::new(move || bench_steps("hmc", 1_000, seed)),
         },
+        Workload {
+            name: "adaptive_mh_banana_10k",
+            what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),
+        },
     ]
 }
 

@@ -1,12 +1,13 @@
 //! Pure benchmark workloads: the same code is timed natively and in WebAssembly by the caller
 //! (no clock in here).
 
-use super::{ignore, Hmc, Mala, Metropolis, Sampler2d};
+use super::{ignore, AdaptiveMetropolis, Hmc, Mala, Metropolis, Sampler2d};
 use crate::core::landscape::Banana;
 use crate::core::rng::Rng;
 
-/// Runs `n_steps` transitions of sampler `kind` — `"rwmh"` (σ = 1), `"mala"` (ε = 0.1) or
-/// `"hmc"` (Δt = 0.15, L = 10) — on the default [`Banana`] at T = 1 from the origin with seed
+/// Runs `n_steps` transitions of sampler `kind` — `"rwmh"` (σ = 1), `"mala"` (ε = 0.1),
+/// `"hmc"` (Δt = 0.15, L = 10) or `"adaptive_mh"` (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) — on the
+/// default [`Banana`] at T = 1 from the origin with seed
 /// `seed`, and returns a checksum (the sum of all visited coordinates) so the work cannot be
 /// optimised away. Returns NaN for an unknown `kind`.
 pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
@@ -27,6 +28,8 @@ pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
         }
         "mala" => Mala::new(x0, 0.1, 1.0).map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         "hmc" => Hmc::new(x0, 0.15, 10, 1.0).map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
+        "adaptive_mh" => AdaptiveMetropolis::new(x0, 1.0, 100, 1e-6, 1.0)
+            .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         _ => f64::NAN,
     }
 }
@@ -37,7 +40,7 @@ mod tests {
 
     #[test]
     fn checksums_are_finite_and_replayable() {
-        for kind in ["rwmh", "mala", "hmc"] {
+        for kind in ["rwmh", "mala", "hmc", "adaptive_mh"] {
             let a = bench_steps(kind, 200, 1);
             assert!(a.is_finite(), "{kind}");
             assert_eq!(a.to_bits(), bench_steps(kind, 200, 1).to_bits());
