@@ -14,10 +14,15 @@ use energy_playground::core::landscape::{Banana, Energy2d, Gaussian};
 use energy_playground::core::rng::Rng;
 use energy_playground::core::sampler::diagnostics::effective_sample_size;
 use energy_playground::core::sampler::fault::Fault;
-use energy_playground::core::sampler::{ignore, AdaptiveMetropolis, Sampler2d};
+use energy_playground::core::sampler::{
+    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Event2d, Sampler2d, Warmup,
+};
 
 /// Tolerance in standard errors.
 const Z: f64 = 5.0;
+
+/// Smallest effective sample size with which a check is trusted.
+const MIN_ESS: f64 = 100.0;
 
 /// One estimate against its exact value.
 #[derive(Clone, Debug)]
@@ -28,6 +33,9 @@ struct Check {
     se: f64,
     /// Effective sample size behind `se` (for chains; the particle count otherwise).
     ess: f64,
+    /// A systematic allowance added to `Z·se`, for quantities an algorithm only approaches;
+    /// 0 for exact expectations.
+    band: f64,
 }
 
 impl Check {
@@ -35,20 +43,33 @@ impl Check {
         (self.est - self.exact) / self.se
     }
 
+    /// `ESS > 100` (else the standard error itself is not trustworthy) and
+    /// `|est − exact| < Z·se + band` (false for a NaN estimate).
     fn passes(&self) -> bool {
-        self.z().abs() < Z
+        self.ess > MIN_ESS && (self.est - self.exact).abs() < Z * self.se + self.band
     }
 
     fn line(&self) -> String {
+        let band = if self.band > 0.0 {
+            format!(", band ±{}", self.band)
+        } else {
+            String::new()
+        };
         format!(
-            "{}: estimate {:.5} vs exact {:.5} (se {:.2e}, ESS {:.0}, z = {:+.2}) {}",
+            "{}: estimate {:.5} vs exact {:.5} (se {:.2e}, ESS {:.0}, z = {:+.2}{band}) {}",
             self.what,
             self.est,
             self.exact,
             self.se,
             self.ess,
             self.z(),
-            if self.passes() { "ok" } else { "FAIL" }
+            if self.passes() {
+                "ok"
+            } else if self.ess <= MIN_ESS {
+                "FAIL (ESS too small to trust)"
+            } else {
+                "FAIL"
+            }
         )
     }
 }
@@ -65,6 +86,19 @@ fn chain_mean(what: &str, f: &[f64], exact: f64) -> Check {
         exact,
         se: (var / ess).sqrt(),
         ess,
+        band: 0.0,
+    }
+}
+
+/// A check that always fails: the sampler halted (the NaN guard fired) before it finished.
+fn halted_check(what: &str, why: &str) -> Check {
+    Check {
+        what: format!("{what} halted ({why})"),
+        est: f64::NAN,
+        exact: 0.0,
+        se: 1.0,
+        ess: 0.0,
+        band: 0.0,
     }
 }
 
@@ -88,13 +122,12 @@ fn chain_moments(
     ]
 }
 
-/// Prints every check; asserts all pass, each with an ESS above 100.
+/// Prints every check; asserts all pass.
 fn assert_pass(checks: &[Check]) {
     for c in checks {
         println!("{}", c.line());
     }
     for c in checks {
-        assert!(c.ess > 100.0, "{}: ESS only {:.0}", c.what, c.ess);
         assert!(c.passes(), "{}", c.line());
     }
 }
@@ -111,7 +144,8 @@ fn assert_some_fail(control: &str, checks: &[Check]) {
     );
 }
 
-/// Runs `burn + n` steps of a chain and returns the last `n` states as two series.
+/// Runs `burn + n` steps of a chain and returns the last `n` states as two series; panics if
+/// the chain halts.
 fn run_chain(
     s: &mut dyn Sampler2d,
     target: &dyn Energy2d,
@@ -137,6 +171,9 @@ fn run_chain(
     );
     (xs, ys)
 }
+
+/// Exact mean and covariance.
+type Moments = ([f64; 2], [[f64; 2]; 2]);
 
 /// A strongly correlated Gaussian, where a fixed isotropic random walk is slow.
 fn corr_gauss() -> Gaussian {
@@ -196,5 +233,139 @@ fn adaptive_metropolis_learns_the_target_covariance() {
             rel * want[i][i].max(want[j][j])
         );
         assert!((got - want[i][j]).abs() < rel * want[i][i].max(want[j][j]));
+    }
+}
+
+// ---------------------------------------------------------------- dual averaging (HMC, NUTS)
+
+/// Warm-up (ε₀ from Algorithm 4; with `metric`, 3000 iterations and Stan's windowed diagonal
+/// mass matrix, else 1500), then `n` frozen transitions. Checks: the frozen chain's
+/// moments against exact values; without `metric`, the mean acceptance statistic over the
+/// second half of warm-up against δ (what dual averaging guarantees: `H̄_m` is the running
+/// mean of `δ − α`, driven to 0); with `metric`, the learned inverse metric against the
+/// target's marginal variances.
+fn dual_averaging_checks(nuts: bool, metric: bool, fault: Fault) -> Vec<Check> {
+    let m_adapt = if metric { 3000 } else { 1500 };
+    let g = corr_gauss();
+    let b = Banana::default();
+    // The banana's narrow tips need a smaller step than its body: as Stan users do, ask for a
+    // higher acceptance there (δ = 0.95), else the frozen chain rarely enters the tips.
+    let targets: [(&dyn Energy2d, &str, Moments, f64, u64); 2] = [
+        (&g, "gaussian", ([0.0; 2], g.cov()), 0.8, 1201),
+        (&b, "banana", b.moments(1.0), 0.95, 1202),
+    ];
+    let mut checks = Vec::new();
+    for (target, name, (mean, cov), delta, seed) in targets {
+        let warmup = Warmup {
+            eps0: None,
+            delta,
+            m_adapt,
+            metric,
+        };
+        let (mut s, n) = if nuts {
+            let s = AdaptiveHamiltonian::nuts([0.0, 0.0], 10, warmup, 1.0).expect("valid");
+            (s, 20_000)
+        } else {
+            let s = AdaptiveHamiltonian::hmc([0.0, 0.0], 2.0, warmup, 1.0).expect("valid");
+            (s, 30_000)
+        };
+        s.inject_fault(fault);
+        let what = format!("{} {name}", s.name());
+        let mut rng = Rng::new(seed);
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        let (mut warm_acc, mut post_acc) = (Vec::new(), Vec::new());
+        for m in 0..m_adapt as usize + n {
+            let x = s.step(target, &mut rng, &mut |e| {
+                if let Event2d::AcceptStat { value, warmup } = e {
+                    if warmup {
+                        warm_acc.push(value);
+                    } else {
+                        post_acc.push(value);
+                    }
+                }
+            });
+            if m >= m_adapt as usize {
+                xs.push(x[0]);
+                ys.push(x[1]);
+            }
+        }
+        if let Some(e) = s.halted() {
+            checks.push(halted_check(&what, &e.to_string()));
+            continue;
+        }
+        let post = post_acc.iter().sum::<f64>() / post_acc.len() as f64;
+        println!(
+            "{what}: frozen ε = {:.4}, inverse metric {:?} from {} draws; mean acceptance \
+             statistic after warm-up {post:.3} (δ = {delta})",
+            s.eps(),
+            s.inverse_metric(),
+            s.metric_window_len()
+        );
+        checks.extend(chain_moments(&what, &xs, &ys, mean, cov));
+        if !metric {
+            let half = &warm_acc[warm_acc.len() / 2..];
+            checks.push(chain_mean(
+                &format!("{what} mean acceptance statistic, warm-up second half"),
+                half,
+                delta,
+            ));
+            continue;
+        }
+        // The inverse metric is Stan's regularised variance of the last slow window's draws:
+        // relative se ≈ √(2/ESS) for a variance, with the window's ESS taken at the frozen
+        // chain's efficiency.
+        let nw = s.metric_window_len() as f64;
+        let m = s.inverse_metric();
+        for (k, trace) in [&xs, &ys].into_iter().enumerate() {
+            let sq: Vec<f64> = trace.iter().map(|v| (v - mean[k]).powi(2)).collect();
+            let ess = nw * effective_sample_size(&sq) / sq.len() as f64;
+            let want = (nw / (nw + 5.0)) * cov[k][k] + 1e-3 * 5.0 / (nw + 5.0);
+            checks.push(Check {
+                what: format!("{what} inverse metric M⁻¹[{k}]"),
+                est: m[k],
+                exact: want,
+                se: want * (2.0 / ess).sqrt(),
+                ess,
+                band: 0.0,
+            });
+        }
+    }
+    checks
+}
+
+#[test]
+fn hmc_dual_averaging_reaches_delta_and_samples_exactly() {
+    assert_pass(&dual_averaging_checks(false, false, Fault::None));
+}
+
+#[test]
+fn nuts_dual_averaging_reaches_delta_and_samples_exactly() {
+    assert_pass(&dual_averaging_checks(true, false, Fault::None));
+}
+
+#[test]
+fn hmc_and_nuts_windowed_metric_learns_the_variances() {
+    let mut checks = dual_averaging_checks(false, true, Fault::None);
+    checks.extend(dual_averaging_checks(true, true, Fault::None));
+    assert_pass(&checks);
+}
+
+#[test]
+fn dual_averaging_negative_control_sign_flipped() {
+    for nuts in [false, true] {
+        assert_some_fail(
+            "log ε = μ + (√m/γ) H̄ (feedback sign flipped)",
+            &dual_averaging_checks(nuts, false, Fault::DualAveragingSign),
+        );
+    }
+}
+
+#[test]
+fn dual_averaging_negative_control_metric_inverted() {
+    for nuts in [false, true] {
+        assert_some_fail(
+            "inverse metric set to 1/variance",
+            &dual_averaging_checks(nuts, true, Fault::MetricInverted),
+        );
     }
 }

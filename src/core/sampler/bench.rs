@@ -1,13 +1,25 @@
 //! Pure benchmark workloads: the same code is timed natively and in WebAssembly by the caller
 //! (no clock in here).
 
-use super::{ignore, AdaptiveMetropolis, Hmc, Mala, Metropolis, Sampler2d};
+use super::{
+    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Hmc, Mala, Metropolis, Sampler2d, Warmup,
+};
 use crate::core::landscape::Banana;
 use crate::core::rng::Rng;
 
+/// The warm-up of the dual-averaging rows.
+const BENCH_WARMUP: Warmup = Warmup {
+    eps0: None,
+    delta: 0.8,
+    m_adapt: 500,
+    metric: true,
+};
+
 /// Runs `n_steps` transitions of sampler `kind` — `"rwmh"` (σ = 1), `"mala"` (ε = 0.1),
-/// `"hmc"` (Δt = 0.15, L = 10) or `"adaptive_mh"` (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) — on the
-/// default [`Banana`] at T = 1 from the origin with seed
+/// `"hmc"` (Δt = 0.15, L = 10), `"adaptive_mh"` (σ₀ = 1, t₀ = 100, ε = 10⁻⁶), or
+/// `"hmc_dual_averaging"` (λ = 1.5) and `"nuts_dual_averaging"` (depth ≤ 10) with a 500-step
+/// warm-up (δ = 0.8, diagonal metric) included in `n_steps` — on the default [`Banana`] at
+/// T = 1 from the origin with seed
 /// `seed`, and returns a checksum (the sum of all visited coordinates) so the work cannot be
 /// optimised away. Returns NaN for an unknown `kind`.
 pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
@@ -30,6 +42,10 @@ pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
         "hmc" => Hmc::new(x0, 0.15, 10, 1.0).map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         "adaptive_mh" => AdaptiveMetropolis::new(x0, 1.0, 100, 1e-6, 1.0)
             .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
+        "hmc_dual_averaging" => AdaptiveHamiltonian::hmc(x0, 1.5, BENCH_WARMUP, 1.0)
+            .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
+        "nuts_dual_averaging" => AdaptiveHamiltonian::nuts(x0, 10, BENCH_WARMUP, 1.0)
+            .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         _ => f64::NAN,
     }
 }
@@ -40,7 +56,14 @@ mod tests {
 
     #[test]
     fn checksums_are_finite_and_replayable() {
-        for kind in ["rwmh", "mala", "hmc", "adaptive_mh"] {
+        for kind in [
+            "rwmh",
+            "mala",
+            "hmc",
+            "adaptive_mh",
+            "hmc_dual_averaging",
+            "nuts_dual_averaging",
+        ] {
             let a = bench_steps(kind, 200, 1);
             assert!(a.is_finite(), "{kind}");
             assert_eq!(a.to_bits(), bench_steps(kind, 200, 1).to_bits());
