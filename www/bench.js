@@ -181,3 +181,67 @@ function adaptiveMetropolis(rng, nSteps, sigma0, t0, reg) {
   }
   return sum;
 }
+
+// The same work as `core::sampler::bench_population` for the population samplers on the
+// banana: `nIter` iterations; returns the sum of all members' coordinates after every
+// iteration (a checksum, not comparable across RNGs). NaN for an unknown kind.
+export function jsPopulation(kind, nIter, seed) {
+  const rng = makeRng(seed);
+  if (kind === 'de_mcmc_z') return deMcmcZ(rng, nIter, 3, 30, 10, 0.1, 1e-4);
+  return NaN;
+}
+
+// DE-MCMC-Z (ter Braak & Vrugt 2008): nChains chains share an archive Z that starts with m0
+// uniform draws from [−6, 6]² and gains the chains' states every K iterations. Each chain
+// proposes either x* = x + γ(z_R1 − z_R2) + e (γ = 2.38/√(2d), or 1 with probability 0.1,
+// e ~ N(0, b²I)), accepted with min(1, p(x*)/p(x)), or, with probability pSnooker, a snooker
+// jump along the axis through an archive point z: x* = x + γ_s((z_R1 − z_R2)·u)u with
+// u = (x − z)/‖x − z‖ and γ_s ~ U[1.2, 2.2], accepted with min(1, p(x*)‖x* − z‖/(p(x)‖x − z‖)).
+function deMcmcZ(rng, nIter, nChains, m0, K, pSnooker, b) {
+  const cap = m0 + nChains * Math.floor(nIter / K);
+  const z = new Float64Array(2 * cap);
+  for (let i = 0; i < 2 * m0; i++) z[i] = -6.0 + 12.0 * rng.uniform();
+  let m = m0;
+  const x = new Float64Array(2 * nChains);
+  for (let c = 0; c < nChains; c++) {
+    x[2 * c] = z[2 * (m0 - nChains + c)];
+    x[2 * c + 1] = z[2 * (m0 - nChains + c) + 1];
+  }
+  const gamma0 = 2.38 / Math.sqrt(4.0);
+  const pick = () => Math.floor(rng.uniform() * m);
+  let sum = 0.0;
+  for (let it = 1; it <= nIter; it++) {
+    for (let c = 0; c < nChains; c++) {
+      const x1 = x[2 * c], x2 = x[2 * c + 1];
+      const e = bananaEnergy(x1, x2);
+      let y1, y2, logJ = 0.0;
+      if (rng.uniform() < pSnooker) {
+        const iz = pick();
+        let r1 = pick(); while (r1 === iz) r1 = pick();
+        let r2 = pick(); while (r2 === iz || r2 === r1) r2 = pick();
+        const d1 = x1 - z[2 * iz], d2 = x2 - z[2 * iz + 1];
+        const len = Math.hypot(d1, d2);
+        if (!(len > 0)) continue;
+        const u1 = d1 / len, u2 = d2 / len;
+        const g = 1.2 + rng.uniform();
+        const along = (z[2 * r1] - z[2 * r2]) * u1 + (z[2 * r1 + 1] - z[2 * r2 + 1]) * u2;
+        y1 = x1 + g * along * u1; y2 = x2 + g * along * u2;
+        logJ = Math.log(Math.hypot(y1 - z[2 * iz], y2 - z[2 * iz + 1])) - Math.log(len);
+      } else {
+        const r1 = pick();
+        let r2 = pick(); while (r2 === r1) r2 = pick();
+        const g = rng.uniform() < 0.1 ? 1.0 : gamma0;
+        y1 = x1 + g * (z[2 * r1] - z[2 * r2]) + b * rng.normal();
+        y2 = x2 + g * (z[2 * r1 + 1] - z[2 * r2 + 1]) + b * rng.normal();
+      }
+      const ey = bananaEnergy(y1, y2);
+      if (rng.uniform() < Math.exp(Math.min(0.0, e - ey + logJ))) { x[2 * c] = y1; x[2 * c + 1] = y2; }
+    }
+    if (it % K === 0 && m + nChains <= cap) {
+      for (let i = 0; i < 2 * nChains; i++) z[2 * m + i] = x[i];
+      m += nChains;
+    }
+    for (let i = 0; i < 2 * nChains; i++) sum += x[i];
+  }
+  return sum;
+}

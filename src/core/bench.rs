@@ -7,7 +7,7 @@ use crate::core::hopfield::{
 };
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
-use crate::core::sampler::bench_steps;
+use crate::core::sampler::{bench_population, bench_steps};
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
 /// repetition of the timed work and returns a checksum (so the optimiser cannot drop it).
@@ -122,6 +122,11 @@ pub fn workloads() -> Vec<Workload> {
             name: "nuts_dual_averaging_banana_1k",
             what: "1 000 NUTS transitions (depth ≤ 10) on the banana, the first 500 a dual-averaging warm-up with a diagonal metric",
             prepare: |seed| Box::new(move || bench_steps("nuts_dual_averaging", 1_000, seed)),
+        },
+        Workload {
+            name: "de_mcmc_z_banana_3x3k",
+            what: "3 000 DE-MCMC-Z iterations of 3 chains (archive of 30 from [−6, 6]², K = 10, snooker 10 %) on the banana",
+            prepare: |seed| Box::new(move || bench_population("de_mcmc_z", 3_000, seed)),
         },
         Workload {
             name: "adaptive_mh_banana_10k",

@@ -2,9 +2,10 @@
 //! (no clock in here).
 
 use super::{
-    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Hmc, Mala, Metropolis, Sampler2d, Warmup,
+    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Hmc, Mala, Metropolis,
+    Population2d, Sampler2d, Warmup,
 };
-use crate::core::landscape::Banana;
+use crate::core::landscape::{Banana, Bounds};
 use crate::core::rng::Rng;
 
 /// The warm-up of the dual-averaging rows.
@@ -50,6 +51,37 @@ pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
     }
 }
 
+/// The box population samplers start from in the benchmarks: `[−6, 6]²`.
+pub const BENCH_BOX: Bounds = Bounds {
+    x_min: -6.0,
+    x_max: 6.0,
+    y_min: -6.0,
+    y_max: 6.0,
+};
+
+/// Runs `n_iter` iterations of population sampler `kind` on the default [`Banana`] at T = 1
+/// with seed `seed` — `"de_mcmc_z"`: 3 chains, an archive of 30 uniform draws from
+/// [`BENCH_BOX`], the paper's settings (K = 10, snooker probability 0.1) — and returns a
+/// checksum (the sum of all members' coordinates after every iteration). NaN for an unknown
+/// `kind`.
+pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
+    let target = Banana::default();
+    let mut rng = Rng::new(seed);
+    let run = |p: &mut dyn Population2d, rng: &mut Rng| {
+        let mut sum = 0.0;
+        for _ in 0..n_iter {
+            p.step(&target, rng, &mut |_, _| {});
+            sum += p.points().iter().map(|x| x[0] + x[1]).sum::<f64>();
+        }
+        sum
+    };
+    match kind {
+        "de_mcmc_z" => DeMcmcZ::from_box(BENCH_BOX, 3, 30, DeSettings::default(), 1.0, &mut rng)
+            .map_or(f64::NAN, |mut p| run(&mut p, &mut rng)),
+        _ => f64::NAN,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +102,13 @@ mod tests {
             assert_ne!(a, bench_steps(kind, 200, 2));
         }
         assert!(bench_steps("nope", 10, 1).is_nan());
+        let kinds: &[&str] = &["de_mcmc_z"];
+        for &kind in kinds {
+            let a = bench_population(kind, 50, 1);
+            assert!(a.is_finite(), "{kind}");
+            assert_eq!(a.to_bits(), bench_population(kind, 50, 1).to_bits());
+            assert_ne!(a, bench_population(kind, 50, 2));
+        }
+        assert!(bench_population("nope", 10, 1).is_nan());
     }
 }

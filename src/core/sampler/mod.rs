@@ -39,7 +39,7 @@ pub mod adaptive_metropolis;
 // TODO pub mod ais;
 pub mod bench;
 pub mod chains;
-// TODO pub mod de_mcmc_z;
+pub mod de_mcmc_z;
 pub mod diagnostics;
 pub mod direct;
 pub mod dual_averaging;
@@ -59,8 +59,9 @@ pub mod nuts;
 // TODO pub mod tempering;
 
 pub use adaptive_metropolis::AdaptiveMetropolis;
-pub use bench::bench_steps;
+pub use bench::{bench_population, bench_steps};
 pub use chains::Chains;
+pub use de_mcmc_z::{DeMcmcZ, DeSettings};
 pub use diagnostics::{AcceptanceCounter, RunningMoments};
 pub use dual_averaging::{AdaptiveHamiltonian, DualAveraging, Warmup};
 pub use gibbs2d::Gibbs2d;
@@ -582,7 +583,7 @@ mod chain {
     pub type StepResult = Result<(), SamplerError>;
 }
 
-pub(crate) use chain::{ChainState, Evolve, OnEvent, StepResult, Transition};
+pub(crate) use chain::{ChainState, Evolve, OnEvent, OnMember, StepResult, Transition};
 
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
