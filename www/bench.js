@@ -188,6 +188,7 @@ function adaptiveMetropolis(rng, nSteps, sigma0, t0, reg) {
 export function jsPopulation(kind, nIter, seed) {
   const rng = makeRng(seed);
   if (kind === 'de_mcmc_z') return deMcmcZ(rng, nIter, 3, 30, 10, 0.1, 1e-4);
+  if (kind === 'svgd') return svgd(rng, nIter, 100, 2.0, 0.05);
   return NaN;
 }
 
@@ -242,6 +243,70 @@ function deMcmcZ(rng, nIter, nChains, m0, K, pSnooker, b) {
       m += nChains;
     }
     for (let i = 0; i < 2 * nChains; i++) sum += x[i];
+  }
+  return sum;
+}
+
+// The k-th smallest of a[0..m) (Hoare's quickselect, in place).
+function select(a, m, k) {
+  let lo = 0, hi = m - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j; else if (k >= i) lo = i; else return a[k];
+  }
+  return a[k];
+}
+
+// SVGD (Liu & Wang 2016) on the banana: n particles from N(0, s²I) move by
+// x_i ← x_i + ε φ(x_i), φ(x) = (1/n) Σ_j [k(x_j, x)∇log p(x_j) + (2/h)(x − x_j)k(x_j, x)],
+// k(x, x′) = exp(−‖x − x′‖²/h), h = med²/ln n with med the median pairwise distance.
+function svgd(rng, nIter, n, s, eps) {
+  const x = new Float64Array(2 * n), y = new Float64Array(2 * n), sc = new Float64Array(2 * n);
+  const phi = new Float64Array(2 * n), d2 = new Float64Array(n * (n - 1) / 2);
+  const g = new Float64Array(2);
+  for (let i = 0; i < 2 * n; i++) x[i] = s * rng.normal();
+  const m = n * (n - 1) / 2;
+  let sum = 0.0;
+  for (let it = 0; it < nIter; it++) {
+    for (let i = 0; i < n; i++) {
+      bananaGrad(x[2 * i], x[2 * i + 1], g);
+      sc[2 * i] = -g[0]; sc[2 * i + 1] = -g[1];
+    }
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const a = x[2 * i] - x[2 * j], b = x[2 * i + 1] - x[2 * j + 1];
+        d2[p++] = a * a + b * b;
+      }
+    }
+    // Median of the squared distances (mean of the middle two for an even count).
+    const hiMid = select(d2, m, m >> 1);
+    let med2 = hiMid;
+    if (m % 2 === 0) { let lo = -Infinity; for (let q = 0; q < (m >> 1); q++) if (d2[q] > lo) lo = d2[q]; med2 = 0.5 * (lo + hiMid); }
+    let h = med2 / Math.log(n);
+    if (!(h > 0 && isFinite(h))) h = 1.0;
+    const c = 2.0 / h;
+    for (let i = 0; i < 2 * n; i++) phi[i] = sc[i];
+    for (let i = 0; i < n; i++) {
+      const xi0 = x[2 * i], xi1 = x[2 * i + 1], si0 = sc[2 * i], si1 = sc[2 * i + 1];
+      let p0 = phi[2 * i], p1 = phi[2 * i + 1];
+      for (let j = i + 1; j < n; j++) {
+        const a = xi0 - x[2 * j], b = xi1 - x[2 * j + 1];
+        const k = Math.exp(-(a * a + b * b) / h);
+        const r = c * k;
+        p0 += k * sc[2 * j] + r * a; p1 += k * sc[2 * j + 1] + r * b;
+        phi[2 * j] += k * si0 - r * a; phi[2 * j + 1] += k * si1 - r * b;
+      }
+      phi[2 * i] = p0; phi[2 * i + 1] = p1;
+    }
+    for (let i = 0; i < 2 * n; i++) { y[i] = x[i] + eps * phi[i] / n; sum += y[i]; }
+    x.set(y);
   }
   return sum;
 }

@@ -129,6 +129,11 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_population("de_mcmc_z", 3_000, seed)),
         },
         Workload {
+            name: "svgd_banana_100x200",
+            what: "200 SVGD steps of 100 particles (RBF kernel, median bandwidth, ε = 0.05) on the banana",
+            prepare: |seed| Box::new(move || bench_population("svgd", 200, seed)),
+        },
+        Workload {
             name: "adaptive_mh_banana_10k",
             what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
             prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),

@@ -55,7 +55,7 @@ pub mod metropolis;
 // TODO pub mod nested;
 pub mod nuts;
 // TODO pub mod sgld;
-// TODO pub mod svgd;
+pub mod svgd;
 // TODO pub mod tempering;
 
 pub use adaptive_metropolis::AdaptiveMetropolis;
@@ -74,6 +74,7 @@ pub use metropolis::{
     metropolis_hastings, DriftedGaussianWalk, GaussianWalk, Metropolis, Proposal2d,
 };
 pub use nuts::Nuts;
+pub use svgd::Svgd;
 
 /// What the renderer animates for one transition.
 #[derive(Clone, Debug, PartialEq)]
