@@ -10,13 +10,13 @@
 //!
 //! Run with `--nocapture` to see every estimate against its exact value.
 
-use energy_playground::core::landscape::{Banana, Energy2d, Gaussian};
+use energy_playground::core::landscape::{grid_moments, Banana, Energy2d, Gaussian};
 use energy_playground::core::rng::Rng;
 use energy_playground::core::sampler::diagnostics::effective_sample_size;
 use energy_playground::core::sampler::fault::Fault;
 use energy_playground::core::sampler::{
-    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Event2d, Population2d,
-    Sampler2d, Svgd, Warmup,
+    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Event2d, NestedSampling,
+    NestedSettings, Population2d, Sampler2d, Svgd, Warmup,
 };
 
 /// Tolerance in standard errors.
@@ -547,5 +547,104 @@ fn svgd_negative_control_kernel_gradient_halved() {
     assert_some_fail(
         "RBF kernel gradient with 1/h instead of 2/h",
         &svgd_checks(Fault::SvgdKernelGradientHalved),
+    );
+}
+
+// ---------------------------------------------------------------- nested sampling
+
+/// Exact `ln Z = ln ∫_B exp(−E/T) dx − ln |B|` for a uniform prior on B, by grid integration.
+fn exact_log_evidence(
+    target: &dyn Energy2d,
+    t: f64,
+    prior: energy_playground::core::landscape::Bounds,
+) -> f64 {
+    let r = grid_moments(target, t, prior, 1200).expect("grid");
+    r.log_z - (prior.width() * prior.height()).ln()
+}
+
+/// Six runs of nested sampling with 200 live points on each target, prior = the target's view
+/// box: every run's ln Ẑ against the exact value within Z of its own √(H/N), and the mean of
+/// the six within Z·√(Σσ̂²)/6. Also returns the insertion ranks of every new point.
+fn nested_checks(fault: Fault) -> (Vec<Check>, Vec<usize>) {
+    let g = corr_gauss();
+    let b = Banana::default();
+    let targets: [(&dyn Energy2d, &str, u64); 2] = [(&g, "gaussian", 1501), (&b, "banana", 1502)];
+    let (runs, n_live) = (6, 200);
+    let mut checks = Vec::new();
+    let mut ranks = Vec::new();
+    for (target, name, seed) in targets {
+        let prior = target.bounds();
+        let exact = exact_log_evidence(target, 1.0, prior);
+        let mut rng = Rng::new(seed);
+        let (mut sum, mut var) = (0.0, 0.0);
+        for r in 0..runs {
+            let settings = NestedSettings::with_live(n_live);
+            let mut ns = NestedSampling::new(target, prior, settings, 1.0, &mut rng).expect("ok");
+            ns.inject_fault(fault);
+            while !ns.is_finished() && ns.halted().is_none() {
+                ns.step(target, &mut rng, &mut |_, _| {});
+                if r == 0 {
+                    ranks.extend(ns.last_insertion_rank());
+                }
+            }
+            if let Some(e) = ns.halted() {
+                checks.push(halted_check(name, &e.to_string()));
+                continue;
+            }
+            let (lz, err) = (ns.log_z(), ns.log_z_err());
+            println!(
+                "nested {name} run {r}: {} iterations, {} likelihood calls, H = {:.3}",
+                ns.iteration(),
+                ns.evaluations(),
+                ns.information()
+            );
+            checks.push(Check {
+                what: format!("nested {name} run {r} ln Z"),
+                est: lz,
+                exact,
+                se: err,
+                ess: n_live as f64,
+                band: 0.0,
+            });
+            sum += lz;
+            var += err * err;
+        }
+        checks.push(Check {
+            what: format!("nested {name} mean of {runs} runs ln Z"),
+            est: sum / runs as f64,
+            exact,
+            se: var.sqrt() / runs as f64,
+            ess: (runs * n_live) as f64,
+            band: 0.0,
+        });
+    }
+    (checks, ranks)
+}
+
+#[test]
+fn nested_sampling_evidence_matches_grid_integration() {
+    let (checks, ranks) = nested_checks(Fault::None);
+    assert_pass(&checks);
+    // Insertion ranks of new points among the 199 others must be uniform on 0..200 if the
+    // RadFriends draws are uniform inside the contour (Fowlie, Handley & Su 2020): χ² over 10
+    // bins of 20 ranks, 9 degrees of freedom, 99.9 % quantile 27.88.
+    let mut bins = [0usize; 10];
+    for &r in &ranks {
+        bins[r * 10 / 200] += 1;
+    }
+    let e = ranks.len() as f64 / 10.0;
+    let chi2: f64 = bins.iter().map(|&k| (k as f64 - e).powi(2) / e).sum();
+    println!(
+        "nested insertion ranks: {} new points, bins {bins:?}, χ² = {chi2:.2}",
+        ranks.len()
+    );
+    assert!(chi2 < 27.88, "insertion ranks not uniform: χ² = {chi2}");
+}
+
+#[test]
+fn nested_sampling_negative_control_increment_after_replacement() {
+    assert_some_fail(
+        "evidence increment L·w read after the worst point was replaced",
+        &nested_checks(Fault::NestedIncrementAfterReplacement).0,
     );
 }

@@ -189,6 +189,7 @@ export function jsPopulation(kind, nIter, seed) {
   const rng = makeRng(seed);
   if (kind === 'de_mcmc_z') return deMcmcZ(rng, nIter, 3, 30, 10, 0.1, 1e-4);
   if (kind === 'svgd') return svgd(rng, nIter, 100, 2.0, 0.05);
+  if (kind === 'nested') return nested(rng, nIter, 100, 20, 10);
   return NaN;
 }
 
@@ -309,4 +310,77 @@ function svgd(rng, nIter, n, s, eps) {
     x.set(y);
   }
   return sum;
+}
+
+// ln(eᵃ + eᵇ) without overflow.
+function logAddExp(a, b) {
+  const hi = Math.max(a, b), lo = Math.min(a, b);
+  return lo === -Infinity ? hi : hi + Math.log1p(Math.exp(lo - hi));
+}
+
+// Nested sampling (Skilling 2006) on the banana with a uniform prior on [−6, 6]² and
+// L = exp(−E): each iteration discards the worst live point, adds L_i w_i to Z with
+// w_i = X_{i−1} − X_i, X_i = e^{−i/N}, and replaces it by a RadFriends draw (Buchner 2016):
+// uniform in the union of balls of radius r around the live points (a random ball, a uniform
+// point in it, kept with probability 1/covering balls), inside the box and above L_i. r is the
+// bootstrap radius (largest distance from a left-out point to the nearest resampled one, over
+// `rounds` resamples), recomputed every `refresh` iterations. Returns the sum of the live
+// points' coordinates after every iteration.
+function nested(rng, nIter, n, rounds, refresh) {
+  const x = new Float64Array(2 * n), logL = new Float64Array(n);
+  const chosen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = -6.0 + 12.0 * rng.uniform(); x[2 * i + 1] = -6.0 + 12.0 * rng.uniform();
+    logL[i] = -bananaEnergy(x[2 * i], x[2 * i + 1]);
+  }
+  const radius = () => {
+    let r2 = 0.0;
+    for (let b = 0; b < rounds; b++) {
+      chosen.fill(0);
+      for (let k = 0; k < n; k++) chosen[Math.floor(rng.uniform() * n)] = 1;
+      for (let i = 0; i < n; i++) {
+        if (chosen[i]) continue;
+        let best = Infinity;
+        for (let j = 0; j < n; j++) {
+          if (!chosen[j]) continue;
+          const a = x[2 * i] - x[2 * j], c = x[2 * i + 1] - x[2 * j + 1];
+          const d = a * a + c * c;
+          if (d < best) best = d;
+        }
+        if (best > r2) r2 = best;
+      }
+    }
+    const r = Math.sqrt(r2);
+    return r > 0 && isFinite(r) ? r : Math.hypot(12.0, 12.0);
+  };
+  let r = radius();
+  let logZ = -Infinity, sum = 0.0;
+  const logShell = Math.log1p(-Math.exp(-1.0 / n));
+  for (let it = 1; it <= nIter; it++) {
+    let worst = 0;
+    for (let i = 1; i < n; i++) if (logL[i] < logL[worst]) worst = i;
+    const lStar = logL[worst];
+    if (it > 1 && (it - 1) % refresh === 0) r = radius();
+    let y0 = 0.0, y1 = 0.0, ly = -Infinity, found = false;
+    for (let tries = 0; tries < 1000000 && !found; tries++) {
+      const c = Math.floor(rng.uniform() * n);
+      const rho = r * Math.sqrt(rng.uniform()), phi = 2.0 * Math.PI * rng.uniform();
+      y0 = x[2 * c] + rho * Math.cos(phi); y1 = x[2 * c + 1] + rho * Math.sin(phi);
+      let cover = 0;
+      for (let j = 0; j < n; j++) {
+        const a = y0 - x[2 * j], b = y1 - x[2 * j + 1];
+        if (a * a + b * b < r * r) cover++;
+      }
+      if (rng.uniform() * Math.max(cover, 1) >= 1.0) continue;
+      if (y0 < -6 || y0 > 6 || y1 < -6 || y1 > 6) continue;
+      ly = -bananaEnergy(y0, y1);
+      found = ly > lStar;
+    }
+    if (!found) return NaN;
+    // Z ← Z + L_i (X_{i−1} − X_i).
+    logZ = logAddExp(logZ, lStar - (it - 1) / n + logShell);
+    x[2 * worst] = y0; x[2 * worst + 1] = y1; logL[worst] = ly;
+    for (let i = 0; i < 2 * n; i++) sum += x[i];
+  }
+  return isFinite(logZ) ? sum : NaN;
 }

@@ -134,6 +134,11 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_population("svgd", 200, seed)),
         },
         Workload {
+            name: "nested_banana_100live_1k",
+            what: "1 000 nested-sampling iterations with 100 live points on [−6, 6]² (RadFriends, 20 bootstrap rounds every 10 iterations) on the banana",
+            prepare: |seed| Box::new(move || bench_population("nested", 1_000, seed)),
+        },
+        Workload {
             name: "adaptive_mh_banana_10k",
             what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
             prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),

@@ -3,7 +3,7 @@
 
 use super::{
     ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Hmc, Mala, Metropolis,
-    Population2d, Sampler2d, Svgd, Warmup,
+    NestedSampling, NestedSettings, Population2d, Sampler2d, Svgd, Warmup,
 };
 use crate::core::landscape::{Banana, Bounds};
 use crate::core::rng::Rng;
@@ -62,7 +62,9 @@ pub const BENCH_BOX: Bounds = Bounds {
 /// Runs `n_iter` iterations of population sampler `kind` on the default [`Banana`] at T = 1
 /// with seed `seed` — `"de_mcmc_z"`: 3 chains, an archive of 30 uniform draws from
 /// [`BENCH_BOX`], the paper's settings (K = 10, snooker probability 0.1); `"svgd"`: 100
-/// particles from N(0, 2² I), fixed step ε = 0.05 — and returns a
+/// particles from N(0, 2² I), fixed step ε = 0.05; `"nested"`: 100 live points on the prior
+/// box [`BENCH_BOX`], RadFriends with 20 bootstrap rounds every 10 iterations (the run is cut
+/// at `n_iter` iterations, before its termination rule) — and returns a
 /// checksum (the sum of all members' coordinates after every iteration). NaN for an unknown
 /// `kind`.
 pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
@@ -81,6 +83,14 @@ pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
             .map_or(f64::NAN, |mut p| run(&mut p, &mut rng)),
         "svgd" => Svgd::from_gaussian(100, [0.0, 0.0], 2.0, 0.05, 1.0, &mut rng)
             .map_or(f64::NAN, |mut p| run(&mut p, &mut rng)),
+        "nested" => {
+            let settings = NestedSettings {
+                tol: 1e-12,
+                ..NestedSettings::with_live(100)
+            };
+            NestedSampling::new(&target, BENCH_BOX, settings, 1.0, &mut rng)
+                .map_or(f64::NAN, |mut p| run(&mut p, &mut rng))
+        }
         _ => f64::NAN,
     }
 }
@@ -105,7 +115,7 @@ mod tests {
             assert_ne!(a, bench_steps(kind, 200, 2));
         }
         assert!(bench_steps("nope", 10, 1).is_nan());
-        for kind in ["de_mcmc_z", "svgd"] {
+        for kind in ["de_mcmc_z", "svgd", "nested"] {
             let a = bench_population(kind, 50, 1);
             assert!(a.is_finite(), "{kind}");
             assert_eq!(a.to_bits(), bench_population(kind, 50, 1).to_bits());

@@ -52,7 +52,7 @@ pub mod mala;
 pub mod markov_chain;
 // TODO pub mod mchmc;
 pub mod metropolis;
-// TODO pub mod nested;
+pub mod nested;
 pub mod nuts;
 // TODO pub mod sgld;
 pub mod svgd;
@@ -73,6 +73,7 @@ pub use markov_chain::MarkovChain;
 pub use metropolis::{
     metropolis_hastings, DriftedGaussianWalk, GaussianWalk, Metropolis, Proposal2d,
 };
+pub use nested::{NestedSampling, NestedSettings};
 pub use nuts::Nuts;
 pub use svgd::Svgd;
 
@@ -683,6 +684,25 @@ pub(crate) fn halt(
 ) {
     on(Event2d::Halted(err.clone()));
     *slot = Some(err);
+}
+
+/// `ln(eᵃ + eᵇ)` without overflow (`−∞` is the identity).
+#[inline]
+pub(crate) fn log_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    if lo == f64::NEG_INFINITY {
+        return hi;
+    }
+    hi + (lo - hi).exp().ln_1p()
+}
+
+/// `ln(eᵃ − eᵇ)` for `a ≥ b` (`−∞` when equal).
+#[inline]
+pub(crate) fn log_sub_exp(a: f64, b: f64) -> f64 {
+    if b == f64::NEG_INFINITY {
+        return a;
+    }
+    a + (-(b - a).exp()).ln_1p()
 }
 
 /// A 2×2 symmetric positive-definite matrix's lower Cholesky factor `[l₁₁, l₂₁, l₂₂]`
