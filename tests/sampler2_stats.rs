@@ -10,13 +10,13 @@
 //!
 //! Run with `--nocapture` to see every estimate against its exact value.
 
-use energy_playground::core::landscape::{grid_moments, Banana, Energy2d, Gaussian};
+use energy_playground::core::landscape::{grid_moments, Banana, DoubleWell, Energy2d, Gaussian};
 use energy_playground::core::rng::Rng;
 use energy_playground::core::sampler::diagnostics::effective_sample_size;
 use energy_playground::core::sampler::fault::Fault;
 use energy_playground::core::sampler::{
     ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Event2d, NestedSampling,
-    NestedSettings, Population2d, Sampler2d, Svgd, Warmup,
+    NestedSettings, ParallelTempering, Population2d, Sampler2d, Svgd, Warmup,
 };
 
 /// Tolerance in standard errors.
@@ -646,5 +646,71 @@ fn nested_sampling_negative_control_increment_after_replacement() {
     assert_some_fail(
         "evidence increment L·w read after the worst point was replaced",
         &nested_checks(Fault::NestedIncrementAfterReplacement).0,
+    );
+}
+
+// ---------------------------------------------------------------- parallel tempering
+
+/// The cold replica of a 5-rung geometric ladder (T = 1 … 16, σ = 0.8) on the correlated
+/// Gaussian, the banana and a tilted double well with barrier 8 (where a lone random walk at
+/// T = 1 stays in one well); moments against closed forms or grid integration.
+fn tempering_checks(fault: Fault) -> Vec<Check> {
+    let g = corr_gauss();
+    let b = Banana::default();
+    let dw = DoubleWell::new(8.0, 1.5, 0.5, 0.8).expect("valid");
+    let r = grid_moments(&dw, 1.0, dw.bounds().expanded(0.5), 1000).expect("grid");
+    let targets: [(&dyn Energy2d, &str, Moments, u64); 3] = [
+        (&g, "gaussian", ([0.0; 2], g.cov()), 1601),
+        (&b, "banana", b.moments(1.0), 1602),
+        (&dw, "double well", (r.mean, r.cov), 1603),
+    ];
+    let mut checks = Vec::new();
+    for (target, name, (mean, cov), seed) in targets {
+        let mut pt = ParallelTempering::geometric([0.0, 0.0], 1.0, 16.0, 5, 0.8).expect("ok");
+        pt.inject_fault(fault);
+        let mut rng = Rng::new(seed);
+        pt.step_many(2_000, target, &mut rng, &mut |_, _| {});
+        let n = 80_000;
+        let (mut xs, mut ys) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for _ in 0..n {
+            pt.step(target, &mut rng, &mut |_, _| {});
+            let c = pt.cold();
+            xs.push(c[0]);
+            ys.push(c[1]);
+        }
+        if let Some(e) = pt.halted() {
+            checks.push(halted_check(name, &e.to_string()));
+            continue;
+        }
+        let rates: Vec<String> = pt
+            .swap_acceptance()
+            .iter()
+            .map(|a| format!("{:.2}", a.rate().unwrap_or(f64::NAN)))
+            .collect();
+        println!(
+            "parallel tempering {name}: swap acceptance per pair [{}]",
+            rates.join(", ")
+        );
+        checks.extend(chain_moments(
+            &format!("pt {name} cold replica"),
+            &xs,
+            &ys,
+            mean,
+            cov,
+        ));
+    }
+    checks
+}
+
+#[test]
+fn parallel_tempering_cold_replica_samples_gaussian_banana_and_double_well() {
+    assert_pass(&tempering_checks(Fault::None));
+}
+
+#[test]
+fn parallel_tempering_negative_control_missing_swap_ratio() {
+    assert_some_fail(
+        "every swap accepted",
+        &tempering_checks(Fault::PtAlwaysSwap),
     );
 }

@@ -139,6 +139,11 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_population("nested", 1_000, seed)),
         },
         Workload {
+            name: "parallel_tempering_banana_5x2k",
+            what: "2 000 parallel-tempering iterations of 5 replicas (T = 1 … 16, one RWMH move each, even/odd neighbour swaps) on the banana",
+            prepare: |seed| Box::new(move || bench_population("parallel_tempering", 2_000, seed)),
+        },
+        Workload {
             name: "adaptive_mh_banana_10k",
             what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
             prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),

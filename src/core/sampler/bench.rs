@@ -3,7 +3,7 @@
 
 use super::{
     ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Hmc, Mala, Metropolis,
-    NestedSampling, NestedSettings, Population2d, Sampler2d, Svgd, Warmup,
+    NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d, Svgd, Warmup,
 };
 use crate::core::landscape::{Banana, Bounds};
 use crate::core::rng::Rng;
@@ -64,7 +64,8 @@ pub const BENCH_BOX: Bounds = Bounds {
 /// [`BENCH_BOX`], the paper's settings (K = 10, snooker probability 0.1); `"svgd"`: 100
 /// particles from N(0, 2² I), fixed step ε = 0.05; `"nested"`: 100 live points on the prior
 /// box [`BENCH_BOX`], RadFriends with 20 bootstrap rounds every 10 iterations (the run is cut
-/// at `n_iter` iterations, before its termination rule) — and returns a
+/// at `n_iter` iterations, before its termination rule); `"parallel_tempering"`: 5 replicas
+/// on the geometric ladder T = 1 … 16 from the origin, σ = 0.8 — and returns a
 /// checksum (the sum of all members' coordinates after every iteration). NaN for an unknown
 /// `kind`.
 pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
@@ -91,6 +92,8 @@ pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
             NestedSampling::new(&target, BENCH_BOX, settings, 1.0, &mut rng)
                 .map_or(f64::NAN, |mut p| run(&mut p, &mut rng))
         }
+        "parallel_tempering" => ParallelTempering::geometric([0.0, 0.0], 1.0, 16.0, 5, 0.8)
+            .map_or(f64::NAN, |mut p| run(&mut p, &mut rng)),
         _ => f64::NAN,
     }
 }
@@ -115,7 +118,7 @@ mod tests {
             assert_ne!(a, bench_steps(kind, 200, 2));
         }
         assert!(bench_steps("nope", 10, 1).is_nan());
-        for kind in ["de_mcmc_z", "svgd", "nested"] {
+        for kind in ["de_mcmc_z", "svgd", "nested", "parallel_tempering"] {
             let a = bench_population(kind, 50, 1);
             assert!(a.is_finite(), "{kind}");
             assert_eq!(a.to_bits(), bench_population(kind, 50, 1).to_bits());

@@ -56,7 +56,7 @@ pub mod nested;
 pub mod nuts;
 // TODO pub mod sgld;
 pub mod svgd;
-// TODO pub mod tempering;
+pub mod tempering;
 
 pub use adaptive_metropolis::AdaptiveMetropolis;
 pub use bench::{bench_population, bench_steps};
@@ -76,6 +76,7 @@ pub use metropolis::{
 pub use nested::{NestedSampling, NestedSettings};
 pub use nuts::Nuts;
 pub use svgd::Svgd;
+pub use tempering::ParallelTempering;
 
 /// What the renderer animates for one transition.
 #[derive(Clone, Debug, PartialEq)]
