@@ -15,8 +15,9 @@ use energy_playground::core::rng::Rng;
 use energy_playground::core::sampler::diagnostics::effective_sample_size;
 use energy_playground::core::sampler::fault::Fault;
 use energy_playground::core::sampler::{
-    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Event2d, NestedSampling,
-    NestedSettings, ParallelTempering, Population2d, Sampler2d, Svgd, Warmup,
+    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Ais, AisSettings, DeMcmcZ, DeSettings,
+    Event2d, NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d, Svgd,
+    Warmup,
 };
 
 /// Tolerance in standard errors.
@@ -712,5 +713,68 @@ fn parallel_tempering_negative_control_missing_swap_ratio() {
     assert_some_fail(
         "every swap accepted",
         &tempering_checks(Fault::PtAlwaysSwap),
+    );
+}
+
+// ---------------------------------------------------------------- annealed importance sampling
+
+/// AIS with 2000 particles from N(0, 4² I) through J stages `β_j = (j/J)⁴`, two random-walk
+/// steps per stage: ln Ẑ against grid integration over a box holding all the mass, within Z of
+/// the run's own delta-method standard error.
+fn ais_checks(stages: usize, fault: Fault) -> Vec<Check> {
+    let g = corr_gauss();
+    let b = Banana::default();
+    let targets: [(&dyn Energy2d, &str, u64); 2] = [(&g, "gaussian", 1701), (&b, "banana", 1702)];
+    let mut checks = Vec::new();
+    for (target, name, seed) in targets {
+        let exact = grid_moments(target, 1.0, target.bounds().expanded(0.5), 1200)
+            .expect("grid")
+            .log_z;
+        let settings = AisSettings {
+            particles: 2_000,
+            stages,
+            power: 4.0,
+            mcmc_steps: 2,
+            mcmc_sigma: 0.7,
+            start_mean: [0.0, 0.0],
+            start_sigma: 4.0,
+        };
+        let mut rng = Rng::new(seed);
+        let mut a = Ais::new(settings, 1.0, &mut rng).expect("valid");
+        a.inject_fault(fault);
+        a.step_many(stages, target, &mut rng, &mut |_, _| {});
+        if let Some(e) = a.halted() {
+            checks.push(halted_check(name, &e.to_string()));
+            continue;
+        }
+        println!(
+            "ais {name}, J = {stages}: weight ESS {:.0} of 2000, transition acceptance {:.2}",
+            a.ess(),
+            a.acceptance_rate().unwrap_or(f64::NAN)
+        );
+        checks.push(Check {
+            what: format!("ais {name} J={stages} ln Z"),
+            est: a.log_z(),
+            exact,
+            se: a.log_z_err(),
+            ess: a.ess(),
+            band: 0.0,
+        });
+    }
+    checks
+}
+
+#[test]
+fn ais_log_z_matches_grid_integration() {
+    let mut checks = ais_checks(100, Fault::None);
+    checks.extend(ais_checks(20, Fault::None));
+    assert_pass(&checks);
+}
+
+#[test]
+fn ais_negative_control_weight_after_the_move() {
+    assert_some_fail(
+        "weight increment taken after the transition at β_j",
+        &ais_checks(20, Fault::AisWeightAfterMove),
     );
 }

@@ -144,6 +144,11 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_population("parallel_tempering", 2_000, seed)),
         },
         Workload {
+            name: "ais_banana_500x100",
+            what: "annealed importance sampling of 500 particles from N(0, 4²I) through 100 stages (β = (j/J)⁴, 2 RWMH steps each) on the banana",
+            prepare: |seed| Box::new(move || bench_population("ais", 100, seed)),
+        },
+        Workload {
             name: "adaptive_mh_banana_10k",
             what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
             prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),

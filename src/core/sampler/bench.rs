@@ -2,8 +2,9 @@
 //! (no clock in here).
 
 use super::{
-    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, DeMcmcZ, DeSettings, Hmc, Mala, Metropolis,
-    NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d, Svgd, Warmup,
+    ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Ais, AisSettings, DeMcmcZ, DeSettings, Hmc,
+    Mala, Metropolis, NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d,
+    Svgd, Warmup,
 };
 use crate::core::landscape::{Banana, Bounds};
 use crate::core::rng::Rng;
@@ -65,7 +66,9 @@ pub const BENCH_BOX: Bounds = Bounds {
 /// particles from N(0, 2² I), fixed step ε = 0.05; `"nested"`: 100 live points on the prior
 /// box [`BENCH_BOX`], RadFriends with 20 bootstrap rounds every 10 iterations (the run is cut
 /// at `n_iter` iterations, before its termination rule); `"parallel_tempering"`: 5 replicas
-/// on the geometric ladder T = 1 … 16 from the origin, σ = 0.8 — and returns a
+/// on the geometric ladder T = 1 … 16 from the origin, σ = 0.8; `"ais"`: 500 particles from
+/// N(0, 4² I) annealed over `n_iter` stages (β = (j/J)⁴, two RWMH steps of σ = 0.7 each) — and
+/// returns a
 /// checksum (the sum of all members' coordinates after every iteration). NaN for an unknown
 /// `kind`.
 pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
@@ -94,6 +97,18 @@ pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
         }
         "parallel_tempering" => ParallelTempering::geometric([0.0, 0.0], 1.0, 16.0, 5, 0.8)
             .map_or(f64::NAN, |mut p| run(&mut p, &mut rng)),
+        "ais" => {
+            let settings = AisSettings {
+                particles: 500,
+                stages: n_iter.max(1),
+                power: 4.0,
+                mcmc_steps: 2,
+                mcmc_sigma: 0.7,
+                start_mean: [0.0, 0.0],
+                start_sigma: 4.0,
+            };
+            Ais::new(settings, 1.0, &mut rng).map_or(f64::NAN, |mut p| run(&mut p, &mut rng))
+        }
         _ => f64::NAN,
     }
 }
@@ -118,7 +133,7 @@ mod tests {
             assert_ne!(a, bench_steps(kind, 200, 2));
         }
         assert!(bench_steps("nope", 10, 1).is_nan());
-        for kind in ["de_mcmc_z", "svgd", "nested", "parallel_tempering"] {
+        for kind in ["de_mcmc_z", "svgd", "nested", "parallel_tempering", "ais"] {
             let a = bench_population(kind, 50, 1);
             assert!(a.is_finite(), "{kind}");
             assert_eq!(a.to_bits(), bench_population(kind, 50, 1).to_bits());

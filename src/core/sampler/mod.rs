@@ -36,7 +36,7 @@ use super::landscape::Energy2d;
 use super::rng::Rng;
 
 pub mod adaptive_metropolis;
-// TODO pub mod ais;
+pub mod ais;
 pub mod bench;
 pub mod chains;
 pub mod de_mcmc_z;
@@ -59,6 +59,7 @@ pub mod svgd;
 pub mod tempering;
 
 pub use adaptive_metropolis::AdaptiveMetropolis;
+pub use ais::{Ais, AisSettings};
 pub use bench::{bench_population, bench_steps};
 pub use chains::Chains;
 pub use de_mcmc_z::{DeMcmcZ, DeSettings};
