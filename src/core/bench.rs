@@ -7,7 +7,7 @@ use crate::core::hopfield::{
 };
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
-use crate::core::sampler::{bench_population, bench_steps};
+use crate::core::sampler::{bench_population, bench_sgld, bench_steps};
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
 /// repetition of the timed work and returns a checksum (so the optimiser cannot drop it).
@@ -147,6 +147,11 @@ pub fn workloads() -> Vec<Workload> {
             name: "ais_banana_500x100",
             what: "annealed importance sampling of 500 particles from N(0, 4²I) through 100 stages (β = (j/J)⁴, 2 RWMH steps each) on the banana",
             prepare: |seed| Box::new(move || bench_population("ais", 100, seed)),
+        },
+        Workload {
+            name: "sgld_logistic_100pts_10k",
+            what: "10 000 SGLD steps (mini-batch 10 of 100 labelled points, decaying ε) on the logistic-regression posterior",
+            prepare: |seed| Box::new(move || bench_sgld(10_000, seed)),
         },
         Workload {
             name: "adaptive_mh_banana_10k",

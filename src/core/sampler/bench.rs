@@ -4,9 +4,9 @@
 use super::{
     ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Ais, AisSettings, DeMcmcZ, DeSettings, Hmc,
     Mala, Metropolis, NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d,
-    Svgd, Warmup,
+    Sgld, StepSchedule, Svgd, Warmup,
 };
-use crate::core::landscape::{Banana, Bounds};
+use crate::core::landscape::{Banana, Bounds, LogisticPosterior};
 use crate::core::rng::Rng;
 
 /// The warm-up of the dual-averaging rows.
@@ -50,6 +50,34 @@ pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
             .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         _ => f64::NAN,
     }
+}
+
+/// Runs `n_steps` SGLD steps (mini-batch B = 10, ε_t = 0.05 (10 + t)^{−0.55}) on the logistic
+/// regression posterior of 100 labelled points drawn from the seed (x ~ N(0, 1.5²),
+/// y ~ Bernoulli(σ(1.2x − 0.4)), prior sd 5) from θ = 0; returns the sum of all visited
+/// coordinates.
+pub fn bench_sgld(n_steps: usize, seed: u64) -> f64 {
+    let mut rng = Rng::new(seed);
+    let xs: Vec<f64> = (0..100).map(|_| 1.5 * rng.normal()).collect();
+    let ys: Vec<bool> = xs
+        .iter()
+        .map(|&x| rng.uniform() < 1.0 / (1.0 + (0.4 - 1.2 * x).exp()))
+        .collect();
+    let (Ok(model), Ok(schedule)) = (
+        LogisticPosterior::new(&xs, &ys, 5.0),
+        StepSchedule::decaying(0.05 * 10f64.powf(0.55), 10.0, 0.55),
+    ) else {
+        return f64::NAN;
+    };
+    let Ok(mut chain) = Sgld::new([0.0, 0.0], schedule, 10) else {
+        return f64::NAN;
+    };
+    let mut sum = 0.0;
+    for _ in 0..n_steps {
+        let t = chain.step(&model, &mut rng, &mut |_| {});
+        sum += t[0] + t[1];
+    }
+    sum
 }
 
 /// The box population samplers start from in the benchmarks: `[−6, 6]²`.
@@ -140,5 +168,8 @@ mod tests {
             assert_ne!(a, bench_population(kind, 50, 2));
         }
         assert!(bench_population("nope", 10, 1).is_nan());
+        let a = bench_sgld(100, 1);
+        assert!(a.is_finite());
+        assert_eq!(a.to_bits(), bench_sgld(100, 1).to_bits());
     }
 }

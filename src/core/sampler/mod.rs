@@ -54,13 +54,13 @@ pub mod markov_chain;
 pub mod metropolis;
 pub mod nested;
 pub mod nuts;
-// TODO pub mod sgld;
+pub mod sgld;
 pub mod svgd;
 pub mod tempering;
 
 pub use adaptive_metropolis::AdaptiveMetropolis;
 pub use ais::{Ais, AisSettings};
-pub use bench::{bench_population, bench_steps};
+pub use bench::{bench_population, bench_sgld, bench_steps};
 pub use chains::Chains;
 pub use de_mcmc_z::{DeMcmcZ, DeSettings};
 pub use diagnostics::{AcceptanceCounter, RunningMoments};
@@ -76,6 +76,7 @@ pub use metropolis::{
 };
 pub use nested::{NestedSampling, NestedSettings};
 pub use nuts::Nuts;
+pub use sgld::Sgld;
 pub use svgd::Svgd;
 pub use tempering::ParallelTempering;
 
