@@ -19,8 +19,8 @@ use energy_playground::core::sampler::diagnostics::effective_sample_size;
 use energy_playground::core::sampler::fault::Fault;
 use energy_playground::core::sampler::{
     ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Ais, AisSettings, DeMcmcZ, DeSettings,
-    Event2d, NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d, Sgld,
-    StepSchedule, Svgd, Warmup,
+    Event2d, Mchmc, NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d,
+    Sgld, StepSchedule, Svgd, Warmup,
 };
 
 /// Tolerance in standard errors.
@@ -894,5 +894,39 @@ fn sgld_with_a_large_constant_step_is_biased() {
     assert_some_fail(
         "SGLD at a large constant ε (bias shown, not a bug)",
         &checks,
+    );
+}
+
+// ---------------------------------------------------------------- microcanonical HMC
+
+/// Unadjusted microcanonical Langevin dynamics with a small step (ε = 0.1, L = 1.5), so the
+/// O(ε²) bias sits below the Monte Carlo error; moments of the trace against exact values.
+fn mchmc_checks(fault: Fault) -> Vec<Check> {
+    let g = corr_gauss();
+    let b = Banana::default();
+    let targets: [(&dyn Energy2d, &str, Moments, u64); 2] = [
+        (&g, "gaussian", ([0.0; 2], g.cov()), 1901),
+        (&b, "banana", b.moments(1.0), 1902),
+    ];
+    let mut checks = Vec::new();
+    for (target, name, (mean, cov), seed) in targets {
+        let mut s = Mchmc::new([0.0, 0.0], 0.1, 1.5, 1.0).expect("valid");
+        s.inject_fault(fault);
+        let (xs, ys) = run_chain(&mut s, target, seed, 10_000, 300_000);
+        checks.extend(chain_moments(&format!("mchmc {name}"), &xs, &ys, mean, cov));
+    }
+    checks
+}
+
+#[test]
+fn mchmc_samples_correlated_gaussian_and_banana() {
+    assert_pass(&mchmc_checks(Fault::None));
+}
+
+#[test]
+fn mchmc_negative_control_wrong_dimension_in_the_velocity_update() {
+    assert_some_fail(
+        "δ = ε|∇ln p|/d instead of /(d − 1)",
+        &mchmc_checks(Fault::MchmcWrongDimension),
     );
 }

@@ -154,6 +154,11 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_sgld(10_000, seed)),
         },
         Workload {
+            name: "mchmc_banana_10k",
+            what: "10 000 microcanonical Langevin steps (ε = 0.1, L = 1.5) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("mchmc", 10_000, seed)),
+        },
+        Workload {
             name: "adaptive_mh_banana_10k",
             what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
             prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),

@@ -3,8 +3,8 @@
 
 use super::{
     ignore, AdaptiveHamiltonian, AdaptiveMetropolis, Ais, AisSettings, DeMcmcZ, DeSettings, Hmc,
-    Mala, Metropolis, NestedSampling, NestedSettings, ParallelTempering, Population2d, Sampler2d,
-    Sgld, StepSchedule, Svgd, Warmup,
+    Mala, Mchmc, Metropolis, NestedSampling, NestedSettings, ParallelTempering, Population2d,
+    Sampler2d, Sgld, StepSchedule, Svgd, Warmup,
 };
 use crate::core::landscape::{Banana, Bounds, LogisticPosterior};
 use crate::core::rng::Rng;
@@ -20,7 +20,8 @@ const BENCH_WARMUP: Warmup = Warmup {
 /// Runs `n_steps` transitions of sampler `kind` — `"rwmh"` (σ = 1), `"mala"` (ε = 0.1),
 /// `"hmc"` (Δt = 0.15, L = 10), `"adaptive_mh"` (σ₀ = 1, t₀ = 100, ε = 10⁻⁶), or
 /// `"hmc_dual_averaging"` (λ = 1.5) and `"nuts_dual_averaging"` (depth ≤ 10) with a 500-step
-/// warm-up (δ = 0.8, diagonal metric) included in `n_steps` — on the default [`Banana`] at
+/// warm-up (δ = 0.8, diagonal metric) included in `n_steps`, or `"mchmc"` (ε = 0.1, L = 1.5)
+/// — on the default [`Banana`] at
 /// T = 1 from the origin with seed
 /// `seed`, and returns a checksum (the sum of all visited coordinates) so the work cannot be
 /// optimised away. Returns NaN for an unknown `kind`.
@@ -48,6 +49,7 @@ pub fn bench_steps(kind: &str, n_steps: usize, seed: u64) -> f64 {
             .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         "nuts_dual_averaging" => AdaptiveHamiltonian::nuts(x0, 10, BENCH_WARMUP, 1.0)
             .map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
+        "mchmc" => Mchmc::new(x0, 0.1, 1.5, 1.0).map_or(f64::NAN, |mut s| run(&mut s, &mut rng)),
         _ => f64::NAN,
     }
 }
@@ -154,6 +156,7 @@ mod tests {
             "adaptive_mh",
             "hmc_dual_averaging",
             "nuts_dual_averaging",
+            "mchmc",
         ] {
             let a = bench_steps(kind, 200, 1);
             assert!(a.is_finite(), "{kind}");

@@ -50,7 +50,7 @@ pub mod importance;
 pub mod langevin;
 pub mod mala;
 pub mod markov_chain;
-// TODO pub mod mchmc;
+pub mod mchmc;
 pub mod metropolis;
 pub mod nested;
 pub mod nuts;
@@ -71,6 +71,7 @@ pub use importance::{ImportanceProposal, ImportanceSampler};
 pub use langevin::{langevin, langevin_particles, Langevin, StepSchedule};
 pub use mala::Mala;
 pub use markov_chain::MarkovChain;
+pub use mchmc::Mchmc;
 pub use metropolis::{
     metropolis_hastings, DriftedGaussianWalk, GaussianWalk, Metropolis, Proposal2d,
 };
