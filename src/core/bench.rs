@@ -114,6 +114,11 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_steps("hmc", 1_000, seed)),
         },
         Workload {
+            name: "adaptive_mh_banana_10k",
+            what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),
+        },
+        Workload {
             name: "hmc_dual_averaging_banana_1k",
             what: "1 000 HMC transitions (λ = 1.5) on the banana, the first 500 a dual-averaging warm-up with a diagonal metric",
             prepare: |seed| Box::new(move || bench_steps("hmc_dual_averaging", 1_000, seed)),
@@ -157,11 +162,6 @@ pub fn workloads() -> Vec<Workload> {
             name: "mchmc_banana_10k",
             what: "10 000 microcanonical Langevin steps (ε = 0.1, L = 1.5) on the banana",
             prepare: |seed| Box::new(move || bench_steps("mchmc", 10_000, seed)),
-        },
-        Workload {
-            name: "adaptive_mh_banana_10k",
-            what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
-            prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),
         },
     ]
 }
