@@ -747,6 +747,18 @@ mod tests {
     }
 
     #[test]
+    fn rescaled_energy_gradient_matches_finite_differences() {
+        let b = crate::core::landscape::Banana::default();
+        let scaled = Scaled {
+            inner: &b,
+            s: [2.5, 0.4],
+        };
+        crate::core::landscape::testutil::check_gradient(&scaled, 200, 8, 1e-6);
+        let y = [0.3, -1.2];
+        assert_eq!(scaled.energy(y), b.energy([0.75, -0.48]));
+    }
+
+    #[test]
     fn stan_windows_for_1000_and_100_iterations() {
         // 1000: buffers 75 and 50; slow windows end at 99, 149, 249, 449, 949.
         let mut w = Windows::new(1000);
