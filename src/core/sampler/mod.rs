@@ -19,10 +19,18 @@
 //!   zero-density point and is simply rejected; a Hamiltonian trajectory or Langevin move that
 //!   reaches `E = +∞` has overflowed (every landscape here is finite on the plane) and halts.
 //!
+//! - Samplers whose state is a whole set of points moved together — SVGD particles, nested
+//!   sampling's live points, parallel-tempering replicas, DE-MCMC-Z chains, AIS particles —
+//!   implement [`Population2d`] instead of [`Sampler2d`]: the same step/event/NaN-guard shape,
+//!   with `points()` in place of `position()` and events tagged with the member they concern.
+//!
 //! Files: [`direct`] (inverse CDF, central-limit construction, Box–Muller, `Lz + μ`),
 //! [`importance`], [`markov_chain`], [`metropolis`], [`gibbs2d`], [`langevin`](mod@langevin), [`mala`],
 //! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`diagnostics`] (ESS, ACF, …),
-//! [`bench`](mod@bench) (pure benchmark workloads).
+//! [`bench`](mod@bench) (pure benchmark workloads); adaptive and population samplers:
+//! [`adaptive_metropolis`], [`dual_averaging`] (step-size and mass-matrix warm-up for HMC and
+//! NUTS), [`de_mcmc_z`], [`svgd`], [`nested`], [`tempering`], [`ais`], [`sgld`], [`mchmc`];
+//! [`fault`] (deliberate defects for the tests' negative controls).
 
 use std::fmt;
 
@@ -30,35 +38,54 @@ use super::landscape::Energy2d;
 use super::rng::Rng;
 use super::temperature::{IntoTemperature, TemperatureError};
 
+pub mod adaptive_metropolis;
+pub mod ais;
 pub mod bench;
 pub mod chains;
+pub mod de_mcmc_z;
 pub mod diagnostics;
 pub mod direct;
+pub mod dual_averaging;
+pub mod fault;
 pub mod gibbs2d;
 pub mod hmc;
 pub mod importance;
 pub mod langevin;
 pub mod mala;
 pub mod markov_chain;
+pub mod mchmc;
 pub mod metropolis;
+pub mod nested;
 pub mod nuts;
+pub mod sgld;
+pub mod svgd;
+pub mod tempering;
 
-pub use bench::bench_steps;
+pub use adaptive_metropolis::AdaptiveMetropolis;
+pub use ais::{Ais, AisSettings};
+pub use bench::{bench_population, bench_sgld, bench_steps};
 pub use chains::Chains;
+pub use de_mcmc_z::{DeMcmcZ, DeSettings};
 pub use diagnostics::{
     autocorrelation, autocovariance, effective_sample_size, integrated_autocorrelation_time,
     monte_carlo_standard_error, AcceptanceCounter, RunningMoments,
 };
+pub use dual_averaging::{AdaptiveHamiltonian, DualAveraging, Warmup};
 pub use gibbs2d::Gibbs2d;
 pub use hmc::Hmc;
 pub use importance::{ImportanceProposal, ImportanceSampler};
 pub use langevin::{langevin, langevin_particles, Langevin, StepSchedule};
 pub use mala::Mala;
 pub use markov_chain::MarkovChain;
+pub use mchmc::Mchmc;
 pub use metropolis::{
     metropolis_hastings, DriftedGaussianWalk, GaussianWalk, Metropolis, Proposal2d,
 };
+pub use nested::{NestedSampling, NestedSettings};
 pub use nuts::Nuts;
+pub use sgld::Sgld;
+pub use svgd::Svgd;
+pub use tempering::ParallelTempering;
 
 /// What the renderer animates for one transition.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,9 +172,110 @@ pub enum Event2d {
         /// Its log importance weight.
         log_w: f64,
     },
+    /// The Gaussian proposal covariance an adaptive sampler uses from `at` (draw it as an
+    /// ellipse centred on the current state).
+    ProposalCovariance {
+        /// The current state (the ellipse's centre).
+        at: [f64; 2],
+        /// The proposal covariance (symmetric positive definite).
+        cov: [[f64; 2]; 2],
+    },
+    /// The step size ε used by iteration `iteration` (dual averaging, SGLD's schedule).
+    StepSize {
+        /// 0-based iteration.
+        iteration: u64,
+        /// The step size.
+        eps: f64,
+    },
+    /// The acceptance statistic of one HMC/NUTS transition (dual averaging adapts ε so that
+    /// its average during warm-up approaches the target δ).
+    AcceptStat {
+        /// The statistic, in [0, 1].
+        value: f64,
+        /// Whether this transition belonged to the warm-up (ε still adapting).
+        warmup: bool,
+    },
+    /// DE-MCMC-Z: the archive pair `(a, b)` whose scaled difference `γ(a − b)` is the jump.
+    ArchivePair {
+        /// z_R1.
+        a: [f64; 2],
+        /// z_R2.
+        b: [f64; 2],
+        /// The scale γ.
+        gamma: f64,
+    },
+    /// DE-MCMC-Z snooker update: the archive point `z` that fixes the jump's axis `x − z`.
+    SnookerAxis {
+        /// The archive point.
+        z: [f64; 2],
+    },
+    /// DE-MCMC-Z appended the chains' current states to its past-states archive.
+    ArchiveGrew {
+        /// The archive's new size.
+        size: usize,
+    },
+    /// SVGD: the two parts of the Stein direction φ at one particle (both already divided by n).
+    SteinForce {
+        /// The particle's position before the move.
+        at: [f64; 2],
+        /// Kernel-weighted average of the particles' scores `∇log p` (pulls towards mass).
+        drive: [f64; 2],
+        /// Average kernel gradient (pushes particles apart).
+        repulsion: [f64; 2],
+    },
+    /// SVGD: the RBF bandwidth h of this step (median heuristic).
+    Bandwidth {
+        /// h in `k(x, x′) = exp(−|x − x′|²/h)`.
+        h: f64,
+    },
+    /// Nested sampling: the lowest-likelihood live point died and a new one was drawn from
+    /// the prior inside the contour `L > L*`.
+    LivePointReplaced {
+        /// The discarded point.
+        dead: [f64; 2],
+        /// Its log-likelihood ln L* (the current contour).
+        log_l: f64,
+        /// The replacement.
+        born: [f64; 2],
+    },
+    /// Nested sampling: the prior volume inside the current contour, `ln X_i = −i/N`.
+    PriorVolume {
+        /// ln X.
+        log_x: f64,
+    },
+    /// A running evidence (normalising constant) estimate with its standard error.
+    Evidence {
+        /// ln Ẑ.
+        log_z: f64,
+        /// Standard error of ln Ẑ.
+        log_z_err: f64,
+    },
+    /// Parallel tempering: a swap attempt between replicas `lower` and `lower + 1`.
+    Swap {
+        /// The colder replica of the pair.
+        lower: usize,
+        /// Its acceptance probability α.
+        prob: f64,
+        /// Whether the states were exchanged.
+        accepted: bool,
+    },
+    /// Annealed importance sampling moved on to inverse temperature β of its path.
+    Anneal {
+        /// β ∈ (0, 1].
+        beta: f64,
+    },
+    /// SGLD: data point `index` is in this step's mini-batch.
+    BatchMember {
+        /// Index into the model's data.
+        index: usize,
+    },
     /// The NaN guard fired: the sampler stopped (see [`Sampler2d::halted`]).
     Halted(SamplerError),
 }
+
+/// The member index [`Population2d`] passes with events about the population as a whole
+/// (evidence, bandwidth, archive growth, a halt).
+pub const WHOLE: usize = usize::MAX;
 
 /// What can be wrong with a sampler's parameters or state.
 #[derive(Clone, Debug, PartialEq)]
@@ -211,6 +339,13 @@ pub enum SamplerError {
         /// The point.
         at: [f64; 2],
     },
+    /// A rejection loop gave up (e.g. no prior draw above a nested-sampling contour).
+    Stuck {
+        /// What was being drawn.
+        what: &'static str,
+        /// How many candidates were tried.
+        tries: u64,
+    },
 }
 
 impl fmt::Display for SamplerError {
@@ -246,6 +381,11 @@ impl fmt::Display for SamplerError {
                 "the chain diverged: its {what} became infinite or NaN after ({:.4}, {:.4}); \
                  the step size is probably too large",
                 at[0], at[1]
+            ),
+            Self::Stuck { what, tries } => write!(
+                f,
+                "gave up drawing {what} after {tries} candidates: the region is too small \
+                 (or the landscape too flat) for this sampler"
             ),
             Self::ZeroDensity { at } => write!(
                 f,
@@ -348,9 +488,67 @@ pub trait Sampler2d: Transition {
     }
 }
 
-/// What [`Sampler2d`]'s shared methods are built on. The module is private, so code outside
-/// the crate can neither call these methods (and so bypass the NaN guard or the finiteness
-/// check of `set_position`) nor implement [`Sampler2d`] for its own types.
+/// A sampler whose state is a set of points moved together: SVGD particles, nested sampling's
+/// live points, parallel-tempering replicas, DE-MCMC-Z chains, AIS particles.
+///
+/// The shape mirrors [`Sampler2d`]: `step` never draws on screen but reports [`Event2d`]s, here
+/// tagged with the index of the member they concern ([`WHOLE`] for events about the whole
+/// population); every random number comes from the caller's [`Rng`]; and the same NaN guard
+/// applies (a non-finite position, energy or gradient stops the population with
+/// [`Event2d::Halted`] until it is reset by the sampler's own methods). Points are read
+/// without copying as `&[[f64; 2]]` (`.as_flattened()` gives the flat `[x₁, x₂, …]` view a
+/// renderer wants). Samplers that end — nested sampling at its termination rule, AIS at β = 1
+/// — report [`Population2d::is_finished`] and then leave their state alone.
+pub trait Population2d: Evolve {
+    /// One iteration on `target` (one SVGD move, one nested-sampling replacement, one sweep of
+    /// every chain or replica, one annealing stage); events go to `on(member, event)`.
+    /// Does nothing after a halt or once finished.
+    fn step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut dyn FnMut(usize, Event2d)) {
+        if self.halt_slot().is_none() && !self.is_finished() {
+            if let Err(e) = self.try_evolve(target, rng, on) {
+                on(WHOLE, Event2d::Halted(e.clone()));
+                *self.halt_slot_mut() = Some(e);
+            }
+        }
+    }
+
+    /// `k` iterations (one animation frame's worth); stops early on a halt or at the end.
+    fn step_many(
+        &mut self,
+        k: usize,
+        target: &dyn Energy2d,
+        rng: &mut Rng,
+        on: &mut dyn FnMut(usize, Event2d),
+    ) {
+        for _ in 0..k {
+            if self.halted().is_some() || self.is_finished() {
+                break;
+            }
+            self.step(target, rng, on);
+        }
+    }
+
+    /// The members' current positions.
+    fn points(&self) -> &[[f64; 2]];
+
+    /// Why the population stopped, if the NaN guard fired.
+    fn halted(&self) -> Option<&SamplerError> {
+        self.halt_slot().as_ref()
+    }
+
+    /// Whether a sampler with an end (nested sampling, AIS) has reached it.
+    fn is_finished(&self) -> bool {
+        false
+    }
+
+    /// A short name ("svgd", "nested", …).
+    fn name(&self) -> &'static str;
+}
+
+/// What [`Sampler2d`]'s and [`Population2d`]'s shared methods are built on. The module is
+/// private, so code outside the crate can neither call these methods (and so bypass the NaN
+/// guard or the finiteness check of `set_position`) nor implement the traits for its own
+/// types.
 mod chain {
     use super::{Energy2d, Event2d, Rng, SamplerError};
 
@@ -395,11 +593,32 @@ mod chain {
     /// The observer a step reports its events to.
     pub type OnEvent<'a> = dyn FnMut(Event2d) + 'a;
 
+    /// The observer a population step reports its member-tagged events to.
+    pub type OnMember<'a> = dyn FnMut(usize, Event2d) + 'a;
+
+    /// One population iteration without the NaN guard, plus access to the halt slot.
+    pub trait Evolve {
+        /// Why the population stopped, if it did.
+        fn halt_slot(&self) -> &Option<SamplerError>;
+
+        /// The halt slot, mutably.
+        fn halt_slot_mut(&mut self) -> &mut Option<SamplerError>;
+
+        /// One iteration on `target`; `Err` is the NaN guard's reason to halt. Only called
+        /// while the population is neither halted nor finished.
+        fn try_evolve(
+            &mut self,
+            target: &dyn Energy2d,
+            rng: &mut Rng,
+            on: &mut OnMember,
+        ) -> StepResult;
+    }
+
     /// What [`Transition::try_step`] returns: `Err` is the reason the chain must halt.
     pub type StepResult = Result<(), SamplerError>;
 }
 
-pub(crate) use chain::{ChainState, OnEvent, StepResult, Transition};
+pub(crate) use chain::{ChainState, Evolve, OnEvent, OnMember, StepResult, Transition};
 
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
@@ -500,6 +719,39 @@ pub(crate) fn halt(
 ) {
     on(Event2d::Halted(err.clone()));
     *slot = Some(err);
+}
+
+/// `ln(eᵃ + eᵇ)` without overflow (`−∞` is the identity).
+#[inline]
+pub(crate) fn log_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    if lo == f64::NEG_INFINITY {
+        return hi;
+    }
+    hi + (lo - hi).exp().ln_1p()
+}
+
+/// `ln(eᵃ − eᵇ)` for `a ≥ b` (`−∞` when equal).
+#[inline]
+pub(crate) fn log_sub_exp(a: f64, b: f64) -> f64 {
+    if b == f64::NEG_INFINITY {
+        return a;
+    }
+    a + (-(b - a).exp()).ln_1p()
+}
+
+/// A 2×2 symmetric positive-definite matrix's lower Cholesky factor `[l₁₁, l₂₁, l₂₂]`
+/// (`Σ = LLᵀ`), or `None` if it is not positive definite.
+#[inline]
+pub(crate) fn cholesky2(c: [[f64; 2]; 2]) -> Option<[f64; 3]> {
+    let l11 = c[0][0].sqrt();
+    if !(l11 > 0.0 && l11.is_finite()) {
+        return None;
+    }
+    let l21 = c[1][0] / l11;
+    let d = c[1][1] - l21 * l21;
+    let l22 = d.sqrt();
+    (l22 > 0.0 && l22.is_finite() && l21.is_finite()).then_some([l11, l21, l22])
 }
 
 #[cfg(test)]
