@@ -32,6 +32,9 @@ pub struct Range {
     pub show: Show,
     /// Unit named after the value ("sweeps / frame"); empty for none.
     pub unit: &'static str,
+    /// Also admits 0, set by a checkbox beside the slider with this label (a temperature whose
+    /// log slider cannot reach its T = 0 limit); `None` for none.
+    pub zero: Option<&'static str>,
 }
 
 /// How a number is shown on screen (the link always carries the exact value).
@@ -60,6 +63,7 @@ impl Range {
             int: false,
             show: Show::Step,
             unit: "",
+            zero: None,
         }
     }
 
@@ -82,6 +86,7 @@ impl Range {
             int: false,
             show: Show::Sig,
             unit: "",
+            zero: None,
         }
     }
 
@@ -104,9 +109,19 @@ impl Range {
         Self { unit, ..self }
     }
 
-    /// The slider's position for value `v`.
+    /// The same range also admitting 0, set by a checkbox labelled `label` beside the slider.
+    pub const fn or_zero(self, label: &'static str) -> Self {
+        Self {
+            zero: Some(label),
+            ..self
+        }
+    }
+
+    /// The slider's position for value `v` (0 of an [`Range::or_zero`] range sits at `min`).
     pub fn position(&self, v: f64) -> f64 {
-        if self.log {
+        if v == 0.0 && self.zero.is_some() {
+            self.position(self.min)
+        } else if self.log {
             v.max(f64::MIN_POSITIVE).log10()
         } else {
             v
@@ -133,7 +148,8 @@ impl Range {
 
     /// Whether `v` is a value of this range.
     pub fn contains(&self, v: f64) -> bool {
-        v.is_finite() && v >= self.min && v <= self.max && (!self.int || v.fract() == 0.0)
+        (v == 0.0 && self.zero.is_some())
+            || v.is_finite() && v >= self.min && v <= self.max && (!self.int || v.fract() == 0.0)
     }
 
     /// The value as shown beside the slider, with the unit.
@@ -374,7 +390,7 @@ impl<S: 'static> Setting<S> {
                     set(s, *x)
                 } else {
                     Err(format!(
-                        "{} must be {} from {} to {}",
+                        "{} must be {} from {} to {}{}",
                         self.label,
                         if range.int {
                             "a whole number"
@@ -382,7 +398,8 @@ impl<S: 'static> Setting<S> {
                             "a number"
                         },
                         format_number(range.min),
-                        format_number(range.max)
+                        format_number(range.max),
+                        if range.zero.is_some() { " (or 0)" } else { "" }
                     ))
                 }
             }
@@ -408,10 +425,11 @@ impl<S: 'static> Setting<S> {
                     Err(bad("a whole number"))
                 } else {
                     Err(format!(
-                        "link setting {}={shown} is outside {}…{}",
+                        "link setting {}={shown} is outside {}…{}{}",
                         self.key,
                         format_number(range.min),
-                        format_number(range.max)
+                        format_number(range.max),
+                        if range.zero.is_some() { " (or 0)" } else { "" }
                     ))
                 }
             }
@@ -872,6 +890,15 @@ mod tests {
             "−0.50"
         );
         assert!(!Range::int(1.0, 9.0).contains(2.5));
+        let t = Range::log(0.01, 1000.0).or_zero("T = 0");
+        assert!(t.contains(0.0) && t.contains(0.5) && !t.contains(0.001) && !t.contains(f64::NAN));
+        assert!(!Range::log(0.01, 1000.0).contains(0.0));
+        assert_eq!(
+            t.position(0.0),
+            t.position(0.01),
+            "0 sits at the slider's left end"
+        );
+        assert_eq!(t.display(0.0), "0");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod exact;
 pub mod gibbs;
 pub mod learning;
 pub mod presets;
+pub mod run;
 
 use std::fmt;
 
