@@ -78,6 +78,9 @@ impl Params {
             Some((l, q)) => (l, q),
             None => (hash, ""),
         };
+        // Lab ids are matched without regard to case (`#HOPFIELD` is the Hopfield lab).
+        let lab = lab.to_ascii_lowercase();
+        let lab = lab.as_str();
         let lab_ok = lab.len() <= 32
             && lab
                 .chars()
@@ -286,6 +289,7 @@ mod tests {
             Err(ParamError::TooLong)
         );
         assert_eq!(Params::parse("#Bad Lab!?a=1").expect("parse").lab, "");
+        assert_eq!(Params::parse("#HOPFIELD?n=8").expect("parse").lab, "hopfield");
     }
 
     /// Property test over random byte strings: the parser never panics, and whatever it accepts

@@ -42,6 +42,20 @@ pub trait Lab {
     fn save(&self, p: &mut Params);
     /// Applies settings from a URL; returns messages for refused values.
     fn load(&mut self, p: &Params) -> Vec<String>;
+    /// What one unit of the speed setting is in this lab (shown beside the speed slider).
+    fn speed_unit(&self) -> &'static str {
+        match self.id() {
+            "hopfield" => "neuron updates / frame",
+            "boltzmann" | "ising" => "sweeps / frame",
+            "rbm" => "× mini-batches / frame",
+            "energy" => "training steps / frame",
+            _ => "steps / frame",
+        }
+    }
+    /// Whether play / step / reset / speed mean anything here (not on the Speed tab).
+    fn has_transport(&self) -> bool {
+        self.id() != "speed"
+    }
 }
 
 thread_local! {
@@ -80,7 +94,14 @@ pub struct App {
     /// Labels hidden by the link's `hide=` (as [`lecture::label_key`]s); written back into
     /// every hash the shell writes.
     hide: Vec<String>,
+    /// The transport bar (hidden on the Speed tab).
+    transport: HtmlElement,
+    /// The current scene's panel: title, note, ‹ › and ×.
+    scene_panel: lecture::Panel,
 }
+
+/// How much larger everything drawn in canvases is in presenter mode (ticks 11 → 16.5 CSS px).
+pub const PRESENTER_SCALE: f64 = 1.5;
 
 /// Seconds-free, allocation-free 64-bit seed from the browser's entropy source.
 pub fn fresh_seed() -> u64 {
@@ -94,12 +115,15 @@ pub fn fresh_seed() -> u64 {
 
 /// Builds the page inside `root` with the given labs and starts the animation loop.
 pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCell<App>>, JsValue> {
-    let header = dom::el(root, "header", "top")?;
+    // The header and the scene panel stay at the top of the window together.
+    let chrome = dom::el(root, "div", "chrome")?;
+    let header = dom::el(&chrome, "header", "top")?;
     dom::text(&header, "h1", "brand", "Energy Playground")?;
     let nav = dom::el(&header, "nav", "tabs")?;
     nav.set_attribute("role", "tablist")?;
     let lecture_box = dom::el(&header, "div", "lecture")?;
     let transport = dom::el(&header, "div", "transport")?;
+    let scene_panel = lecture::Panel::new(&chrome)?;
     let main = dom::el(root, "main", "labs")?;
     let status_el = dom::el(root, "div", "status info")?;
     status_el.set_id("status");
@@ -170,7 +194,30 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         scene_menu: None,
         scene: None,
         hide: Vec::new(),
+        transport: transport.clone(),
+        scene_panel,
     }));
+    {
+        // The scene panel's buttons.
+        let p = app.borrow().scene_panel.clone();
+        let a = app.clone();
+        dom::on(&p.prev, "click", move |_: web_sys::Event| {
+            a.borrow_mut().step_scene(-1)
+        })?;
+        let a = app.clone();
+        dom::on(&p.next, "click", move |_: web_sys::Event| {
+            a.borrow_mut().step_scene(1)
+        })?;
+        let a = app.clone();
+        dom::on(&p.close, "click", move |_: web_sys::Event| {
+            let mut app = a.borrow_mut();
+            app.scene_panel.show(false);
+            app.scene = None;
+            if let Some(m) = &app.scene_menu {
+                m.set_selected_index(0);
+            }
+        })?;
+    }
 
     // Lecture scenes.
     {
@@ -181,6 +228,8 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
             if let Ok(i) = s2.value().parse::<usize>() {
                 a.borrow_mut().choose_scene(i);
             }
+            // Give the keys back to the page: Space, [ ], p work at once.
+            let _ = s2.blur();
         })?;
         app.borrow_mut().scene_menu = Some(sel);
     }
@@ -229,13 +278,17 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
             4.0,
             0.05,
             0.0,
-            |v| format!("{:.0}/frame", 10f64.powf(v)),
+            |v| format!("{:.0}", 10f64.powf(v)),
             move |v| {
                 let mut app = a.borrow_mut();
                 app.speed = 10f64.powf(v).round().max(1.0) as u32;
+                app.show_speed();
                 mark_dirty();
             },
         )?;
+        if let Some(w) = s.input.parent_element() {
+            w.set_attribute("data-key", "speed")?;
+        }
         app.borrow_mut().speed_slider = Some(s);
     }
     {
@@ -307,6 +360,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
                         .and_then(|d| d.body())
                     {
                         let _ = b.class_list().remove_1("presenter");
+                        plot::set_scale(1.0);
                     }
                 }
                 k => {
@@ -334,6 +388,11 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         dom::on(&w, "hashchange", move |_: web_sys::HashChangeEvent| {
             a.borrow_mut().sync_from_location()
         })?;
+    }
+    {
+        // Plots follow their column's width: redraw them at the new size.
+        let w = web_sys::window().ok_or("no window")?;
+        dom::on(&w, "resize", move |_: web_sys::Event| plot::relayout_all())?;
     }
     let initial = web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -367,8 +426,23 @@ impl App {
             let _ = tab.set_attribute("aria-selected", if on { "true" } else { "false" });
         }
         self.set_playing(false);
+        let transport = self.lab().borrow().has_transport();
+        let _ = self
+            .transport
+            .class_list()
+            .toggle_with_force("no-transport", !transport);
+        self.show_speed();
         self.apply_hide();
+        plot::relayout_all();
         mark_dirty();
+    }
+
+    /// Shows the speed with the active lab's unit.
+    fn show_speed(&self) {
+        if let Some(s) = &self.speed_slider {
+            let unit = self.lab().borrow().speed_unit();
+            s.show(&format!("{} {unit}", self.speed));
+        }
     }
 
     /// The labs' ids, in tab order.
@@ -452,6 +526,7 @@ impl App {
         } else if clean {
             status::info(&format!("Scene {}/{n} · {} — {}", i + 1, sc.title, sc.note));
         }
+        self.scene_panel.set(i, n, sc.title, sc.note);
     }
 
     /// The scene chosen last (an index into [`lecture::SCENES`]).
@@ -590,6 +665,7 @@ impl App {
         let Some(body) = doc.body() else { return };
         let on = !body.class_list().contains("presenter");
         let _ = body.class_list().toggle_with_force("presenter", on);
+        plot::set_scale(if on { PRESENTER_SCALE } else { 1.0 });
         if on {
             if let Some(el) = doc.document_element() {
                 let _ = el.request_fullscreen();
@@ -616,11 +692,24 @@ impl App {
                 return false;
             }
         };
-        let idx = self
-            .labs
-            .iter()
-            .position(|l| l.borrow().id() == p.lab)
-            .unwrap_or(self.active);
+        let raw_lab = hash
+            .trim_start_matches('#')
+            .trim_start_matches('/')
+            .split('?')
+            .next()
+            .unwrap_or("");
+        let found = self.labs.iter().position(|l| l.borrow().id() == p.lab);
+        if found.is_none() && !raw_lab.is_empty() {
+            // A mistyped lab: say so, and apply nothing of the link to the lab on screen.
+            let name: String = raw_lab.chars().take(32).collect();
+            status::warn(&format!(
+                "no lab named {name:?}: the labs are {}; nothing was changed",
+                self.lab_ids().join(", ")
+            ));
+            self.select(self.active);
+            return false;
+        }
+        let idx = found.unwrap_or(self.active);
         let mut msgs = Vec::new();
         // `hide=` belongs to the link: a link without it shows everything again.
         let (hide, refused) = lecture::parse_hide(p.get("hide").unwrap_or(""));
@@ -635,13 +724,14 @@ impl App {
             Err(e) => msgs.push(e.to_string()),
         }
         match p.u64_in("speed", 1, 10_000) {
-            Ok(Some(s)) => {
+            Ok(s) => {
+                // A link without speed= plays at the default speed (scenes replay exactly).
+                let s = s.unwrap_or(1);
                 self.speed = s as u32;
                 if let Some(sl) = &self.speed_slider {
                     sl.set((s as f64).log10());
                 }
             }
-            Ok(None) => {}
             Err(e) => msgs.push(e.to_string()),
         }
         self.select(idx);

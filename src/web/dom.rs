@@ -129,6 +129,11 @@ impl Slider {
         self.input.set_value_as_number(v);
         self.out.set_text_content(Some(&(self.fmt)(v)));
     }
+
+    /// Replaces the text shown beside the slider.
+    pub fn show(&self, text: &str) {
+        self.out.set_text_content(Some(text));
+    }
 }
 
 /// A labelled drop-down; `f` gets the chosen index.

@@ -265,3 +265,70 @@ pub fn unhide_all(root: &Element) {
         }
     }
 }
+
+/// The current scene, in view at the top of the page: its number and title, its note (what to
+/// press, what to watch), ‹ › to step and × to close. Presenter mode keeps it.
+#[derive(Clone)]
+pub struct Panel {
+    root: HtmlElement,
+    title: HtmlElement,
+    note: HtmlElement,
+    /// Previous scene.
+    pub prev: HtmlElement,
+    /// Next scene.
+    pub next: HtmlElement,
+    /// Close the panel.
+    pub close: HtmlElement,
+}
+
+impl Panel {
+    /// Builds the (hidden) panel at the end of `parent`.
+    pub fn new(parent: &Element) -> Result<Self, JsValue> {
+        let root = dom::el(parent, "section", "scene-panel hidden")?;
+        root.set_id("scene-panel");
+        root.set_attribute("aria-label", "lecture scene")?;
+        root.set_attribute("aria-live", "polite")?;
+        let btn = |text: &str, label: &str, class: &str| -> Result<HtmlElement, JsValue> {
+            let b = dom::text(&root, "button", class, text)?;
+            b.set_attribute("type", "button")?;
+            b.set_attribute("aria-label", label)?;
+            b.set_title(label);
+            Ok(b)
+        };
+        let prev = btn("‹", "previous scene ([)", "btn scene-step")?;
+        prev.set_attribute("data-key", "scene-prev")?;
+        let body = dom::el(&root, "div", "scene-body")?;
+        let title = dom::text(&body, "div", "scene-title", "")?;
+        title.set_id("scene-title");
+        let note = dom::text(&body, "p", "scene-note", "")?;
+        note.set_id("scene-note");
+        let next = btn("›", "next scene (])", "btn scene-step")?;
+        next.set_attribute("data-key", "scene-next")?;
+        let close = btn("×", "close the scene panel", "btn scene-close")?;
+        close.set_attribute("data-key", "scene-close")?;
+        Ok(Self {
+            root,
+            title,
+            note,
+            prev,
+            next,
+            close,
+        })
+    }
+
+    /// Shows scene `i` of `n`.
+    pub fn set(&self, i: usize, n: usize, title: &str, note: &str) {
+        self.title
+            .set_text_content(Some(&format!("Scene {}/{n} · {title}", i + 1)));
+        self.note.set_text_content(Some(note));
+        let _ = self.root.set_attribute("data-scene", &i.to_string());
+        let _ = self.prev.toggle_attribute_with_force("disabled", i == 0);
+        let _ = self.next.toggle_attribute_with_force("disabled", i + 1 >= n);
+        self.show(true);
+    }
+
+    /// Shows or hides the panel.
+    pub fn show(&self, on: bool) {
+        let _ = self.root.class_list().toggle_with_force("hidden", !on);
+    }
+}

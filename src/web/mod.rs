@@ -32,6 +32,8 @@ pub fn start() -> Result<(), JsValue> {
     install_panic_hook();
     let doc = dom::document()?;
     if let Some(root) = doc.get_element_by_id("app") {
+        // The page's loading frame (index.html) gives way to the labs.
+        root.set_text_content(None);
         mount(&root)?;
     }
     Ok(())
