@@ -2,7 +2,6 @@
 //! RBM on the pixels, then the top RBM on the bottom one's P(h¹ | v)), then generation — Gibbs
 //! in the top RBM, one directed pass down (Hinton, Osindero & Teh 2006).
 
-use super::digit::reconstruction_error;
 use super::train::{mean, Budget, DigitData, History, Origin, Settings, INIT_SIGMA, PIXELS};
 use crate::core::rbm::{Dbn, DbnEvent, DbnProgress, DbnSampler, DbnTrainer, LayerData, RbmError};
 use crate::core::rng::Rng;
@@ -93,18 +92,8 @@ impl DbnRun {
                 )
             }
             Some(p) => {
-                let mut hist = p.hist;
-                if hist.epochs.is_empty() {
-                    // A net read from files: measure where each layer stands.
-                    let b = &p.dbn.bottom;
-                    hist.push_error(p.epochs, reconstruction_error(b, &data.train, &mut init)?);
-                    let mut codes = vec![0.0; data.train_len() * b.nh()];
-                    b.hidden_probs(&data.train, &mut codes)?;
-                    let top = reconstruction_error(&p.dbn.top, &codes, &mut init)?;
-                    hist.push_error(2 * p.epochs, top);
-                }
                 let done = (2 * p.epochs * p.per_epoch) as u64;
-                (p.dbn, None, hist, p.epochs, p.origin, done)
+                (p.dbn, None, p.hist, p.epochs, p.origin, done)
             }
         };
         let mut sampler = DbnSampler::new(&dbn, DBN_CHAINS, &mut sampler_rng)?;

@@ -49,7 +49,7 @@ pub fn reconstruction_error(rbm: &Rbm, data: &[f32], rng: &mut Rng) -> Result<f6
 }
 
 /// The held-out pseudo-log-likelihood, averaged over `(PL_WORK / nh).clamp(1, 4)` passes.
-fn pseudo_likelihood(rbm: &Rbm, test: &[f32], rng: &mut Rng) -> Result<f64, RbmError> {
+pub(super) fn pseudo_likelihood(rbm: &Rbm, test: &[f32], rng: &mut Rng) -> Result<f64, RbmError> {
     let passes = (PL_WORK / rbm.nh()).clamp(1, 4);
     let mut pl = 0.0;
     for _ in 0..passes {
@@ -90,7 +90,7 @@ impl DigitRun {
         let mut root = Rng::new(seed);
         let mut init = root.fork();
         let rng = root.fork();
-        let mut pl_rng = root.fork();
+        let pl_rng = root.fork();
         let mut chain_rng = root.fork();
         let (rbm, hist, resume, origin) = match from {
             None => {
@@ -109,19 +109,7 @@ impl DigitRun {
                     before_batches: t.batches,
                     target: s.epochs,
                 };
-                let mut hist = t.hist;
-                if hist.epochs.is_empty() {
-                    // A model read from a file: measure where it stands.
-                    hist.push_error(
-                        t.epochs,
-                        reconstruction_error(&t.model, &data.train, &mut init)?,
-                    );
-                    hist.push_metric(
-                        t.epochs,
-                        pseudo_likelihood(&t.model, &data.test, &mut pl_rng)?,
-                    );
-                }
-                (t.model, hist, resume, t.origin)
+                (t.model, t.hist, resume, t.origin)
             }
         };
         let trainer = Trainer::new(&rbm, &data.train, s.cd(), resume.trainer_epochs())?;

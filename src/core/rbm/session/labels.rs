@@ -2,7 +2,7 @@
 //! `y = (v, h, c)`), trained on the digits, classifying a drawing by the exact posterior
 //! P(c | v) and generating digits of a chosen class with the label units clamped.
 
-use super::digit::{reconstruction_error, Trained};
+use super::digit::Trained;
 use super::train::{
     train_epochs, Budget, DigitData, History, Job, Origin, Resume, Settings, INIT_SIGMA, PIXELS,
 };
@@ -75,14 +75,7 @@ impl LabelRun {
                     s.cd(),
                     resume.trainer_epochs(),
                 )?;
-                let mut hist = t.hist;
-                if hist.epochs.is_empty() {
-                    // A model read from a file: measure where it stands.
-                    let err = reconstruction_error(&model.rbm, trainer.data(), &mut init)?;
-                    hist.push_error(t.epochs, err);
-                    hist.push_metric(t.epochs, model.accuracy(&data.test, &data.test_labels)?);
-                }
-                (model, trainer, hist, resume, t.origin)
+                (model, trainer, t.hist, resume, t.origin)
             }
         };
         let label = label.min(CLASSES - 1);

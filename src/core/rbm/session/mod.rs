@@ -153,6 +153,7 @@ pub struct RbmSession {
     stale: Stale,
     pending: bool,
     failed: Option<String>,
+    shipped: Option<shipped::Shipped>,
 }
 
 fn msg(e: RbmError) -> String {
@@ -192,6 +193,7 @@ impl RbmSession {
             },
             pending: false,
             failed: None,
+            shipped: None,
         };
         s.settle(false)?;
         Ok(s)
@@ -312,25 +314,27 @@ impl RbmSession {
     }
 
     fn rebuild(&mut self, stale: Stale, keep: bool) -> Result<(), String> {
+        let trained = self.start == Start::Trained && shipped::available(&self.settings);
+        if trained && (stale.digits || stale.dbn) && self.shipped.is_none() {
+            self.shipped = Some(shipped::Shipped::load(&self.data)?);
+        }
         let (s, seeds, data) = (&self.settings, self.seeds, &self.data);
-        let trained = self.start == Start::Trained && shipped::available(s);
-        let file = |e: crate::core::files::FileError| format!("the shipped model: {e}");
+        let ship = self.shipped.as_ref().filter(|_| trained);
         if stale.digits {
-            let main_from = if !trained {
-                None
-            } else if keep && self.main.is_run_of(s, seeds.main) && self.main.stats().finished {
-                Some(self.main.take_trained())
-            } else {
-                Some(shipped::digit_rbm(data).map_err(file)?)
-            };
-            let label_from = if !trained {
-                None
-            } else if keep && self.labels.is_run_of(s, seeds.label) && self.labels.stats().finished
-            {
-                Some(self.labels.take_trained())
-            } else {
-                Some(shipped::label_rbm(data).map_err(file)?)
-            };
+            let main_from = ship.map(|sh| {
+                if keep && self.main.is_run_of(s, seeds.main) && self.main.stats().finished {
+                    self.main.take_trained()
+                } else {
+                    sh.digit_rbm()
+                }
+            });
+            let label_from = ship.map(|sh| {
+                if keep && self.labels.is_run_of(s, seeds.label) && self.labels.stats().finished {
+                    self.labels.take_trained()
+                } else {
+                    sh.label_rbm()
+                }
+            });
             let main = DigitRun::new(data, s, seeds.main, main_from).map_err(msg)?;
             let labels =
                 LabelRun::new(data, s, self.labels.label, seeds.label, label_from).map_err(msg)?;
@@ -339,13 +343,13 @@ impl RbmSession {
             self.labels.classify(&self.image).map_err(msg)?;
         }
         if stale.digits || stale.dbn {
-            let from = if !trained {
-                None
-            } else if keep && self.dbn.is_run_of(s, seeds.dbn) && self.dbn.finished() {
-                Some(self.dbn.take_pretrained())
-            } else {
-                Some(shipped::dbn(data).map_err(file)?)
-            };
+            let from = ship.map(|sh| {
+                if keep && self.dbn.is_run_of(s, seeds.dbn) && self.dbn.finished() {
+                    self.dbn.take_pretrained()
+                } else {
+                    sh.dbn()
+                }
+            });
             self.dbn = DbnRun::new(data, s, seeds.dbn, from).map_err(msg)?;
         }
         if stale.gauss {

@@ -8,14 +8,14 @@
 //! hidden units, CD-1, η = 0.1, momentum 0.5, batches of 10, 30 epochs) from seed
 //! [`PRETRAIN_SEED`], and their parameters rounded to [`DIGITS`] significant digits (which
 //! keeps the files small and changes no read-out visibly). Regenerate them with
-//! `cargo run --release --example rbm_pretrain`.
+//! `cargo run --example rbm_pretrain`.
 
 use super::dbn::{dbn_top, PretrainedDbn};
-use super::digit::{DigitRun, Trained};
+use super::digit::{pseudo_likelihood, reconstruction_error, DigitRun, Trained};
 use super::labels::LabelRun;
-use super::train::{Budget, DigitData, Origin, Settings, INIT_SIGMA};
+use super::train::{Budget, DigitData, History, Origin, Settings, INIT_SIGMA, PIXELS};
 use crate::core::digits::CLASSES;
-use crate::core::rbm::file::{self, FileError};
+use crate::core::rbm::file;
 use crate::core::rbm::{Dbn, LabelRbm, Rbm, RbmError, Trainer};
 use crate::core::rng::Rng;
 
@@ -42,47 +42,99 @@ pub fn available(s: &Settings) -> bool {
     settings().same_model(s)
 }
 
-/// Mini-batches per epoch of the shipped models' training.
-fn per_epoch(data: &DigitData) -> usize {
-    data.train_len().div_ceil(settings().batch)
+/// Seed of the one-off measurements of the shipped models (sampled reconstruction error,
+/// pseudo-likelihood): fixed, so what a trained start shows does not depend on the page seed.
+pub const MEASURE_SEED: u64 = 7;
+
+/// The shipped models, read and measured once: the charts of a run that starts from one show
+/// where it stands (reconstruction error, held-out pseudo-likelihood or accuracy) at its 30th
+/// epoch.
+pub struct Shipped {
+    digit: Rbm,
+    digit_err: f64,
+    digit_pl: f64,
+    label: LabelRbm,
+    label_err: f64,
+    label_acc: f64,
+    top: Rbm,
+    top_err: f64,
+    per_epoch: usize,
 }
 
-fn trained<M>(model: M, data: &DigitData) -> Trained<M> {
-    let epochs = settings().epochs;
-    Trained {
-        model,
-        hist: Default::default(),
-        epochs,
-        batches: (epochs * per_epoch(data)) as u64,
-        origin: Origin::Shipped,
+fn parse(json: &str) -> Result<Rbm, String> {
+    file::parse(json).map_err(|e| format!("the shipped model: {e}"))
+}
+
+impl Shipped {
+    /// Reads the embedded files and measures the models on `data`.
+    pub fn load(data: &DigitData) -> Result<Self, String> {
+        let msg = |e: RbmError| format!("the shipped model: {e}");
+        let digit = parse(DIGITS_JSON)?;
+        let label = LabelRbm::from_rbm(parse(LABELS_JSON)?, PIXELS, CLASSES).map_err(msg)?;
+        let top = parse(DBN_TOP_JSON)?;
+        Dbn::new(digit.clone(), top.clone()).map_err(msg)?;
+        let mut rng = Rng::new(MEASURE_SEED);
+        let rows = label
+            .training_rows(&data.train, &data.train_labels)
+            .map_err(msg)?;
+        let mut codes = vec![0.0; data.train_len() * digit.nh()];
+        digit.hidden_probs(&data.train, &mut codes).map_err(msg)?;
+        Ok(Self {
+            digit_err: reconstruction_error(&digit, &data.train, &mut rng).map_err(msg)?,
+            digit_pl: pseudo_likelihood(&digit, &data.test, &mut rng).map_err(msg)?,
+            label_err: reconstruction_error(&label.rbm, &rows, &mut rng).map_err(msg)?,
+            label_acc: label.accuracy(&data.test, &data.test_labels).map_err(msg)?,
+            top_err: reconstruction_error(&top, &codes, &mut rng).map_err(msg)?,
+            digit,
+            label,
+            top,
+            per_epoch: data.train_len().div_ceil(settings().batch),
+        })
     }
-}
 
-/// The shipped digit RBM.
-pub fn digit_rbm(data: &DigitData) -> Result<Trained<Rbm>, FileError> {
-    Ok(trained(file::parse(DIGITS_JSON)?, data))
-}
+    fn trained<M>(&self, model: M, err: f64, metric: Option<f64>) -> Trained<M> {
+        let epochs = settings().epochs;
+        let mut hist = History::default();
+        hist.push_error(epochs, err);
+        if let Some(m) = metric {
+            hist.push_metric(epochs, m);
+        }
+        Trained {
+            model,
+            hist,
+            epochs,
+            batches: (epochs * self.per_epoch) as u64,
+            origin: Origin::Shipped,
+        }
+    }
 
-/// The shipped label RBM.
-pub fn label_rbm(data: &DigitData) -> Result<Trained<LabelRbm>, FileError> {
-    let rbm = file::parse(LABELS_JSON)?;
-    let model = LabelRbm::from_rbm(rbm, super::train::PIXELS, CLASSES)
-        .map_err(|e| file::KIND.invalid(e.to_string()))?;
-    Ok(trained(model, data))
-}
+    /// The digit RBM.
+    pub fn digit_rbm(&self) -> Trained<Rbm> {
+        self.trained(self.digit.clone(), self.digit_err, Some(self.digit_pl))
+    }
 
-/// The shipped deep belief net: the digit RBM below, the shipped top RBM above.
-pub fn dbn(data: &DigitData) -> Result<PretrainedDbn, FileError> {
-    let bottom = file::parse(DIGITS_JSON)?;
-    let top = file::parse(DBN_TOP_JSON)?;
-    let dbn = Dbn::new(bottom, top).map_err(|e| file::KIND.invalid(e.to_string()))?;
-    Ok(PretrainedDbn {
-        dbn,
-        epochs: settings().epochs,
-        per_epoch: per_epoch(data),
-        origin: Origin::Shipped,
-        hist: Default::default(),
-    })
+    /// The label RBM.
+    pub fn label_rbm(&self) -> Trained<LabelRbm> {
+        self.trained(self.label.clone(), self.label_err, Some(self.label_acc))
+    }
+
+    /// The deep belief net: the digit RBM below, the top RBM above.
+    pub fn dbn(&self) -> PretrainedDbn {
+        let epochs = settings().epochs;
+        let mut hist = History::default();
+        hist.push_error(epochs, self.digit_err);
+        hist.push_error(2 * epochs, self.top_err);
+        PretrainedDbn {
+            dbn: Dbn {
+                bottom: self.digit.clone(),
+                top: self.top.clone(),
+            },
+            epochs,
+            per_epoch: self.per_epoch,
+            origin: Origin::Shipped,
+            hist,
+        }
+    }
 }
 
 /// `rbm` with every parameter rounded to `digits` significant digits.

@@ -187,8 +187,6 @@ fn the_shipped_models_start_the_completion_label_and_dbn_scenes_ready() {
     for _ in 0..200 {
         s.work(&mut Budget::batches(1), 1, false).expect("sample");
     }
-    let data = DigitData::shipped().expect("digits");
-    let _ = data;
     let chains = s.labels().chains.visible_probs().to_vec();
     let nv = s.labels().model.rbm.nv();
     let sevens = chains
@@ -272,15 +270,17 @@ fn the_gaussian_rbm_samples_spread_over_the_blobs() {
 #[test]
 fn the_shipped_files_hold_rounded_models_of_the_right_shape() {
     let data = DigitData::shipped().expect("digits");
-    let d = shipped::digit_rbm(&data).expect("digits model");
+    let sh = shipped::Shipped::load(&data).expect("shipped models");
+    let d = sh.digit_rbm();
     assert_eq!((d.model.nv(), d.model.nh()), (64, 64));
+    assert_eq!((d.epochs, d.batches), (30, 30 * 144));
     assert_eq!(
         shipped::rounded(&d.model, shipped::DIGITS).expect("r"),
         d.model
     );
-    let l = shipped::label_rbm(&data).expect("label model");
+    let l = sh.label_rbm();
     assert_eq!((l.model.rbm.nv(), l.model.rbm.nh()), (74, 64));
-    let n = shipped::dbn(&data).expect("dbn");
+    let n = sh.dbn();
     assert_eq!((n.dbn.top.nv(), n.dbn.top.nh()), (64, dbn_top(64)));
     assert_eq!(
         n.dbn.bottom, d.model,
