@@ -3,7 +3,7 @@
 //! writes them in the format the lab exports and imports:
 //!
 //! ```text
-//! cargo run --release --example rbm_pretrain
+//! cargo run --example rbm_pretrain
 //! ```
 
 use energy_playground::core::rbm::file::to_json;

@@ -539,8 +539,10 @@ impl RbmSession {
                 }
             }
             View::Complete => {
-                if !stepping && !self.main.stats().finished && self.main.train(budget, data)? {
-                    // The model moved: the clamped chains continue under the new weights.
+                // Play also trains the RBM until its epochs are done; the clamped chains
+                // continue under the new weights.
+                if !stepping && !self.main.stats().finished {
+                    self.main.train(budget, data)?;
                 }
                 self.completion.step(&self.main.rbm, gibbs)?;
             }
