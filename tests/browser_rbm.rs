@@ -1,6 +1,7 @@
 //! Browser tests of the RBM lab (headless Chromium via wasm-bindgen-test): mount the real app,
 //! open `#rbm`, train on the embedded digits with the shell's Step, draw part of a digit on the
 //! pad with synthetic pointer events and read the completion, and train the label RBM briefly.
+//! (The lecture scenes of the lab are checked in `browser_rbm_scenes.rs`.)
 #![cfg(target_arch = "wasm32")]
 
 mod support;

@@ -15,7 +15,8 @@
 //! Files: [`model`] (parameters, energy, free energy, conditionals), [`gibbs`] (block Gibbs,
 //! mean field, clamped completion), [`cd`] (CD-k, PCD, resumable [`Trainer`]), [`exact`]
 //! (enumeration for tiny models), [`label`] (classification RBM), [`dbn`] (deep belief net),
-//! [`gaussian`] (Gaussian–Bernoulli RBM).
+//! [`gaussian`] (Gaussian–Bernoulli RBM), [`session`] (the RBM lab's training session and its
+//! settings table).
 
 pub mod cd;
 pub mod dbn;
@@ -25,6 +26,7 @@ pub mod gaussian;
 pub mod gibbs;
 pub mod label;
 pub mod model;
+pub mod session;
 
 pub use cd::{
     bench_cd1_epoch, cd_gradient, contrastive_divergence, BatchStats, CdConfig, CdWorkspace,
