@@ -289,7 +289,10 @@ mod tests {
             Err(ParamError::TooLong)
         );
         assert_eq!(Params::parse("#Bad Lab!?a=1").expect("parse").lab, "");
-        assert_eq!(Params::parse("#HOPFIELD?n=8").expect("parse").lab, "hopfield");
+        assert_eq!(
+            Params::parse("#HOPFIELD?n=8").expect("parse").lab,
+            "hopfield"
+        );
     }
 
     /// Property test over random byte strings: the parser never panics, and whatever it accepts

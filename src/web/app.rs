@@ -94,6 +94,8 @@ pub struct App {
     /// Labels hidden by the link's `hide=` (as [`lecture::label_key`]s); written back into
     /// every hash the shell writes.
     hide: Vec<String>,
+    /// Animation frames run so far (tests wait on it).
+    frames: u64,
     /// The transport bar (hidden on the Speed tab).
     transport: HtmlElement,
     /// The current scene's panel: title, note, ‹ › and ×.
@@ -194,6 +196,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         scene_menu: None,
         scene: None,
         hide: Vec::new(),
+        frames: 0,
         transport: transport.clone(),
         scene_panel,
     }));
@@ -776,6 +779,11 @@ impl App {
         }
     }
 
+    /// Animation frames run so far.
+    pub fn frame_count(&self) -> u64 {
+        self.frames
+    }
+
     fn frame(&mut self, t: f64) {
         if self.last_t > 0.0 {
             let dt = (t - self.last_t).max(1e-3);
@@ -809,6 +817,7 @@ impl App {
             self.fps_el
                 .set_text_content(Some(&format!("{:.0} fps", self.fps)));
         }
+        self.frames += 1;
     }
 }
 

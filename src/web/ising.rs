@@ -122,13 +122,14 @@ impl IsingLab {
         let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
         panel.set_class_name("lab ising hidden");
         panel.set_id("lab-ising");
-        let cols = dom::el(&panel, "div", "cols")?;
-        let left = dom::el(&cols, "div", "col ising-left")?;
-        let right = dom::el(&cols, "div", "col side-col")?;
+        let stage = dom::el(&panel, "div", "stage")?;
+        let left = dom::el(&stage, "div", "stage-pic")?;
+        let right = dom::el(&stage, "div", "stage-side")?;
+        let more = dom::el(&stage, "div", "stage-more")?;
 
         let run = IsingRun::new(seed);
         let l = run.lattice().l() as u32;
-        let layer = PixelLayer::new(&left, "grid ising-lattice", l, l)?;
+        let layer = PixelLayer::new(&left, "grid ising-lattice main-pic", l, l)?;
         dom::img_label(
             &layer.canvas,
             "Ising lattice: blue = spin up, amber = spin down; paint spins with the pointer",
@@ -165,7 +166,7 @@ impl IsingLab {
         ro_exact.set_id("ising-exact");
 
         let controls_box = dom::el(&right, "div", "controls")?;
-        let live = dom::el(&right, "div", "controls ising-live")?;
+        let live = dom::el(&more, "div", "controls ising-live")?;
         dom::text(&live, "h3", "", "Live traces")?;
         let e_plot = Plot::new(&live, "plot", 500.0, 170.0)?;
         dom::img_label(

@@ -323,7 +323,9 @@ impl Panel {
         self.note.set_text_content(Some(note));
         let _ = self.root.set_attribute("data-scene", &i.to_string());
         let _ = self.prev.toggle_attribute_with_force("disabled", i == 0);
-        let _ = self.next.toggle_attribute_with_force("disabled", i + 1 >= n);
+        let _ = self
+            .next
+            .toggle_attribute_with_force("disabled", i + 1 >= n);
         self.show(true);
     }
 

@@ -47,6 +47,21 @@ pub async fn wait(ms: i32) {
 /// repaint.
 pub async fn frames() {
     wait(120).await;
+    at_least_frames(3).await;
+}
+
+/// Waits until the app has run `n` more animation frames (at most 3 s): on a busy machine a
+/// frame can take longer than a fixed wait.
+pub async fn at_least_frames(n: u64) {
+    let Some(start) = web::app::with_app(|a| a.frame_count()) else {
+        return;
+    };
+    for _ in 0..150 {
+        if web::app::with_app(|a| a.frame_count()).unwrap_or(u64::MAX) >= start + n {
+            return;
+        }
+        wait(20).await;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,8 +123,11 @@ pub fn current_hash() -> String {
 pub async fn open_with(hash: &str, settle_ms: i32, load_ms: i32) {
     mounted();
     wait(settle_ms).await;
+    at_least_frames(2).await;
     set_hash(hash);
     wait(load_ms).await;
+    // The hash is read and the lab redrawn in the app's frames.
+    at_least_frames(3).await;
 }
 
 /// [`open_with`] waiting [`frames`] before and after setting the hash.

@@ -45,12 +45,12 @@ impl Ui {
         let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
         panel.set_class_name("lab hidden hopfield");
         panel.set_id("lab-hopfield");
-        let cols = dom::el(&panel, "div", "cols")?;
-        let left = dom::el(&cols, "div", "col grid-col")?;
-        let mid = dom::el(&cols, "div", "col side-col")?;
-        let right = dom::el(&cols, "div", "col plot-col")?;
+        let stage = dom::el(&panel, "div", "stage")?;
+        let left = dom::el(&stage, "div", "stage-pic")?;
+        let mid = dom::el(&stage, "div", "stage-side")?;
+        let right = dom::el(&stage, "div", "stage-more")?;
 
-        let grid = PixelLayer::new(&left, "grid", side as u32, side as u32)?;
+        let grid = PixelLayer::new(&left, "grid main-pic", side as u32, side as u32)?;
         dom::img_label(&grid.canvas, "neuron grid: draw with the pointer (right button or Shift erases); orange marks the neuron updated next")?;
         let readout = dom::text(&left, "div", "readout", "")?;
         readout.set_id("hopfield-readout");
@@ -75,9 +75,9 @@ impl Ui {
         let cor = section("Corrupt the cue", "hopfield-corrupt")?;
         let rec = section("Recall", "hopfield-recall")?;
 
-        let energy_plot = Plot::new(&left, "plot", 440.0, 190.0)?;
+        let energy_plot = Plot::new(&right, "plot", 440.0, 190.0)?;
         dom::img_label(&energy_plot.canvas, "energy against sweeps")?;
-        let overlap_plot = Plot::new(&left, "plot", 440.0, 150.0)?;
+        let overlap_plot = Plot::new(&right, "plot", 440.0, 150.0)?;
         dom::img_label(
             &overlap_plot.canvas,
             "overlap m = ξ·y/N with each memory: +1 is the memory, −1 its inverse",
