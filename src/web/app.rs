@@ -702,7 +702,13 @@ impl App {
             .next()
             .unwrap_or("");
         let found = self.labs.iter().position(|l| l.borrow().id() == p.lab);
-        if found.is_none() && !raw_lab.is_empty() {
+        // A fragment that is not a lab id at all (another page's `#a=b`) is simply ignored.
+        let names_a_lab = !raw_lab.is_empty()
+            && raw_lab.len() <= 32
+            && raw_lab
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if found.is_none() && names_a_lab {
             // A mistyped lab: say so, and apply nothing of the link to the lab on screen.
             let name: String = raw_lab.chars().take(32).collect();
             status::warn(&format!(
