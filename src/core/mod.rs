@@ -15,5 +15,6 @@ pub mod pattern;
 pub mod rbm;
 pub mod rng;
 pub mod sampler;
+pub mod sampling;
 pub mod settings;
 pub mod trace;
