@@ -278,8 +278,14 @@ impl EnergySession {
         self.data_pending = true;
     }
 
+    /// Forgets points placed by hand: the next restart draws the preset again (a link always
+    /// means the preset's points).
+    pub fn use_preset(&mut self) {
+        self.custom = false;
+    }
+
     /// Hands edited points to the trainer (keeping the model), or builds one if there was none.
-    fn apply_data(&mut self) -> Result<(), String> {
+    pub fn apply_data(&mut self) -> Result<(), String> {
         if !self.data_pending {
             return Ok(());
         }
@@ -687,6 +693,7 @@ mod tests {
         let p = link("#energy?preset=moons&n=200&hidden=32&lr=0.01&step=0.02");
         let run = |s: &mut EnergySession| {
             assert!(TABLE.load(s, &p).is_empty());
+            s.use_preset();
             s.restart(11);
             for _ in 0..3 {
                 s.train_one().expect("trains");

@@ -189,6 +189,9 @@ pub struct Status {
     pub members: usize,
 }
 
+/// How a registry entry builds its sampler.
+pub type Build = fn(&Setup, &Knobs, &mut Rng) -> Result<Box<dyn Engine>, SamplerError>;
+
 /// One sampler on offer.
 pub struct SamplerEntry {
     /// Link key and menu label.
@@ -202,7 +205,7 @@ pub struct SamplerEntry {
     /// Knobs whose change needs a fresh start (a new population size).
     pub restart_on: &'static [&'static str],
     /// Builds it.
-    pub build: fn(&Setup, &Knobs, &mut Rng) -> Result<Box<dyn Engine>, SamplerError>,
+    pub build: Build,
     /// One line on what it is doing, in the lecture's words.
     pub about: fn(&Knobs, &Status) -> String,
 }

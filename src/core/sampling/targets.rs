@@ -244,11 +244,11 @@ mod tests {
     #[test]
     fn every_target_is_a_finite_landscape() {
         let l = Landscapes::new();
-        for i in 0..TARGETS.len() {
+        for (i, t) in TARGETS.iter().enumerate() {
             let b = square_view(l.get(i).bounds());
-            assert!((b.width() - b.height()).abs() < 1e-12, "{}", TARGETS[i].key);
+            assert!((b.width() - b.height()).abs() < 1e-12, "{}", t.key);
             let c = [0.5 * (b.x_min + b.x_max), 0.5 * (b.y_min + b.y_max)];
-            assert!(l.get(i).energy(c).is_finite(), "{}", TARGETS[i].key);
+            assert!(l.get(i).energy(c).is_finite(), "{}", t.key);
         }
         assert!(!l.costly(LEARNED), "no network yet");
         assert_eq!(l.drawn.bumps().len(), 2);

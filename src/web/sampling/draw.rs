@@ -7,6 +7,7 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 
 use crate::web::canvas::context_2d;
 use crate::web::dom;
+use crate::web::plane::device_pixel_ratio;
 
 /// A canvas drawn with vector strokes in CSS-pixel coordinates.
 pub struct Canvas2d {
@@ -19,14 +20,6 @@ pub struct Canvas2d {
     /// Height in CSS pixels.
     pub h: f64,
     dpr: f64,
-}
-
-/// The device pixel ratio, clamped to [1, 3].
-pub fn device_pixel_ratio() -> f64 {
-    web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0)
-        .clamp(1.0, 3.0)
 }
 
 impl Canvas2d {
