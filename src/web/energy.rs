@@ -45,6 +45,7 @@ struct Readout {
     loss: HtmlElement,
     e_data: HtmlElement,
     e_neg: HtmlElement,
+    gap: HtmlElement,
     points: HtmlElement,
 }
 
@@ -150,6 +151,12 @@ impl EnergyLab {
                 "E(neg)",
                 "energy-eneg",
                 "Mean energy of the Langevin negatives: training pushes it up",
+            )?,
+            gap: cell(
+                "gap",
+                "energy-gap",
+                "mean E(data) − mean E(negatives) over the last 25 iterations: negative once \
+                 training has pushed the energy down on the data and up on the negatives",
             )?,
             points: cell("points", "energy-points", "Number of training points")?,
             el: ro,
@@ -390,6 +397,7 @@ impl EnergyLab {
             (&r.loss, "data-loss", stats.map(|t| t.loss)),
             (&r.e_data, "data-edata", stats.map(|t| t.energy_data)),
             (&r.e_neg, "data-eneg", stats.map(|t| t.energy_negative)),
+            (&r.gap, "data-gap", s.gap()),
         ] {
             cell.set_text_content(Some(&v.map_or("–".into(), |v| format!("{v:.3}"))));
             match v {

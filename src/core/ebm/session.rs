@@ -13,6 +13,7 @@ use crate::core::params::Params;
 use crate::core::rng::Rng;
 use crate::core::sampler::StepSchedule;
 use crate::core::sampling::registry::{Engine, Particles};
+use crate::core::sampling::ring::Ring;
 use crate::core::settings::{opt, Opt, Range, Setting, Show, Table};
 use crate::core::trace::Trace;
 
@@ -44,6 +45,8 @@ pub const FIELD_N: usize = 64;
 const BAND: usize = 8;
 /// Points a trace keeps.
 const TRACE_CAP: usize = 800;
+/// Iterations the energy gap is averaged over.
+pub const GAP_WINDOW: usize = 25;
 
 /// The energy on a grid over the training box, computed a band of rows at a time from a
 /// snapshot of the network, then shown whole.
@@ -88,6 +91,7 @@ pub struct EnergySession {
     pub e_data: Trace,
     /// Mean energy of the negatives.
     pub e_neg: Trace,
+    gaps: Ring<f64>,
     samples: Option<Particles>,
     sample_energy: Option<LearnedEnergy>,
     sample_steps: usize,
@@ -117,6 +121,7 @@ impl EnergySession {
             loss: Trace::new(TRACE_CAP),
             e_data: Trace::new(TRACE_CAP),
             e_neg: Trace::new(TRACE_CAP),
+            gaps: Ring::new(GAP_WINDOW),
             samples: None,
             sample_energy: None,
             sample_steps: 0,
@@ -180,6 +185,7 @@ impl EnergySession {
         self.loss.clear();
         self.e_data.clear();
         self.e_neg.clear();
+        self.gaps.clear();
         self.samples = None;
         self.sample_steps = 0;
         // The first landscape is computed at once; later ones are spread over frames.
@@ -407,7 +413,15 @@ impl EnergySession {
         self.loss.push(i, s.loss);
         self.e_data.push(i, s.energy_data);
         self.e_neg.push(i, s.energy_negative);
+        self.gaps.push(s.energy_data - s.energy_negative);
         Ok(())
+    }
+
+    /// The energy gap `mean E(data) − mean E(negatives)` averaged over the last
+    /// [`GAP_WINDOW`] iterations (single iterations fluctuate): negative once training has
+    /// pushed the energy down on the data and up on the negatives. `None` before a full window.
+    pub fn gap(&self) -> Option<f64> {
+        (self.gaps.len() == GAP_WINDOW).then(|| self.gaps.iter().sum::<f64>() / GAP_WINDOW as f64)
     }
 
     /// Up to `speed` iterations until `now()` passes `deadline`; a run stops after [`PLAN`]
@@ -752,6 +766,26 @@ mod tests {
         TABLE.set_text(&mut s, "preset", "rings").expect("preset");
         assert_eq!(s.iteration(), 0, "new data: a fresh model");
         assert!(s.take_note().is_some_and(|n| n.contains("afresh")));
+    }
+
+    #[test]
+    fn the_lecture_scene_pushes_the_data_below_the_negatives() {
+        // The "Train an energy" scene: its averaged gap is negative from the first full window
+        // on (single iterations swing both ways).
+        let mut s = EnergySession::new(1);
+        TABLE.load(
+            &mut s,
+            &link("#energy?preset=8gauss&n=1000&hidden=64&lr=0.003&step=0.01"),
+        );
+        s.use_preset();
+        s.restart(1);
+        for i in 1..=120 {
+            s.train_one().expect("trains");
+            assert_eq!(s.gap().is_some(), i >= GAP_WINDOW);
+            if let Some(g) = s.gap() {
+                assert!(g < 0.0, "iteration {i}: gap {g}");
+            }
+        }
     }
 
     #[test]

@@ -59,6 +59,7 @@ impl Sampling {
         };
         TABLE.load(&mut s, &Params::new("sampling"));
         s.restart(seed);
+        s.mcmc.take_note();
         Ok(s)
     }
 

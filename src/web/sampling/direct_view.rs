@@ -349,7 +349,10 @@ impl DirectView {
             show(var),
             show(2.0 / (d.clt_n() as f64).sqrt())
         )));
-        let _ = self.clt_readout.set_attribute("data-value", &n.to_string());
+        let r = &self.clt_readout;
+        let _ = r.set_attribute("data-value", &n.to_string());
+        let _ = r.set_attribute("data-mean", &d.clt_moments.mean()[0].to_string());
+        let _ = r.set_attribute("data-var", &var.to_string());
     }
 
     fn draw_bm(&self, d: &DirectRun) {
