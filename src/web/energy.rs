@@ -15,8 +15,8 @@ use web_sys::{HtmlElement, HtmlProgressElement, PointerEvent};
 
 use super::app::Lab;
 use super::canvas::PixelLayer;
-use super::plane::{blues, PlaneView, Shade};
-use super::plot::{Axes, Plot, Series, SeriesData, PALETTE};
+use super::plane::{PlaneView, Shade};
+use super::plot::{viridis, Axes, Plot, Series, SeriesData, PALETTE};
 use super::settings::{self, Action, Controls, Tabled};
 use super::{dom, status};
 use crate::core::ebm::session::{EnergySession, Trained, FIELD_N, PLAN, SAMPLE_STEPS, TABLE};
@@ -33,7 +33,7 @@ const SAMPLE_MS: f64 = 6.0;
 
 /// Dot colours (fill, ring): data white with a black ring, negatives vermillion with a cream
 /// ring, model samples sky blue with a black ring — distinct from each other and from the
-/// heatmap.
+/// viridis heatmap.
 const DATA_RGB: ([u8; 3], [u8; 3]) = ([255, 255, 255], [0, 0, 0]);
 const NEG_RGB: ([u8; 3], [u8; 3]) = ([213, 94, 0], [255, 232, 200]);
 const SAMPLE_RGB: ([u8; 3], [u8; 3]) = ([86, 180, 233], [0, 0, 0]);
@@ -114,13 +114,15 @@ impl EnergyLab {
              points (white), Langevin negatives (vermillion) and model samples (blue)",
         )?;
         plane.set_view(session.view());
+        // Viridis, low energy dark: the dots' colours were chosen to stand out against it.
+        plane.set_colour_map(|t| viridis(1.0 - t));
         let cbar_row = dom::el(&left, "div", "energy-cbar-row")?;
         let lo = dom::text(&cbar_row, "span", "energy-cbar-lab", "low E")?;
         let mut bar = PixelLayer::new(&cbar_row, "energy-cbar", 256, 1)?;
         dom::img_label(&bar.canvas, "colour scale of the energy, low to high")?;
         for (i, px) in bar.buf.chunks_exact_mut(4).enumerate() {
             // Low energy is dark, as on the plane.
-            px[..3].copy_from_slice(&blues(1.0 - i as f64 / 255.0));
+            px[..3].copy_from_slice(&viridis(i as f64 / 255.0));
             px[3] = 255;
         }
         bar.blit()?;

@@ -126,6 +126,12 @@ impl PlaneView {
         Ok(())
     }
 
+    /// Colours the heatmap with `map` (0 = least likely … 1 = most likely) instead of
+    /// [`blues`]; takes effect at the next render.
+    pub fn set_colour_map(&mut self, map: impl Fn(f64) -> [u8; 3]) {
+        self.lut = (0..256).map(|i| map(i as f64 / 255.0)).collect();
+    }
+
     /// Side in CSS pixels.
     pub fn css(&self) -> f64 {
         self.css

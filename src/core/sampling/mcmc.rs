@@ -119,9 +119,15 @@ impl Mcmc {
         Self::setup_for(&self.land, self.target, self.t, self.seed)
     }
 
-    /// Both chains afresh from the seeded start point with `seed` (replays exactly).
+    /// Both chains afresh from the seeded start point with `seed` (replays exactly). On the
+    /// learned energy, the network as trained now is taken again.
     pub fn restart(&mut self, seed: u64) {
         self.seed = seed;
+        if self.target == LEARNED {
+            if let Some(l) = self.learned.borrow().clone() {
+                self.land.learned = Some(l);
+            }
+        }
         let setup = self.setup();
         for i in 0..2 {
             match Run::new(self.kinds[i], &setup, &self.knobs, seed) {

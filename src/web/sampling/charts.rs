@@ -169,11 +169,11 @@ impl Charts {
             ],
             [
                 mk(
-                    "hist-x1-b hidden",
+                    "hist-x1-b",
                     "second sampler: histogram of x₁ against the exact marginal",
                 )?,
                 mk(
-                    "hist-x2-b hidden",
+                    "hist-x2-b",
                     "second sampler: histogram of x₂ against the exact marginal",
                 )?,
             ],
@@ -183,6 +183,9 @@ impl Charts {
             "trace of x₁ against the step; grey marks where a setting changed",
         )?;
         let acf = mk("acf", "autocorrelation of x₁ against the lag")?;
+        for h in &hists[1] {
+            h.set_visible(false);
+        }
         Ok(Self {
             hists,
             trace,

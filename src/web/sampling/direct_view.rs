@@ -211,22 +211,10 @@ impl DirectView {
         c.line((x0, y0), (x0, y0 + h), "#555", 1.0);
         c.line((x0, y0 + h), (x0 + w, y0 + h), "#555", 1.0);
         for t in [0.0, 0.5, 1.0] {
-            c.text(
-                &format!("{t}"),
-                (x0 - 6.0, py(t) + 4.0),
-                "11px system-ui, sans-serif",
-                "#333",
-                "right",
-            );
+            c.note(&format!("{t}"), (x0 - 6.0, py(t) + 4.0), 11, "right");
             c.line((x0 - 3.0, py(t)), (x0, py(t)), "#555", 1.0);
         }
-        c.text(
-            "F(k)",
-            (x0 + 6.0, y0 + 4.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "left",
-        );
+        c.note("F(k)", (x0 + 6.0, y0 + 4.0), 12, "left");
         let mut prev = 0.0;
         for (i, &f) in cdf.iter().enumerate() {
             c.line((px(i as f64), py(prev)), (px(i as f64), py(f)), BLUE, 1.5);
@@ -236,22 +224,15 @@ impl DirectView {
                 BLUE,
                 2.5,
             );
-            c.text(
+            c.note(
                 &format!("{}", i + 1),
                 (px(i as f64 + 0.5), y0 + h + 14.0),
-                "11px system-ui, sans-serif",
-                "#333",
+                11,
                 "center",
             );
             prev = f;
         }
-        c.text(
-            "category k",
-            (x0 + w / 2.0, y0 + h + 28.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "center",
-        );
+        c.note("category k", (x0 + w / 2.0, y0 + h + 28.0), 12, "center");
         if let Some(d) = d.cat_last {
             // u on the vertical axis → across to the step that first exceeds it → down to k.
             let xk = px(d.index as f64 + 0.5);
@@ -297,19 +278,17 @@ impl DirectView {
             c.ctx.set_stroke_style_str(INK);
             c.ctx.set_line_width(1.5);
             c.ctx.stroke_rect(xl, by(p), wd, y0 + h - by(p));
-            c.text(
+            c.note(
                 &format!("{}", i + 1),
                 (xl + wd / 2.0, y0 + h + 14.0),
-                "11px system-ui, sans-serif",
-                "#333",
+                11,
                 "center",
             );
         }
-        c.text(
+        c.note(
             "outline: exact p_k · filled: sampled",
             (bx, y0 - 4.0),
-            "11px system-ui, sans-serif",
-            "#333",
+            11,
             "left",
         );
         let last = d
@@ -365,41 +344,11 @@ impl DirectView {
         c.ctx.set_line_width(1.0);
         c.ctx.stroke_rect(ux, uy, s, s);
         c.ctx.stroke_rect(nx, ny, s, s);
-        c.text(
-            "u₁ (radius)",
-            (ux + s / 2.0, uy + s + 15.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "center",
-        );
-        c.text(
-            "u₂",
-            (ux - 6.0, uy + s / 2.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "right",
-        );
-        c.text(
-            "(angle)",
-            (ux - 4.0, uy + s / 2.0 + 14.0),
-            "11px system-ui, sans-serif",
-            "#333",
-            "right",
-        );
-        c.text(
-            "n₁",
-            (nx + s / 2.0, ny + s + 15.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "center",
-        );
-        c.text(
-            "n₂",
-            (nx - 6.0, ny + s / 2.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "right",
-        );
+        c.note("u₁ (radius)", (ux + s / 2.0, uy + s + 15.0), 12, "center");
+        c.note("u₂", (ux - 6.0, uy + s / 2.0), 12, "right");
+        c.note("(angle)", (ux - 4.0, uy + s / 2.0 + 14.0), 11, "right");
+        c.note("n₁", (nx + s / 2.0, ny + s + 15.0), 12, "center");
+        c.note("n₂", (nx - 6.0, ny + s / 2.0), 12, "right");
         c.arrow(
             (ux + s + 25.0, uy + s / 2.0),
             (nx - 25.0, ny + s / 2.0),
@@ -503,20 +452,8 @@ impl DirectView {
         c.ctx.stroke_rect(x0, y0, s, s);
         c.line(p([-half, 0.0]), p([half, 0.0]), "#e3e3e3", 1.0);
         c.line(p([0.0, -half]), p([0.0, half]), "#e3e3e3", 1.0);
-        c.text(
-            "x₁",
-            (x0 + s / 2.0, y0 + s + 15.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "center",
-        );
-        c.text(
-            "x₂",
-            (x0 - 8.0, y0 + s / 2.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "right",
-        );
+        c.note("x₁", (x0 + s / 2.0, y0 + s + 15.0), 12, "center");
+        c.note("x₂", (x0 - 8.0, y0 + s / 2.0), 12, "right");
         let inside = |v: &[f64; 2]| v[0].abs() < half && v[1].abs() < half;
         if d.mv_wrong() {
             c.ctx.set_fill_style_str("rgba(213,94,0,0.28)");

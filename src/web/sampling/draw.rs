@@ -96,6 +96,17 @@ impl Canvas2d {
         circle(&self.ctx, at, r, fill, stroke);
     }
 
+    /// A grey label of `px` pixels at `at` ("left", "center" or "right" aligned).
+    pub fn note(&self, s: &str, at: (f64, f64), px: u32, align: &str) {
+        self.text(
+            s,
+            at,
+            &format!("{px}px system-ui, sans-serif"),
+            "#333",
+            align,
+        );
+    }
+
     /// Text at `at` with the given font, colour and alignment ("left", "center", "right").
     pub fn text(&self, s: &str, at: (f64, f64), font: &str, color: &str, align: &str) {
         let c = &self.ctx;

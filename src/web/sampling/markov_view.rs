@@ -246,13 +246,7 @@ impl MarkovView {
         c.line((x0, y0 + h), (x0 + w, y0 + h), "#555", 1.0);
         c.line((x0, y0), (x0, y0 + h), "#555", 1.0);
         for t in [0.0, 0.5, 1.0] {
-            c.text(
-                &format!("{t}"),
-                (x0 - 6.0, py(t) + 4.0),
-                "11px system-ui, sans-serif",
-                "#333",
-                "right",
-            );
+            c.note(&format!("{t}"), (x0 - 6.0, py(t) + 4.0), 11, "right");
         }
         let slot = w / n as f64;
         for i in 0..n {
@@ -272,26 +266,14 @@ impl MarkovView {
                     2.5,
                 );
             }
-            c.text(
-                &m.names[i],
-                (gx + slot / 2.0, y0 + h + 15.0),
-                "12px system-ui, sans-serif",
-                "#333",
-                "center",
-            );
+            c.note(&m.names[i], (gx + slot / 2.0, y0 + h + 15.0), 12, "center");
         }
         let legend = if m.stationary.is_some() {
             "blue: π_t · orange: walker's visit frequency · black line: stationary π"
         } else {
             "blue: π_t · orange: walker's visit frequency · (no unique π)"
         };
-        c.text(
-            legend,
-            (x0, 16.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "left",
-        );
+        c.note(legend, (x0, 16.0), 12, "left");
     }
 
     fn draw_dist(&self, m: &MarkovRun) {
