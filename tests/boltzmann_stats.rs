@@ -69,7 +69,7 @@ fn sample_hist_wrong_conditional(
     let mut h = StateHistogram::new(net.n()).expect("hist");
     for k in 0..burn + sweeps {
         for i in 0..net.n() {
-            let p = 1.0 / (1.0 + (-f64::from(s.fields()[i]) / t).exp());
+            let p = 1.0 / (1.0 + (-s.fields()[i] / t).exp());
             let target = if rng.uniform() < p { 1 } else { -1 };
             if s.y()[i] != target {
                 s.flip(net, i);
@@ -435,4 +435,91 @@ fn validation_errors_are_clear() {
         .step(&mut net, &[1, -1, 1, 1, 1, 1, 1], &mut rng)
         .expect_err("length");
     assert!(e.to_string().contains("7 entries"), "{e}");
+}
+
+/// A long Gibbs run keeps the state's tracked fields and energy equal to a fresh f64 recompute.
+///
+/// The run: 8 neurons, weights and biases N(0, 0.5²), T = 1, 300 000 sequential sweeps (≈ 5·10⁵
+/// flips). Two bounds, with `H = maxᵢ (Σⱼ |wᵢⱼ| + |bᵢ|)` (no field
+/// can exceed it) and `S = Σ_{i<j} |wᵢⱼ| + Σᵢ |bᵢ|` (no energy can exceed it):
+/// - the representation floor of f32 fields, `16 u₃₂ H` (`u₃₂ = 2⁻²⁴`): one f32 rounding of
+///   each term already costs up to `u₃₂ H`, so fields stored in f32 sit near this floor at the
+///   start and only leave it by accumulating rounding flip after flip (the drift);
+/// - the bound the refreshed f64 fields guarantee (see [`State`]): between two refreshes at most
+///   `R = 256 N` flips, so `|Δh| ≤ (N + 1 + R) u₆₄ H` and `|ΔE| ≤ (N + 1 + R) u₆₄ S + 2 R (N + 1 +
+///   R) u₆₄ H`, `u₆₄ = 2⁻⁵³`; both are asserted with a factor 2 for second-order terms.
+#[test]
+fn long_gibbs_run_keeps_tracked_fields_and_energy_exact() {
+    let n = 8;
+    let mut rng = Rng::new(77);
+    let net = random_net(n, 0.5, 0.5, &mut rng);
+    let mut s = random_state(&net, &mut rng);
+    let exact_fields = |y: &[i8]| -> Vec<f64> {
+        (0..n)
+            .map(|i| {
+                let row = &net.weights()[i * n..(i + 1) * n];
+                let pair: f64 = row
+                    .iter()
+                    .zip(y)
+                    .map(|(&w, &yj)| f64::from(w) * f64::from(yj))
+                    .sum();
+                pair + f64::from(net.bias()[i])
+            })
+            .collect()
+    };
+    let h_max = (0..n)
+        .map(|i| {
+            let row = &net.weights()[i * n..(i + 1) * n];
+            row.iter().map(|w| f64::from(w.abs())).sum::<f64>() + f64::from(net.bias()[i].abs())
+        })
+        .fold(0.0, f64::max);
+    let s_max = (0..n)
+        .map(|i| {
+            let row = &net.weights()[i * n..i * n + i];
+            row.iter().map(|w| f64::from(w.abs())).sum::<f64>() + f64::from(net.bias()[i].abs())
+        })
+        .sum::<f64>();
+    let (u32_, u64_) = (2f64.powi(-24), 2f64.powi(-53));
+    let r = (256 * n) as f64;
+    let k = n as f64 + 1.0 + r;
+    let field_bound = 2.0 * k * u64_ * h_max;
+    let energy_bound = 2.0 * (k * u64_ * s_max + 2.0 * r * k * u64_ * h_max);
+    let mut flips = 0usize;
+    for _ in 0..300_000 {
+        flips += gibbs_sweep(
+            &net,
+            &mut s,
+            Temperature::ONE,
+            GibbsOrder::Sequential,
+            &mut rng,
+            &mut |_| {},
+        )
+        .expect("sweep");
+    }
+    let exact = exact_fields(s.y());
+    let field_err = exact
+        .iter()
+        .zip(s.fields())
+        .map(|(a, &b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    let energy_err = (net.energy(s.y()) - s.energy()).abs();
+    eprintln!(
+        "{flips} flips: field error {field_err:.3e} (f32 floor {:.3e}, bound {field_bound:.3e}), \
+         energy error {energy_err:.3e} (bound {energy_bound:.3e})",
+        16.0 * u32_ * h_max
+    );
+    assert!(flips > 500_000, "the run must flip often: {flips}");
+    assert!(
+        field_err <= 16.0 * u32_ * h_max,
+        "tracked fields drifted by {field_err:.3e} (f32 floor {:.3e})",
+        16.0 * u32_ * h_max
+    );
+    assert!(
+        field_err <= field_bound,
+        "field error {field_err:.3e} > {field_bound:.3e}"
+    );
+    assert!(
+        energy_err <= energy_bound,
+        "energy error {energy_err:.3e} > {energy_bound:.3e}"
+    );
 }

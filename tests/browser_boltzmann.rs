@@ -6,8 +6,10 @@
 mod support;
 
 use energy_playground::web;
+use energy_playground::web::{app, lecture};
 use support::{
-    button, current_hash, el, num_of, open_with, pixel_rgb, query, set_hash, status, stroke, wait,
+    attr_of, button, current_hash, el, mounted, num_of, open_with, pixel_rgb, query, set_hash,
+    status, stroke, wait,
 };
 use wasm_bindgen_test::*;
 use web_sys::{HtmlCanvasElement, HtmlElement, HtmlInputElement};
@@ -184,4 +186,199 @@ async fn drawing_on_the_live_grid_sets_neurons() {
     assert_eq!(pixel_rgb(&canvas, 0, 0), web::canvas::INK, "painted");
     let e_on = num_of("bz-temp-readout", "data-energy");
     assert!(e_on.is_finite() && e_on != e_off, "E {e_off} → {e_on}");
+}
+
+#[wasm_bindgen_test]
+async fn view_tabs_and_the_t_zero_box_go_through_the_settings() {
+    open("view=temp&seed=21&T=0.2").await;
+    query::<HtmlElement>("#bz-tab-learn").click();
+    wait(150).await;
+    assert!(!el("bz-learn").class_list().contains("hidden"));
+    assert!(el("bz-temp").class_list().contains("hidden"));
+    assert!(current_hash().contains("view=learn"), "{}", current_hash());
+    query::<HtmlElement>("#bz-tab-temp").click();
+    wait(150).await;
+    let zero: HtmlInputElement = query("#bz-temp label[data-key=T] input[type=checkbox]");
+    assert!(!zero.checked());
+    zero.click();
+    wait(150).await;
+    assert_eq!(num_of("bz-temp-readout", "data-t"), 0.0);
+    assert!(current_hash().contains("T=0&"), "{}", current_hash());
+    zero.click();
+    wait(150).await;
+    assert_eq!(
+        num_of("bz-temp-readout", "data-t"),
+        0.2,
+        "back to the slider's T"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lecture scenes of part 2: each applied as the menu does, played, and its note's claim read
+// from the read-outs.
+
+/// Applies the lecture scene titled `title` and checks that it applied cleanly.
+async fn scene(title: &str) {
+    mounted();
+    wait(60).await;
+    let i = lecture::SCENES
+        .iter()
+        .position(|s| s.title == title)
+        .unwrap_or_else(|| panic!("no scene {title:?}"));
+    app::with_app(|a| a.choose_scene(i));
+    wait(150).await;
+    let (msg, class) = status();
+    assert_eq!(class, "status info", "scene {title:?}: {msg}");
+    assert!(!el("lab-boltzmann").class_list().contains("hidden"));
+}
+
+/// Plays until `done()` holds (polling every 100 ms, at most `max_ms`), then pauses.
+async fn play_until(max_ms: i32, mut done: impl FnMut() -> bool) -> bool {
+    if !playing() {
+        play_button().click();
+    }
+    let mut t = 0;
+    let ok = loop {
+        if done() {
+            break true;
+        }
+        if t >= max_ms {
+            break false;
+        }
+        wait(100).await;
+        t += 100;
+    };
+    if playing() {
+        play_button().click();
+    }
+    wait(60).await;
+    ok
+}
+
+/// A comma-separated list of numbers from a read-out's attribute.
+fn nums(id: &str, name: &str) -> Vec<f64> {
+    attr_of(id, name)
+        .split(',')
+        .map(|x| x.parse().unwrap_or_else(|_| panic!("{name}: {x:?}")))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn scene_boltzmann_distribution_tv_distance_falls() {
+    scene("The Boltzmann distribution P(y) = exp(−E/T)/Z").await;
+    assert!(!el("bz-exact").class_list().contains("hidden"));
+    assert_eq!(num_of("bz-tv", "data-samples"), 0.0);
+    play_for(200).await;
+    let (n1, tv1) = (num_of("bz-tv", "data-samples"), num_of("bz-tv", "data-tv"));
+    assert!(n1 > 0.0, "Play samples");
+    assert!(
+        play_until(10_000, || num_of("bz-tv", "data-samples") >= 1000.0).await,
+        "1000 samples"
+    );
+    let (n2, tv2) = (num_of("bz-tv", "data-samples"), num_of("bz-tv", "data-tv"));
+    // The samples pile up on the exact distribution: the distance falls by more than half.
+    assert!(
+        tv2 < 0.5 * tv1 && tv2 < 0.15,
+        "TV {tv1} after {n1} samples → {tv2} after {n2}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn scene_stochastic_hopfield_average_retrieves_a() {
+    scene("A stochastic Hopfield network at temperature T").await;
+    assert!(!el("bz-temp").class_list().contains("hidden"));
+    assert_eq!(attr_of("bz-temp-readout", "data-memories"), "A,1");
+    assert_eq!(num_of("bz-temp-readout", "data-t"), 0.5);
+    // The cue is a noisy A.
+    let m0 = nums("bz-temp-readout", "data-m-last");
+    assert!(m0[0] > 0.5 && m0[0] < 1.0, "a noisy A: {m0:?}");
+    assert!(
+        play_until(10_000, || num_of("bz-temp-readout", "data-sweeps") >= 40.0).await,
+        "40 sweeps"
+    );
+    // Keep playing and read the overlaps a dozen times.
+    play_button().click();
+    let mut last = Vec::new();
+    for _ in 0..12 {
+        wait(120).await;
+        assert_eq!(num_of("bz-temp-readout", "data-averaged"), 20.0);
+        let avg = nums("bz-temp-readout", "data-m-avg");
+        assert_eq!(avg[0], 1.0, "the average of the last 20 is A: {avg:?}");
+        assert!(avg[1] < 0.3, "and not 1: {avg:?}");
+        last.push(nums("bz-temp-readout", "data-m-last")[0]);
+    }
+    if playing() {
+        play_button().click();
+    }
+    wait(60).await;
+    let mean = last.iter().sum::<f64>() / last.len() as f64;
+    assert!(
+        mean > 0.8 && mean < 0.98 && last.iter().any(|&m| m < 1.0),
+        "single samples stay noisy: {last:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn scene_annealing_settles_in_a_stored_memory_at_the_lowest_energy() {
+    scene("Annealing finds the lowest energy").await;
+    assert_eq!(
+        el("bz-anneal-btn").text_content().as_deref(),
+        Some("Stop annealing")
+    );
+    assert_eq!(attr_of("bz-anneal", "data-state"), "running");
+    assert!(
+        play_until(20_000, || attr_of("bz-anneal", "data-state") == "converged").await,
+        "annealing converges"
+    );
+    assert_eq!(attr_of("bz-anneal", "data-result"), "stored");
+    let (e, e_mem) = (
+        num_of("bz-anneal", "data-energy"),
+        num_of("bz-anneal", "data-e-memories"),
+    );
+    assert!((e - e_mem).abs() < 1e-6, "E = {e}, memories at {e_mem}");
+    assert!(!playing(), "the shell pauses at convergence");
+}
+
+/// Plays a learning scene to the end of its plan; returns (L at W = 0, L, best possible L).
+async fn learn_to_the_plan(steps: f64) -> (f64, f64, f64) {
+    assert!(!el("bz-learn").class_list().contains("hidden"));
+    assert_eq!(num_of("bz-ll", "data-steps"), 0.0);
+    assert!(
+        play_until(60_000, || num_of("bz-ll", "data-steps") >= steps).await,
+        "{steps} steps"
+    );
+    assert_eq!(num_of("bz-ll", "data-steps"), steps);
+    (
+        num_of("bz-ll", "data-ll0"),
+        num_of("bz-ll", "data-ll"),
+        num_of("bz-ll", "data-best"),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn scene_learning_climbs_towards_log_one_fourteenth() {
+    scene("Boltzmann-machine learning: clamped minus free phase").await;
+    let (ll0, ll, best) = learn_to_the_plan(300.0).await;
+    assert!(
+        (ll0 + 9.0 * std::f64::consts::LN_2).abs() < 1e-9,
+        "from −6.2: {ll0}"
+    );
+    assert!((best + 14f64.ln()).abs() < 1e-12, "log(1/14): {best}");
+    // Towards the bound: more than 90 % of the way from W = 0, never past it.
+    assert!(
+        ll > ll0 + 0.9 * (best - ll0) && ll <= best + 1e-9,
+        "L {ll0} → {ll}, bound {best}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn scene_hidden_units_climb_close_to_log_one_quarter() {
+    scene("Learning with hidden units").await;
+    let (ll0, ll, best) = learn_to_the_plan(600.0).await;
+    assert!((ll0 + 8.0 * std::f64::consts::LN_2).abs() < 1e-9, "{ll0}");
+    assert!((best + 4f64.ln()).abs() < 1e-12, "log(1/4): {best}");
+    assert!(
+        (best - ll).abs() < 0.1 && ll <= best + 1e-9,
+        "close to log(1/4): L = {ll}"
+    );
 }

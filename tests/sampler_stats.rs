@@ -9,13 +9,13 @@ use energy_playground::core::landscape::{
     grid_moments, Banana, Donut, DoubleWell, Energy2d, Gaussian, GaussianMixture,
 };
 use energy_playground::core::rng::Rng;
-use energy_playground::core::sampler::diagnostics::effective_sample_size;
 use energy_playground::core::sampler::direct::{
     box_muller, clt_normal, normal_cdf, Categorical, MvNormal, TabulatedCdf,
 };
 use energy_playground::core::sampler::gibbs2d::DEFAULT_GRID_CELLS;
 use energy_playground::core::sampler::{
-    ignore, langevin_particles, DriftedGaussianWalk, Event2d, Gibbs2d, Hmc, ImportanceProposal,
+    autocorrelation, effective_sample_size, ignore, integrated_autocorrelation_time,
+    langevin_particles, DriftedGaussianWalk, Event2d, Gibbs2d, Hmc, ImportanceProposal,
     ImportanceSampler, Langevin, Mala, Metropolis, Nuts, Sampler2d, StepSchedule,
 };
 
@@ -617,4 +617,36 @@ fn nuts_samples_gaussians_double_well_and_banana() {
     let mut s = Nuts::new([0.0, 0.0], 0.15, 10, 1.0).expect("valid");
     let (xs, ys) = run(&mut s, &b, 604, 500, 40_000);
     check_moments("nuts banana", &xs, &ys, m, c);
+}
+
+/// The chain diagnostics sit side by side in `core::sampler`: the autocorrelations of an AR(1)
+/// series `x_t = φ x_{t−1} + √(1−φ²) ξ_t` follow `ρ_k = φ^k` within 5 standard errors (Bartlett:
+/// `n Var ρ̂_k ≈ (1+φ²)(1−φ^{2k})/(1−φ²) − 2kφ^{2k}`), and the ESS equals `n / τ` with the
+/// integrated autocorrelation time `τ`.
+#[test]
+fn autocorrelation_sits_beside_effective_sample_size() {
+    let (phi, n) = (0.8f64, 100_000usize);
+    let mut rng = Rng::new(77);
+    let mut x = rng.normal();
+    let xs: Vec<f64> = (0..n)
+        .map(|_| {
+            x = phi * x + (1.0 - phi * phi).sqrt() * rng.normal();
+            x
+        })
+        .collect();
+    let mut acf = [0.0; 4];
+    autocorrelation(&xs, &mut acf).expect("lags < n");
+    for (k, &r) in acf.iter().enumerate().skip(1) {
+        let p2k = phi.powi(2 * k as i32);
+        let var =
+            ((1.0 + phi * phi) * (1.0 - p2k) / (1.0 - phi * phi) - 2.0 * k as f64 * p2k) / n as f64;
+        let exact = phi.powi(k as i32);
+        assert!(
+            (r - exact).abs() < Z * var.sqrt(),
+            "ρ_{k} = {r} vs {exact} (se {})",
+            var.sqrt()
+        );
+    }
+    let ess = effective_sample_size(&xs);
+    assert!((ess - n as f64 / integrated_autocorrelation_time(&xs)).abs() < 1e-6 * ess);
 }

@@ -92,7 +92,8 @@ function makeRng(seed) {
 }
 
 // The same transitions as `core::sampler::bench_steps`: `nSteps` of random-walk Metropolis
-// (σ = 1), MALA (ε = 0.1) or HMC (Δt = 0.15, L = 10) on the banana from the origin; returns
+// (σ = 1), MALA (ε = 0.1), HMC (Δt = 0.15, L = 10) or Adaptive Metropolis (σ₀ = 1, t₀ = 100,
+// ε = 10⁻⁶) on the banana from the origin; returns
 // the sum of all visited coordinates (a checksum, not comparable across RNGs).
 export function jsSamplerSteps(kind, nSteps, seed) {
   const rng = makeRng(seed);
@@ -140,8 +141,246 @@ export function jsSamplerSteps(kind, nSteps, seed) {
       if (rng.uniform() < Math.exp(Math.min(0.0, -dh))) { x1 = y1; x2 = y2; }
       sum += x1 + x2;
     }
+  } else if (kind === 'adaptive_mh') {
+    sum = adaptiveMetropolis(rng, nSteps, 1.0, 100, 1e-6);
   } else {
     return NaN;
   }
   return sum;
+}
+
+// Adaptive Metropolis (Haario, Saksman & Tamminen 2001) on the banana from the origin: the
+// proposal N(x, C_t) uses C₀ = σ₀²I for the first t₀ steps, then
+// C_t = s_d (Cov(X₀ … X_{t−1}) + εI) with s_d = 2.38²/2, the history covariance kept by
+// Welford's running update. Returns the sum of all visited coordinates.
+function adaptiveMetropolis(rng, nSteps, sigma0, t0, reg) {
+  const sd = 2.38 * 2.38 / 2.0;
+  let x1 = 0.0, x2 = 0.0, sum = 0.0;
+  // Running mean and Σ(x − x̄)(x − x̄)ᵀ of the history (X₀ = origin included).
+  let n = 1, m1 = 0.0, m2 = 0.0, s11 = 0.0, s12 = 0.0, s22 = 0.0;
+  let e = bananaEnergy(x1, x2);
+  for (let i = 0; i < nSteps; i++) {
+    let c11 = sigma0 * sigma0, c12 = 0.0, c22 = sigma0 * sigma0;
+    if (n > t0) {
+      c11 = sd * (s11 / (n - 1) + reg);
+      c12 = sd * (s12 / (n - 1));
+      c22 = sd * (s22 / (n - 1) + reg);
+    }
+    // Cholesky factor of C.
+    const l11 = Math.sqrt(c11), l21 = c12 / l11, l22 = Math.sqrt(c22 - l21 * l21);
+    const z1 = rng.normal(), z2 = rng.normal();
+    const y1 = x1 + l11 * z1, y2 = x2 + l21 * z1 + l22 * z2;
+    const ey = bananaEnergy(y1, y2);
+    if (rng.uniform() < Math.exp(Math.min(0.0, e - ey))) { x1 = y1; x2 = y2; e = ey; }
+    // Welford update with the new state.
+    n++;
+    const d1 = x1 - m1, d2 = x2 - m2;
+    m1 += d1 / n; m2 += d2 / n;
+    s11 += d1 * (x1 - m1); s12 += d1 * (x2 - m2); s22 += d2 * (x2 - m2);
+    sum += x1 + x2;
+  }
+  return sum;
+}
+
+// The same work as `core::sampler::bench_population` for the population samplers on the
+// banana: `nIter` iterations; returns the sum of all members' coordinates after every
+// iteration (a checksum, not comparable across RNGs). NaN for an unknown kind.
+export function jsPopulation(kind, nIter, seed) {
+  const rng = makeRng(seed);
+  if (kind === 'de_mcmc_z') return deMcmcZ(rng, nIter, 3, 30, 10, 0.1, 1e-4);
+  if (kind === 'svgd') return svgd(rng, nIter, 100, 2.0, 0.05);
+  if (kind === 'nested') return nested(rng, nIter, 100, 20, 10);
+  return NaN;
+}
+
+// DE-MCMC-Z (ter Braak & Vrugt 2008): nChains chains share an archive Z that starts with m0
+// uniform draws from [−6, 6]² and gains the chains' states every K iterations. Each chain
+// proposes either x* = x + γ(z_R1 − z_R2) + e (γ = 2.38/√(2d), or 1 with probability 0.1,
+// e ~ N(0, b²I)), accepted with min(1, p(x*)/p(x)), or, with probability pSnooker, a snooker
+// jump along the axis through an archive point z: x* = x + γ_s((z_R1 − z_R2)·u)u with
+// u = (x − z)/‖x − z‖ and γ_s ~ U[1.2, 2.2], accepted with min(1, p(x*)‖x* − z‖/(p(x)‖x − z‖)).
+function deMcmcZ(rng, nIter, nChains, m0, K, pSnooker, b) {
+  const cap = m0 + nChains * Math.floor(nIter / K);
+  const z = new Float64Array(2 * cap);
+  for (let i = 0; i < 2 * m0; i++) z[i] = -6.0 + 12.0 * rng.uniform();
+  let m = m0;
+  const x = new Float64Array(2 * nChains);
+  for (let c = 0; c < nChains; c++) {
+    x[2 * c] = z[2 * (m0 - nChains + c)];
+    x[2 * c + 1] = z[2 * (m0 - nChains + c) + 1];
+  }
+  const gamma0 = 2.38 / Math.sqrt(4.0);
+  const pick = () => Math.floor(rng.uniform() * m);
+  let sum = 0.0;
+  for (let it = 1; it <= nIter; it++) {
+    for (let c = 0; c < nChains; c++) {
+      const x1 = x[2 * c], x2 = x[2 * c + 1];
+      const e = bananaEnergy(x1, x2);
+      let y1, y2, logJ = 0.0;
+      if (rng.uniform() < pSnooker) {
+        const iz = pick();
+        let r1 = pick(); while (r1 === iz) r1 = pick();
+        let r2 = pick(); while (r2 === iz || r2 === r1) r2 = pick();
+        const d1 = x1 - z[2 * iz], d2 = x2 - z[2 * iz + 1];
+        const len = Math.hypot(d1, d2);
+        if (!(len > 0)) continue;
+        const u1 = d1 / len, u2 = d2 / len;
+        const g = 1.2 + rng.uniform();
+        const along = (z[2 * r1] - z[2 * r2]) * u1 + (z[2 * r1 + 1] - z[2 * r2 + 1]) * u2;
+        y1 = x1 + g * along * u1; y2 = x2 + g * along * u2;
+        logJ = Math.log(Math.hypot(y1 - z[2 * iz], y2 - z[2 * iz + 1])) - Math.log(len);
+      } else {
+        const r1 = pick();
+        let r2 = pick(); while (r2 === r1) r2 = pick();
+        const g = rng.uniform() < 0.1 ? 1.0 : gamma0;
+        y1 = x1 + g * (z[2 * r1] - z[2 * r2]) + b * rng.normal();
+        y2 = x2 + g * (z[2 * r1 + 1] - z[2 * r2 + 1]) + b * rng.normal();
+      }
+      const ey = bananaEnergy(y1, y2);
+      if (rng.uniform() < Math.exp(Math.min(0.0, e - ey + logJ))) { x[2 * c] = y1; x[2 * c + 1] = y2; }
+    }
+    if (it % K === 0 && m + nChains <= cap) {
+      for (let i = 0; i < 2 * nChains; i++) z[2 * m + i] = x[i];
+      m += nChains;
+    }
+    for (let i = 0; i < 2 * nChains; i++) sum += x[i];
+  }
+  return sum;
+}
+
+// The k-th smallest of a[0..m) (Hoare's quickselect, in place).
+function select(a, m, k) {
+  let lo = 0, hi = m - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j; else if (k >= i) lo = i; else return a[k];
+  }
+  return a[k];
+}
+
+// SVGD (Liu & Wang 2016) on the banana: n particles from N(0, s²I) move by
+// x_i ← x_i + ε φ(x_i), φ(x) = (1/n) Σ_j [k(x_j, x)∇log p(x_j) + (2/h)(x − x_j)k(x_j, x)],
+// k(x, x′) = exp(−‖x − x′‖²/h), h = med²/ln n with med the median pairwise distance.
+function svgd(rng, nIter, n, s, eps) {
+  const x = new Float64Array(2 * n), y = new Float64Array(2 * n), sc = new Float64Array(2 * n);
+  const phi = new Float64Array(2 * n), d2 = new Float64Array(n * (n - 1) / 2);
+  const g = new Float64Array(2);
+  for (let i = 0; i < 2 * n; i++) x[i] = s * rng.normal();
+  const m = n * (n - 1) / 2;
+  let sum = 0.0;
+  for (let it = 0; it < nIter; it++) {
+    for (let i = 0; i < n; i++) {
+      bananaGrad(x[2 * i], x[2 * i + 1], g);
+      sc[2 * i] = -g[0]; sc[2 * i + 1] = -g[1];
+    }
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const a = x[2 * i] - x[2 * j], b = x[2 * i + 1] - x[2 * j + 1];
+        d2[p++] = a * a + b * b;
+      }
+    }
+    // Median of the squared distances (mean of the middle two for an even count).
+    const hiMid = select(d2, m, m >> 1);
+    let med2 = hiMid;
+    if (m % 2 === 0) { let lo = -Infinity; for (let q = 0; q < (m >> 1); q++) if (d2[q] > lo) lo = d2[q]; med2 = 0.5 * (lo + hiMid); }
+    let h = med2 / Math.log(n);
+    if (!(h > 0 && isFinite(h))) h = 1.0;
+    const c = 2.0 / h;
+    for (let i = 0; i < 2 * n; i++) phi[i] = sc[i];
+    for (let i = 0; i < n; i++) {
+      const xi0 = x[2 * i], xi1 = x[2 * i + 1], si0 = sc[2 * i], si1 = sc[2 * i + 1];
+      let p0 = phi[2 * i], p1 = phi[2 * i + 1];
+      for (let j = i + 1; j < n; j++) {
+        const a = xi0 - x[2 * j], b = xi1 - x[2 * j + 1];
+        const k = Math.exp(-(a * a + b * b) / h);
+        const r = c * k;
+        p0 += k * sc[2 * j] + r * a; p1 += k * sc[2 * j + 1] + r * b;
+        phi[2 * j] += k * si0 - r * a; phi[2 * j + 1] += k * si1 - r * b;
+      }
+      phi[2 * i] = p0; phi[2 * i + 1] = p1;
+    }
+    for (let i = 0; i < 2 * n; i++) { y[i] = x[i] + eps * phi[i] / n; sum += y[i]; }
+    x.set(y);
+  }
+  return sum;
+}
+
+// ln(eᵃ + eᵇ) without overflow.
+function logAddExp(a, b) {
+  const hi = Math.max(a, b), lo = Math.min(a, b);
+  return lo === -Infinity ? hi : hi + Math.log1p(Math.exp(lo - hi));
+}
+
+// Nested sampling (Skilling 2006) on the banana with a uniform prior on [−6, 6]² and
+// L = exp(−E): each iteration discards the worst live point, adds L_i w_i to Z with
+// w_i = X_{i−1} − X_i, X_i = e^{−i/N}, and replaces it by a RadFriends draw (Buchner 2016):
+// uniform in the union of balls of radius r around the live points (a random ball, a uniform
+// point in it, kept with probability 1/covering balls), inside the box and above L_i. r is the
+// bootstrap radius (largest distance from a left-out point to the nearest resampled one, over
+// `rounds` resamples), recomputed every `refresh` iterations. Returns the sum of the live
+// points' coordinates after every iteration.
+function nested(rng, nIter, n, rounds, refresh) {
+  const x = new Float64Array(2 * n), logL = new Float64Array(n);
+  const chosen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = -6.0 + 12.0 * rng.uniform(); x[2 * i + 1] = -6.0 + 12.0 * rng.uniform();
+    logL[i] = -bananaEnergy(x[2 * i], x[2 * i + 1]);
+  }
+  const radius = () => {
+    let r2 = 0.0;
+    for (let b = 0; b < rounds; b++) {
+      chosen.fill(0);
+      for (let k = 0; k < n; k++) chosen[Math.floor(rng.uniform() * n)] = 1;
+      for (let i = 0; i < n; i++) {
+        if (chosen[i]) continue;
+        let best = Infinity;
+        for (let j = 0; j < n; j++) {
+          if (!chosen[j]) continue;
+          const a = x[2 * i] - x[2 * j], c = x[2 * i + 1] - x[2 * j + 1];
+          const d = a * a + c * c;
+          if (d < best) best = d;
+        }
+        if (best > r2) r2 = best;
+      }
+    }
+    const r = Math.sqrt(r2);
+    return r > 0 && isFinite(r) ? r : Math.hypot(12.0, 12.0);
+  };
+  let r = radius();
+  let logZ = -Infinity, sum = 0.0;
+  const logShell = Math.log1p(-Math.exp(-1.0 / n));
+  for (let it = 1; it <= nIter; it++) {
+    let worst = 0;
+    for (let i = 1; i < n; i++) if (logL[i] < logL[worst]) worst = i;
+    const lStar = logL[worst];
+    if (it > 1 && (it - 1) % refresh === 0) r = radius();
+    let y0 = 0.0, y1 = 0.0, ly = -Infinity, found = false;
+    for (let tries = 0; tries < 1000000 && !found; tries++) {
+      const c = Math.floor(rng.uniform() * n);
+      const rho = r * Math.sqrt(rng.uniform()), phi = 2.0 * Math.PI * rng.uniform();
+      y0 = x[2 * c] + rho * Math.cos(phi); y1 = x[2 * c + 1] + rho * Math.sin(phi);
+      let cover = 0;
+      for (let j = 0; j < n; j++) {
+        const a = y0 - x[2 * j], b = y1 - x[2 * j + 1];
+        if (a * a + b * b < r * r) cover++;
+      }
+      if (rng.uniform() * Math.max(cover, 1) >= 1.0) continue;
+      if (y0 < -6 || y0 > 6 || y1 < -6 || y1 > 6) continue;
+      ly = -bananaEnergy(y0, y1);
+      found = ly > lStar;
+    }
+    if (!found) return NaN;
+    // Z ← Z + L_i (X_{i−1} − X_i).
+    logZ = logAddExp(logZ, lStar - (it - 1) / n + logShell);
+    x[2 * worst] = y0; x[2 * worst + 1] = y1; logL[worst] = ly;
+    for (let i = 0; i < 2 * n; i++) sum += x[i];
+  }
+  return isFinite(logZ) ? sum : NaN;
 }

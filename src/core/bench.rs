@@ -7,7 +7,7 @@ use crate::core::hopfield::{
 };
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
-use crate::core::sampler::bench_steps;
+use crate::core::sampler::{bench_population, bench_sgld, bench_steps};
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
 /// repetition of the timed work and returns a checksum (so the optimiser cannot drop it).
@@ -112,6 +112,56 @@ pub fn workloads() -> Vec<Workload> {
             name: "hmc_banana_1k",
             what: "1 000 HMC transitions (Δt = 0.15, L = 10) on the banana",
             prepare: |seed| Box::new(move || bench_steps("hmc", 1_000, seed)),
+        },
+        Workload {
+            name: "adaptive_mh_banana_10k",
+            what: "10 000 Adaptive Metropolis steps (σ₀ = 1, t₀ = 100, ε = 10⁻⁶) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("adaptive_mh", 10_000, seed)),
+        },
+        Workload {
+            name: "hmc_dual_averaging_banana_1k",
+            what: "1 000 HMC transitions (λ = 1.5) on the banana, the first 500 a dual-averaging warm-up with a diagonal metric",
+            prepare: |seed| Box::new(move || bench_steps("hmc_dual_averaging", 1_000, seed)),
+        },
+        Workload {
+            name: "nuts_dual_averaging_banana_1k",
+            what: "1 000 NUTS transitions (depth ≤ 10) on the banana, the first 500 a dual-averaging warm-up with a diagonal metric",
+            prepare: |seed| Box::new(move || bench_steps("nuts_dual_averaging", 1_000, seed)),
+        },
+        Workload {
+            name: "de_mcmc_z_banana_3x3k",
+            what: "3 000 DE-MCMC-Z iterations of 3 chains (archive of 30 from [−6, 6]², K = 10, snooker 10 %) on the banana",
+            prepare: |seed| Box::new(move || bench_population("de_mcmc_z", 3_000, seed)),
+        },
+        Workload {
+            name: "svgd_banana_100x200",
+            what: "200 SVGD steps of 100 particles (RBF kernel, median bandwidth, ε = 0.05) on the banana",
+            prepare: |seed| Box::new(move || bench_population("svgd", 200, seed)),
+        },
+        Workload {
+            name: "nested_banana_100live_1k",
+            what: "1 000 nested-sampling iterations with 100 live points on [−6, 6]² (RadFriends, 20 bootstrap rounds every 10 iterations) on the banana",
+            prepare: |seed| Box::new(move || bench_population("nested", 1_000, seed)),
+        },
+        Workload {
+            name: "parallel_tempering_banana_5x2k",
+            what: "2 000 parallel-tempering iterations of 5 replicas (T = 1 … 16, one RWMH move each, even/odd neighbour swaps) on the banana",
+            prepare: |seed| Box::new(move || bench_population("parallel_tempering", 2_000, seed)),
+        },
+        Workload {
+            name: "ais_banana_500x100",
+            what: "annealed importance sampling of 500 particles from N(0, 4²I) through 100 stages (β = (j/J)⁴, 2 RWMH steps each) on the banana",
+            prepare: |seed| Box::new(move || bench_population("ais", 100, seed)),
+        },
+        Workload {
+            name: "sgld_logistic_100pts_10k",
+            what: "10 000 SGLD steps (mini-batch 10 of 100 labelled points, decaying ε) on the logistic-regression posterior",
+            prepare: |seed| Box::new(move || bench_sgld(10_000, seed)),
+        },
+        Workload {
+            name: "mchmc_banana_10k",
+            what: "10 000 microcanonical Langevin steps (ε = 0.1, L = 1.5) on the banana",
+            prepare: |seed| Box::new(move || bench_steps("mchmc", 10_000, seed)),
         },
     ]
 }

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod boltzmann;
+pub mod chart;
 pub mod digits;
 pub mod ebm;
 pub mod files;
@@ -17,4 +18,5 @@ pub mod rng;
 pub mod sampler;
 pub mod sampling;
 pub mod settings;
+pub mod temperature;
 pub mod trace;

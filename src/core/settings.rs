@@ -35,6 +35,9 @@ pub struct Range {
     /// A link value outside the range is moved to its nearest end (with a message) instead of
     /// being refused.
     pub clamp: bool,
+    /// Also admits 0, set by a checkbox beside the slider with this label (a temperature whose
+    /// log slider cannot reach its T = 0 limit); `None` for none.
+    pub zero: Option<&'static str>,
 }
 
 /// How a number is shown on screen (the link always carries the exact value).
@@ -67,6 +70,7 @@ impl Range {
             show: Show::Step,
             unit: "",
             clamp: false,
+            zero: None,
         }
     }
 
@@ -90,6 +94,7 @@ impl Range {
             show: Show::Sig,
             unit: "",
             clamp: false,
+            zero: None,
         }
     }
 
@@ -121,6 +126,14 @@ impl Range {
         }
     }
 
+    /// The same range also admitting 0, set by a checkbox labelled `label` beside the slider.
+    pub const fn or_zero(self, label: &'static str) -> Self {
+        Self {
+            zero: Some(label),
+            ..self
+        }
+    }
+
     /// `v` moved into the range (rounded if the range is whole); `None` if `v` is not finite.
     pub fn clamp_value(&self, v: f64) -> Option<f64> {
         v.is_finite().then(|| {
@@ -129,9 +142,11 @@ impl Range {
         })
     }
 
-    /// The slider's position for value `v`.
+    /// The slider's position for value `v` (0 of an [`Range::or_zero`] range sits at `min`).
     pub fn position(&self, v: f64) -> f64 {
-        if self.log {
+        if v == 0.0 && self.zero.is_some() {
+            self.position(self.min)
+        } else if self.log {
             v.max(f64::MIN_POSITIVE).log10()
         } else {
             v
@@ -158,7 +173,8 @@ impl Range {
 
     /// Whether `v` is a value of this range.
     pub fn contains(&self, v: f64) -> bool {
-        v.is_finite() && v >= self.min && v <= self.max && (!self.int || v.fract() == 0.0)
+        (v == 0.0 && self.zero.is_some())
+            || v.is_finite() && v >= self.min && v <= self.max && (!self.int || v.fract() == 0.0)
     }
 
     /// The value as shown beside the slider, with the unit.
@@ -406,7 +422,7 @@ impl<S: 'static> Setting<S> {
                     set(s, *x)
                 } else {
                     Err(format!(
-                        "{} must be {} from {} to {}",
+                        "{} must be {} from {} to {}{}",
                         self.label,
                         if range.int {
                             "a whole number"
@@ -414,7 +430,8 @@ impl<S: 'static> Setting<S> {
                             "a number"
                         },
                         format_number(range.min),
-                        format_number(range.max)
+                        format_number(range.max),
+                        if range.zero.is_some() { " (or 0)" } else { "" }
                     ))
                 }
             }
@@ -440,10 +457,11 @@ impl<S: 'static> Setting<S> {
                     Err(bad("a whole number"))
                 } else {
                     Err(format!(
-                        "link setting {}={shown} is outside {}…{}",
+                        "link setting {}={shown} is outside {}…{}{}",
                         self.key,
                         format_number(range.min),
-                        format_number(range.max)
+                        format_number(range.max),
+                        if range.zero.is_some() { " (or 0)" } else { "" }
                     ))
                 }
             }
@@ -576,6 +594,9 @@ impl<S: 'static> Table<S> {
     /// reported and the current value kept.
     pub fn load(&self, s: &mut S, p: &Params) -> Vec<String> {
         let mut msgs = Vec::new();
+        // Values a setter refused in the first pass, retried once all other rows are set (a
+        // value may only be valid together with a later row, e.g. a rule with a grid size).
+        let mut retry = Vec::new();
         for row in self.rows {
             let v = match p.get(row.key) {
                 None => row.default_value(),
@@ -593,6 +614,11 @@ impl<S: 'static> Table<S> {
                     },
                 },
             };
+            if row.get(s) != v && row.set(s, &v).is_err() {
+                retry.push((row, v));
+            }
+        }
+        for (row, v) in retry {
             if row.get(s) != v {
                 if let Err(e) = row.set(s, &v) {
                     msgs.push(format!(
@@ -870,7 +896,10 @@ mod tests {
             "{}",
             msgs[0]
         );
-        assert!(msgs[2].contains("Gamma is not allowed"), "{}", msgs[2]);
+        assert!(
+            msgs.iter().any(|m| m.contains("Gamma is not allowed")),
+            "{msgs:?}"
+        );
         assert_eq!(s.t, 3.0);
         assert_eq!(s.pick, 0);
         assert_eq!(s.name, "");
@@ -913,6 +942,15 @@ mod tests {
             "−0.50"
         );
         assert!(!Range::int(1.0, 9.0).contains(2.5));
+        let t = Range::log(0.01, 1000.0).or_zero("T = 0");
+        assert!(t.contains(0.0) && t.contains(0.5) && !t.contains(0.001) && !t.contains(f64::NAN));
+        assert!(!Range::log(0.01, 1000.0).contains(0.0));
+        assert_eq!(
+            t.position(0.0),
+            t.position(0.01),
+            "0 sits at the slider's left end"
+        );
+        assert_eq!(t.display(0.0), "0");
     }
 
     #[test]

@@ -27,6 +27,8 @@ extern "C" {
     fn now() -> f64;
     #[wasm_bindgen(js_name = jsSamplerSteps)]
     fn js_sampler_steps(kind: &str, n_steps: usize, seed: f64) -> f64;
+    #[wasm_bindgen(js_name = jsPopulation)]
+    fn js_population(kind: &str, n_iter: usize, seed: f64) -> f64;
 }
 
 const SEED: u64 = 20_261_126;
@@ -58,7 +60,8 @@ pub fn run_all() -> String {
                 let (net, state) = recall_inputs(SEED);
                 let wj = js_sys::Float32Array::from(net.weights());
                 let yj = js_sys::Int8Array::from(state.y());
-                let hj = js_sys::Float32Array::from(state.fields());
+                let h32: Vec<f32> = state.fields().iter().map(|&h| h as f32).collect();
+                let hj = js_sys::Float32Array::from(h32.as_slice());
                 let n = net.n();
                 Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
             }
@@ -74,13 +77,35 @@ pub fn run_all() -> String {
                 || js_sampler_steps("hmc", 1_000, SEED as f64),
                 1500.0,
             )),
+            "adaptive_mh_banana_10k" => Some(time_median(
+                || js_sampler_steps("adaptive_mh", 10_000, SEED as f64),
+                1500.0,
+            )),
+            "de_mcmc_z_banana_3x3k" => Some(time_median(
+                || js_population("de_mcmc_z", 3_000, SEED as f64),
+                1500.0,
+            )),
+            "svgd_banana_100x200" => Some(time_median(
+                || js_population("svgd", 200, SEED as f64),
+                1500.0,
+            )),
+            "nested_banana_100live_1k" => Some(time_median(
+                || js_population("nested", 1_000, SEED as f64),
+                1500.0,
+            )),
             _ => None,
         };
         // The samplers' JS versions draw from their own generator (64-bit xoshiro would need
         // BigInt in JS), so their checksums are not comparable with the Rust ones.
         let own_rng = matches!(
             w.name,
-            "rwmh_banana_10k" | "mala_banana_10k" | "hmc_banana_1k"
+            "rwmh_banana_10k"
+                | "mala_banana_10k"
+                | "hmc_banana_1k"
+                | "adaptive_mh_banana_10k"
+                | "de_mcmc_z_banana_3x3k"
+                | "svgd_banana_100x200"
+                | "nested_banana_100live_1k"
         );
         let js_part = js
             .map(|(ms, c)| {

@@ -1,21 +1,25 @@
-//! Plots every lab reuses: line chart, histogram (with an exact curve laid over it) and heatmap
-//! with a colour bar. Drawn with the canvas 2-D API at the device pixel ratio, so text and lines
-//! stay sharp on a projector. Data come in as slices; each plot keeps a copy of what it last drew
-//! in buffers it reuses (no allocation per frame once warmed up), so the small "PNG" and "CSV"
-//! buttons under its corner can export exactly what is on screen.
+//! Plots every lab reuses: line chart, histogram (with an exact curve laid over it), bars and
+//! heatmap with a colour bar, drawn with the canvas 2-D API. What a plot shows is kept as a
+//! [`ChartData`] (reused buffers, no allocation per frame once warmed up), so the plot can be
+//! drawn again at any size — it follows its column's width and the device pixel ratio — and its
+//! "PNG" and "CSV" buttons export exactly what is on screen.
+//!
+//! Made for a projector: fonts, line widths and margins scale with the page's [`scale`]
+//! (presenter mode) and with the plot's size; tick labels are measured so axis labels never sit
+//! on them; titles wrap instead of being clipped; legends and reference labels are drawn last,
+//! above the data, on a translucent backdrop; a chart with nothing to show says so instead of
+//! drawing empty axes. Each canvas records the smallest font it used in `data-min-font`.
 
-use std::cell::RefCell;
-use std::fmt::Write as _;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData};
 
 use super::{canvas::context_2d, dom, status, storage};
-
-/// A colour as CSS text.
-pub type Css = &'static str;
+use crate::core::chart::{self, ChartData, ChartKind};
+pub use crate::core::chart::{diverging_rgb, file_stem, ticks, viridis, Css};
 
 /// Colours for series, readable by colour-blind viewers (Okabe & Ito 2008 palette).
 pub const PALETTE: [Css; 8] = [
@@ -40,21 +44,6 @@ pub enum SeriesData<'a> {
     Uniform { x0: f64, dx: f64, ys: &'a [f64] },
     /// (x, y) pairs.
     Points(&'a [(f64, f64)]),
-}
-
-impl SeriesData<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Self::Uniform { ys, .. } => ys.len(),
-            Self::Points(p) => p.len(),
-        }
-    }
-    fn at(&self, i: usize) -> (f64, f64) {
-        match self {
-            Self::Uniform { x0, dx, ys } => (x0 + dx * i as f64, ys[i]),
-            Self::Points(p) => p[i],
-        }
-    }
 }
 
 /// A horizontal or vertical reference line with a label.
@@ -82,266 +71,78 @@ pub struct Axes<'a> {
     pub y_range: Option<(f64, f64)>,
 }
 
+thread_local! {
+    /// Scale of everything drawn in canvases (1 on a desk, 1.5 in presenter mode).
+    static SCALE: Cell<f64> = const { Cell::new(1.0) };
+    /// Every plot, to redraw them at a new size.
+    static PLOTS: RefCell<Vec<Weak<RefCell<Inner>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The page's drawing scale (fonts, lines, dots): 1 on a desk, 1.5 in presenter mode. Labs that
+/// draw text or dots on their own canvases multiply by it too.
+pub fn scale() -> f64 {
+    SCALE.with(Cell::get)
+}
+
+/// Sets the drawing scale and redraws every plot.
+pub fn set_scale(s: f64) {
+    SCALE.with(|c| c.set(s.clamp(0.5, 3.0)));
+    relayout_all();
+}
+
+/// Redraws every plot whose on-screen size, pixel ratio or scale changed (after a window
+/// resize, a tab switch or presenter mode).
+pub fn relayout_all() {
+    PLOTS.with(|p| {
+        let mut p = p.borrow_mut();
+        p.retain(|w| w.strong_count() > 0);
+        for w in p.iter() {
+            if let Some(inner) = w.upgrade() {
+                if let Ok(mut i) = inner.try_borrow_mut() {
+                    if i.fit() {
+                        i.render();
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// The smallest font (CSS px) a canvas's text may use at the current scale.
+pub fn font_px(base: f64) -> f64 {
+    base * scale()
+}
+
 /// A plot canvas.
 pub struct Plot {
     /// The canvas element.
     pub canvas: HtmlCanvasElement,
+    inner: Rc<RefCell<Inner>>,
+}
+
+struct Inner {
+    canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
-    css_w: f64,
-    css_h: f64,
-    /// An offscreen canvas for heatmap pixels (created on first use).
+    /// The size asked for (and the aspect ratio kept).
+    base: (f64, f64),
+    /// The size drawn at, CSS px; the pixel ratio and scale it was drawn with.
+    size: (f64, f64),
+    dpr: f64,
+    drawn_scale: f64,
+    data: ChartData,
+    /// Offscreen canvas for heatmap pixels.
     scratch: Option<(HtmlCanvasElement, CanvasRenderingContext2d, Vec<u8>)>,
-    /// What was drawn last, for the CSV export (shared with the export buttons' handlers).
-    drawn: Rc<RefCell<Drawn>>,
-}
-
-/// Which kind of chart the plot last drew.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Kind {
-    /// Nothing yet.
-    #[default]
-    Empty,
-    /// Line chart: `vecs[2k]`, `vecs[2k + 1]` are series k's x and y; `names[k]` its name.
-    Lines,
-    /// Histogram over `[lo, hi]`: `vecs[0]` the counts, `vecs[1]` the exact density (if any).
-    Histogram,
-    /// Bars: `names` the labels, `vecs[0]` the values.
-    Bars,
-    /// Heatmap: `vecs[0]` the `w × h` values, row-major.
-    Heatmap,
-}
-
-/// A copy of the data last drawn. Its strings and vectors are cleared and refilled, never
-/// dropped, so after the first few frames drawing allocates nothing.
-#[derive(Default)]
-struct Drawn {
-    kind: Kind,
-    title: String,
-    names: Vec<String>,
-    n_names: usize,
-    vecs: Vec<Vec<f64>>,
-    n_vecs: usize,
-    lo: f64,
-    hi: f64,
-    w: usize,
-    h: usize,
     /// The canvas's `aria-label` follows the title (unless the lab set its own label).
     auto_label: Option<bool>,
+    min_font: f64,
 }
 
-impl Drawn {
-    fn begin(&mut self, kind: Kind, title: &str) {
-        self.kind = kind;
-        self.title.clear();
-        self.title.push_str(title);
-        self.n_names = 0;
-        self.n_vecs = 0;
-    }
-    fn push_name(&mut self, name: &str) {
-        if self.n_names == self.names.len() {
-            self.names.push(String::new());
-        }
-        let s = &mut self.names[self.n_names];
-        s.clear();
-        s.push_str(name);
-        self.n_names += 1;
-    }
-    /// The next data column, emptied (its capacity kept).
-    fn next_vec(&mut self) -> &mut Vec<f64> {
-        if self.n_vecs == self.vecs.len() {
-            self.vecs.push(Vec::new());
-        }
-        let v = &mut self.vecs[self.n_vecs];
-        v.clear();
-        self.n_vecs += 1;
-        v
-    }
-    fn names(&self) -> &[String] {
-        &self.names[..self.n_names]
-    }
-    fn vecs(&self) -> &[Vec<f64>] {
-        &self.vecs[..self.n_vecs]
-    }
-
-    /// The data as CSV text (see [`Plot::csv`]).
-    fn csv(&self) -> String {
-        let mut out = String::new();
-        let vecs = self.vecs();
-        let col = |v: &Vec<f64>, i: usize| v.get(i).copied();
-        match self.kind {
-            Kind::Empty => {}
-            Kind::Lines => {
-                let names = self.names();
-                let header: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(k, n)| {
-                        let n = if n.is_empty() {
-                            format!("series {}", k + 1)
-                        } else {
-                            n.clone()
-                        };
-                        [csv_field(&format!("{n} x")), csv_field(&format!("{n} y"))]
-                    })
-                    .collect();
-                out.push_str(&header.join(","));
-                out.push('\n');
-                let rows = vecs.iter().map(Vec::len).max().unwrap_or(0);
-                for i in 0..rows {
-                    for (k, v) in vecs.iter().enumerate() {
-                        if k > 0 {
-                            out.push(',');
-                        }
-                        push_num(&mut out, col(v, i));
-                    }
-                    out.push('\n');
-                }
-            }
-            Kind::Histogram => {
-                let empty = Vec::new();
-                let counts = vecs.first().unwrap_or(&empty);
-                let exact = vecs.get(1);
-                out.push_str("bin_lo,bin_hi,count,density");
-                if exact.is_some() {
-                    out.push_str(",x,exact_density");
-                }
-                out.push('\n');
-                let total: f64 = counts.iter().sum();
-                let bw = (self.hi - self.lo) / counts.len().max(1) as f64;
-                let ne = exact.map_or(0, Vec::len);
-                let dx = (self.hi - self.lo) / (ne.max(2) - 1) as f64;
-                for i in 0..counts.len().max(ne) {
-                    if let Some(&c) = counts.get(i) {
-                        push_num(&mut out, Some(self.lo + bw * i as f64));
-                        out.push(',');
-                        push_num(&mut out, Some(self.lo + bw * (i + 1) as f64));
-                        out.push(',');
-                        push_num(&mut out, Some(c));
-                        out.push(',');
-                        let d = if total > 0.0 && bw > 0.0 {
-                            c / (total * bw)
-                        } else {
-                            0.0
-                        };
-                        push_num(&mut out, Some(d));
-                    } else {
-                        out.push_str(",,,");
-                    }
-                    if let Some(e) = exact {
-                        out.push(',');
-                        if let Some(&v) = e.get(i) {
-                            push_num(&mut out, Some(self.lo + dx * i as f64));
-                            out.push(',');
-                            push_num(&mut out, Some(v));
-                        } else {
-                            out.push(',');
-                        }
-                    }
-                    out.push('\n');
-                }
-            }
-            Kind::Bars => {
-                out.push_str("label,value\n");
-                let empty = Vec::new();
-                let values = vecs.first().unwrap_or(&empty);
-                for (i, &v) in values.iter().enumerate() {
-                    let label = self.names().get(i).map_or("", String::as_str);
-                    out.push_str(&csv_field(label));
-                    out.push(',');
-                    push_num(&mut out, Some(v));
-                    out.push('\n');
-                }
-            }
-            Kind::Heatmap => {
-                out.push_str("row");
-                for j in 0..self.w {
-                    let _ = write!(out, ",{j}");
-                }
-                out.push('\n');
-                if let Some(v) = vecs.first() {
-                    for (i, row) in v.chunks(self.w.max(1)).take(self.h).enumerate() {
-                        let _ = write!(out, "{i}");
-                        for &x in row {
-                            out.push(',');
-                            push_num(&mut out, Some(x));
-                        }
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        out
-    }
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Writes a number in its shortest exact form; missing or non-finite values stay empty.
-fn push_num(out: &mut String, v: Option<f64>) {
-    if let Some(v) = v.filter(|v| v.is_finite()) {
-        let _ = write!(out, "{v}");
-    }
-}
-
-/// A file name from a chart title: lower-case letters and digits joined by `-`.
-pub fn file_stem(title: &str) -> String {
-    let mut out = String::new();
-    for w in title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&w.to_ascii_lowercase());
-        if out.len() > 48 {
-            break;
-        }
-    }
-    if out.is_empty() {
-        "plot".into()
-    } else {
-        out
-    }
-}
-
-/// Downloads `canvas` as a PNG. Pixel-art canvases (a few pixels per neuron, scaled up by CSS)
-/// are first redrawn at their on-screen size, without smoothing, so the file looks like the page.
-pub fn save_canvas_png(canvas: &HtmlCanvasElement, filename: &str) -> Result<(), JsValue> {
-    let dpr = web_sys::window()
+fn dpr() -> f64 {
+    web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .unwrap_or(1.0)
-        .clamp(1.0, 3.0);
-    let (cw, ch) = (canvas.width(), canvas.height());
-    let (sw, sh) = (
-        (f64::from(canvas.client_width()) * dpr).round() as u32,
-        (f64::from(canvas.client_height()) * dpr).round() as u32,
-    );
-    if cw == 0 || ch == 0 || sw <= cw || sh <= ch {
-        return storage::download_png(canvas, filename);
-    }
-    let big = dom::document()?
-        .create_element("canvas")?
-        .dyn_into::<HtmlCanvasElement>()?;
-    big.set_width(sw);
-    big.set_height(sh);
-    let ctx = context_2d(&big)?;
-    ctx.set_image_smoothing_enabled(false);
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(canvas, 0.0, 0.0, sw.into(), sh.into())?;
-    storage::download_png(&big, filename)
+        .clamp(1.0, 3.0)
 }
-
-const PAD_L: f64 = 52.0;
-const PAD_R: f64 = 12.0;
-const PAD_T: f64 = 24.0;
-const PAD_B: f64 = 38.0;
 
 impl Plot {
     /// Shows or hides the plot together with its export buttons.
@@ -349,35 +150,50 @@ impl Plot {
         if let Some(wrap) = self.canvas.parent_element() {
             let _ = wrap.class_list().toggle_with_force("hidden", !on);
         }
+        if on {
+            let mut i = self.inner.borrow_mut();
+            if i.fit() {
+                i.render();
+            }
+        }
     }
 
-    /// A plot of `css_w × css_h` CSS pixels in `parent`, with small "PNG" and "CSV" export
-    /// buttons in its lower right corner (the canvas and buttons share a `div.plot-wrap`).
+    /// A plot in `parent` whose shape is `css_w × css_h` (its width follows the column, up to
+    /// the page's layout), with "PNG" and "CSV" export buttons under it (the canvas and buttons
+    /// share a `div.plot-wrap`).
     pub fn new(parent: &Element, class: &str, css_w: f64, css_h: f64) -> Result<Self, JsValue> {
         let wrap = dom::el(parent, "div", "plot-wrap")?;
+        wrap.style()
+            .set_property("--plot-w", &format!("{css_w}px"))?;
         let canvas = dom::el(&wrap, "canvas", class)?.dyn_into::<HtmlCanvasElement>()?;
         canvas.set_attribute("role", "img")?;
+        canvas
+            .style()
+            .set_property("aspect-ratio", &format!("{css_w} / {css_h}"))?;
         let ctx = context_2d(&canvas)?;
-        let dpr = web_sys::window()
-            .map(|w| w.device_pixel_ratio())
-            .unwrap_or(1.0)
-            .clamp(1.0, 3.0);
-        canvas.set_width((css_w * dpr) as u32);
-        canvas.set_height((css_h * dpr) as u32);
-        let style = canvas.style();
-        style.set_property("width", &format!("{css_w}px"))?;
-        style.set_property("height", &format!("{css_h}px"))?;
-        ctx.scale(dpr, dpr)?;
-        let drawn = Rc::new(RefCell::new(Drawn::default()));
+        let inner = Rc::new(RefCell::new(Inner {
+            canvas: canvas.clone(),
+            ctx,
+            base: (css_w, css_h),
+            size: (0.0, 0.0),
+            dpr: 0.0,
+            drawn_scale: 0.0,
+            data: ChartData::default(),
+            scratch: None,
+            auto_label: None,
+            min_font: f64::INFINITY,
+        }));
+        inner.borrow_mut().fit();
+        PLOTS.with(|p| p.borrow_mut().push(Rc::downgrade(&inner)));
         let bar = dom::el(&wrap, "div", "plot-export")?;
         {
-            let (c, d) = (canvas.clone(), drawn.clone());
+            let (c, d) = (canvas.clone(), inner.clone());
             let b = dom::button(
                 &bar,
                 "PNG",
                 "Download this chart as a PNG image",
                 move || {
-                    let name = format!("{}.png", file_stem(&d.borrow().title));
+                    let name = format!("{}.png", file_stem(&d.borrow().data.title));
                     if let Err(e) = save_canvas_png(&c, &name) {
                         status::warn(&format!("PNG export failed: {e:?}"));
                     }
@@ -387,19 +203,19 @@ impl Plot {
             b.set_attribute("aria-label", "Download chart as PNG")?;
         }
         {
-            let d = drawn.clone();
+            let d = inner.clone();
             let b = dom::button(
                 &bar,
                 "CSV",
                 "Download the data drawn in this chart as CSV",
                 move || {
-                    let d = d.borrow();
-                    if d.kind == Kind::Empty {
+                    let i = d.borrow();
+                    if i.data.kind == ChartKind::Empty {
                         status::warn("this chart has drawn nothing yet: nothing to export");
                         return;
                     }
-                    let name = format!("{}.csv", file_stem(&d.title));
-                    if let Err(e) = storage::download_text(&name, "text/csv", &d.csv()) {
+                    let name = format!("{}.csv", file_stem(&i.data.title));
+                    if let Err(e) = storage::download_text(&name, "text/csv", &i.data.csv()) {
                         status::warn(&format!("CSV export failed: {e:?}"));
                     }
                 },
@@ -407,99 +223,13 @@ impl Plot {
             b.set_class_name("plot-export-btn");
             b.set_attribute("aria-label", "Download chart data as CSV")?;
         }
-        Ok(Self {
-            canvas,
-            ctx,
-            css_w,
-            css_h,
-            scratch: None,
-            drawn,
-        })
+        Ok(Self { canvas, inner })
     }
 
-    /// The data this plot drew last, as CSV text: line charts one `x`,`y` column pair per series
-    /// (shorter series leave empty cells); histograms `bin_lo,bin_hi,count,density` and, with an
-    /// exact curve, `x,exact_density`; bars `label,value`; heatmaps a `row,0,1,…` header and one
-    /// line per matrix row. Empty before the first draw.
+    /// The data this plot drew last, as CSV text ([`ChartData::csv`]); empty before the first
+    /// draw.
     pub fn csv(&self) -> String {
-        self.drawn.borrow().csv()
-    }
-
-    /// Starts recording a new drawing (and keeps the canvas's accessible name in step with the
-    /// title, unless the lab labelled the canvas itself).
-    fn record(&self, kind: Kind, title: &str) -> std::cell::RefMut<'_, Drawn> {
-        let mut d = self.drawn.borrow_mut();
-        let auto = *d
-            .auto_label
-            .get_or_insert_with(|| !self.canvas.has_attribute("aria-label"));
-        if auto && (d.title != title || d.kind == Kind::Empty) && !title.is_empty() {
-            let _ = self.canvas.set_attribute("aria-label", title);
-        }
-        d.begin(kind, title);
-        d
-    }
-
-    fn clear(&self) {
-        self.ctx.set_fill_style_str("#ffffff");
-        self.ctx.fill_rect(0.0, 0.0, self.css_w, self.css_h);
-    }
-
-    fn frame(&self, axes: &Axes, xr: (f64, f64), yr: (f64, f64)) -> Frame {
-        self.frame_with(axes, xr, yr, true)
-    }
-
-    fn frame_with(&self, axes: &Axes, xr: (f64, f64), yr: (f64, f64), x_ticks: bool) -> Frame {
-        let f = Frame {
-            x0: PAD_L,
-            y0: PAD_T,
-            w: self.css_w - PAD_L - PAD_R,
-            h: self.css_h - PAD_T - PAD_B,
-            xr,
-            yr,
-        };
-        let c = &self.ctx;
-        c.set_stroke_style_str("#d8d8d8");
-        c.set_line_width(1.0);
-        c.set_fill_style_str("#333");
-        c.set_font("11px system-ui, sans-serif");
-        c.set_text_align("center");
-        for t in if x_ticks {
-            ticks(xr.0, xr.1, 6)
-        } else {
-            Vec::new()
-        } {
-            let x = f.px(t);
-            c.begin_path();
-            c.move_to(x, f.y0);
-            c.line_to(x, f.y0 + f.h);
-            c.stroke();
-            let _ = c.fill_text(&tick_label(t), x, f.y0 + f.h + 14.0);
-        }
-        c.set_text_align("right");
-        for t in ticks(yr.0, yr.1, 5) {
-            let y = f.py(t);
-            c.begin_path();
-            c.move_to(f.x0, y);
-            c.line_to(f.x0 + f.w, y);
-            c.stroke();
-            let _ = c.fill_text(&tick_label(t), f.x0 - 5.0, y + 4.0);
-        }
-        c.set_stroke_style_str("#555");
-        c.stroke_rect(f.x0, f.y0, f.w, f.h);
-        c.set_text_align("center");
-        c.set_font("12px system-ui, sans-serif");
-        let _ = c.fill_text(axes.x_label, f.x0 + f.w / 2.0, self.css_h - 6.0);
-        c.set_font("bold 13px system-ui, sans-serif");
-        c.set_text_align("left");
-        let _ = c.fill_text(axes.title, f.x0, 16.0);
-        c.save();
-        let _ = c.translate(13.0, f.y0 + f.h / 2.0);
-        let _ = c.rotate(-std::f64::consts::FRAC_PI_2);
-        c.set_text_align("center");
-        c.set_font("12px system-ui, sans-serif");
-        let _ = c.fill_text(axes.y_label, 0.0, 0.0);
-        c.restore();
-        f
+        self.inner.borrow().data.csv()
     }
 
     /// A line chart of `series`, with optional horizontal (`hlines`) and vertical (`vlines`)
@@ -511,158 +241,41 @@ impl Plot {
         hlines: &[RefLine],
         vlines: &[RefLine],
     ) {
-        self.clear();
-        let mut xr = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut yr = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut i = self.inner.borrow_mut();
+        let d = i.begin(ChartKind::Lines, axes);
         for s in series {
-            for i in 0..s.data.len() {
-                let (x, y) = s.data.at(i);
-                if x.is_finite() && y.is_finite() {
-                    xr = (xr.0.min(x), xr.1.max(x));
-                    yr = (yr.0.min(y), yr.1.max(y));
-                }
+            match &s.data {
+                SeriesData::Uniform { x0, dx, ys } => d.push_line(
+                    s.name,
+                    s.color,
+                    s.dashed,
+                    ys.iter().enumerate().map(|(i, &y)| (x0 + dx * i as f64, y)),
+                ),
+                SeriesData::Points(p) => d.push_line(s.name, s.color, s.dashed, p.iter().copied()),
             }
         }
         for l in hlines {
-            yr = (yr.0.min(l.at), yr.1.max(l.at));
+            ChartData::push_mark(&mut d.hlines, l.at, l.label, l.color);
         }
         for l in vlines {
-            xr = (xr.0.min(l.at), xr.1.max(l.at));
+            ChartData::push_mark(&mut d.vlines, l.at, l.label, l.color);
         }
-        let xr = axes.x_range.unwrap_or(padded(xr, 0.0));
-        let yr = axes.y_range.unwrap_or(padded(yr, 0.06));
-        let f = self.frame(axes, xr, yr);
-        let c = &self.ctx;
-        c.save();
-        c.begin_path();
-        c.rect(f.x0, f.y0, f.w, f.h);
-        c.clip();
-        for l in hlines {
-            self.dashed(true);
-            c.set_stroke_style_str(l.color);
-            c.begin_path();
-            c.move_to(f.x0, f.py(l.at));
-            c.line_to(f.x0 + f.w, f.py(l.at));
-            c.stroke();
-            c.set_fill_style_str(l.color);
-            c.set_text_align("right");
-            let _ = c.fill_text(l.label, f.x0 + f.w - 4.0, f.py(l.at) - 4.0);
-        }
-        for l in vlines {
-            self.dashed(true);
-            c.set_stroke_style_str(l.color);
-            c.begin_path();
-            c.move_to(f.px(l.at), f.y0);
-            c.line_to(f.px(l.at), f.y0 + f.h);
-            c.stroke();
-            c.set_fill_style_str(l.color);
-            c.set_text_align("left");
-            let _ = c.fill_text(l.label, f.px(l.at) + 4.0, f.y0 + 12.0);
-        }
-        c.set_line_width(2.0);
-        for s in series {
-            self.dashed(s.dashed);
-            c.set_stroke_style_str(s.color);
-            c.begin_path();
-            let mut pen = false;
-            // Thin very long series to at most ~2 points per CSS pixel.
-            let n = s.data.len();
-            let stride = (n as f64 / (2.0 * f.w)).ceil().max(1.0) as usize;
-            let mut i = 0;
-            while i < n {
-                let (x, y) = s.data.at(i);
-                if x.is_finite() && y.is_finite() {
-                    if pen {
-                        c.line_to(f.px(x), f.py(y));
-                    } else {
-                        c.move_to(f.px(x), f.py(y));
-                        pen = true;
-                    }
-                } else {
-                    pen = false;
-                }
-                i += if i + stride >= n && i != n - 1 {
-                    n - 1 - i
-                } else {
-                    stride
-                };
-            }
-            c.stroke();
-        }
-        self.dashed(false);
-        c.restore();
-        self.legend(series.iter().map(|s| (s.name, s.color)), &f);
-        let mut d = self.record(Kind::Lines, axes.title);
-        for s in series {
-            d.push_name(s.name);
-            let n = s.data.len();
-            d.next_vec().extend((0..n).map(|i| s.data.at(i).0));
-            d.next_vec().extend((0..n).map(|i| s.data.at(i).1));
-        }
+        i.render();
     }
 
     /// A histogram of `counts` over `[lo, hi]`, normalised to a density, with an optional exact
     /// density curve (`exact`, values on an even grid over the same range) laid over it.
     pub fn histogram(&self, axes: &Axes, lo: f64, hi: f64, counts: &[f64], exact: Option<&[f64]>) {
-        self.clear();
-        {
-            let mut d = self.record(Kind::Histogram, axes.title);
-            d.lo = lo;
-            d.hi = hi;
-            d.next_vec().extend_from_slice(counts);
-            if let Some(e) = exact {
-                d.next_vec().extend_from_slice(e);
-            }
+        let mut i = self.inner.borrow_mut();
+        let d = i.begin(ChartKind::Histogram, axes);
+        d.lo = lo;
+        d.hi = hi;
+        d.values.extend_from_slice(counts);
+        match exact {
+            Some(e) => d.exact.get_or_insert_with(Vec::new).extend_from_slice(e),
+            None => d.exact = None,
         }
-        let total: f64 = counts.iter().sum();
-        let bw = (hi - lo) / counts.len().max(1) as f64;
-        let dens = |c: f64| {
-            if total > 0.0 && bw > 0.0 {
-                c / (total * bw)
-            } else {
-                0.0
-            }
-        };
-        let mut ymax = counts.iter().map(|&c| dens(c)).fold(0.0, f64::max);
-        if let Some(e) = exact {
-            ymax = e
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .fold(ymax, f64::max);
-        }
-        let f = self.frame(
-            axes,
-            (lo, hi),
-            axes.y_range.unwrap_or((0.0, ymax.max(1e-12) * 1.08)),
-        );
-        let c = &self.ctx;
-        c.set_fill_style_str("rgba(0,114,178,0.55)");
-        for (i, &k) in counts.iter().enumerate() {
-            let x0 = f.px(lo + bw * i as f64);
-            let x1 = f.px(lo + bw * (i + 1) as f64);
-            let y = f.py(dens(k));
-            c.fill_rect(x0, y, (x1 - x0 - 0.5).max(0.5), f.y0 + f.h - y);
-        }
-        if let Some(e) = exact {
-            c.set_stroke_style_str("#D55E00");
-            c.set_line_width(2.0);
-            c.begin_path();
-            let dx = (hi - lo) / (e.len().max(2) - 1) as f64;
-            for (i, &v) in e.iter().enumerate() {
-                let (x, y) = (f.px(lo + dx * i as f64), f.py(v));
-                if i == 0 {
-                    c.move_to(x, y);
-                } else {
-                    c.line_to(x, y);
-                }
-            }
-            c.stroke();
-            self.legend(
-                [("samples", "rgba(0,114,178,0.8)"), ("exact", "#D55E00")].into_iter(),
-                &f,
-            );
-        }
+        i.render();
     }
 
     /// A heatmap of `values` (`w × h`, row-major, row 0 at the top) with a colour bar.
@@ -676,112 +289,28 @@ impl Plot {
         range: Option<(f64, f64)>,
         diverging: bool,
     ) -> Result<(), JsValue> {
-        self.clear();
-        if w == 0 || h == 0 || values.len() < w * h {
-            self.record(Kind::Empty, title);
-            // No data: the title alone says why.
-            let c = &self.ctx;
-            c.set_fill_style_str("#333");
-            c.set_font("bold 13px system-ui, sans-serif");
-            c.set_text_align("left");
-            let _ = c.fill_text(title, 8.0, 16.0);
-            return Ok(());
-        }
-        {
-            let mut d = self.record(Kind::Heatmap, title);
+        let mut i = self.inner.borrow_mut();
+        let ok = w > 0 && h > 0 && values.len() >= w * h;
+        let d = i.begin(
+            if ok {
+                ChartKind::Heatmap
+            } else {
+                ChartKind::Empty
+            },
+            &Axes {
+                title,
+                ..Default::default()
+            },
+        );
+        if ok {
             d.w = w;
             d.h = h;
-            d.next_vec().extend_from_slice(&values[..w * h]);
+            d.values.extend_from_slice(&values[..w * h]);
+            d.range = range;
+            d.diverging = diverging;
+            i.paint_heatmap_pixels()?;
         }
-        let (mut lo, mut hi) = range.unwrap_or_else(|| {
-            values
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                    (a.min(v), b.max(v))
-                })
-        });
-        if diverging {
-            let m = lo.abs().max(hi.abs());
-            lo = -m;
-            hi = m;
-        }
-        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
-            hi = lo + 1.0;
-        }
-        let need = 4 * w * h;
-        let fresh = match &self.scratch {
-            Some((c, _, b)) => {
-                c.width() as usize != w || c.height() as usize != h || b.len() != need
-            }
-            None => true,
-        };
-        if fresh {
-            let doc = dom::document()?;
-            let c = doc
-                .create_element("canvas")?
-                .dyn_into::<HtmlCanvasElement>()?;
-            c.set_width(w as u32);
-            c.set_height(h as u32);
-            let ctx = context_2d(&c)?;
-            self.scratch = Some((c, ctx, vec![0; need]));
-        }
-        let Some((sc, sctx, buf)) = self.scratch.as_mut() else {
-            return Ok(());
-        };
-        for (px, &v) in buf.chunks_exact_mut(4).zip(values) {
-            let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
-            let c = if diverging {
-                diverging_rgb(t)
-            } else {
-                viridis(t)
-            };
-            px[..3].copy_from_slice(&c);
-            px[3] = if v.is_finite() { 255 } else { 0 };
-        }
-        let img =
-            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&buf[..]), w as u32, h as u32)?;
-        sctx.put_image_data(&img, 0.0, 0.0)?;
-        let c = &self.ctx;
-        let bar = 16.0;
-        let side = (self.css_h - PAD_T - 8.0).min(self.css_w - 70.0 - bar);
-        let scale = side / w.max(h) as f64;
-        let (dw, dh) = (w as f64 * scale, h as f64 * scale);
-        c.set_image_smoothing_enabled(false);
-        c.draw_image_with_html_canvas_element_and_dw_and_dh(sc, 8.0, PAD_T, dw, dh)?;
-        c.set_fill_style_str("#333");
-        c.set_font("bold 13px system-ui, sans-serif");
-        c.set_text_align("left");
-        let _ = c.fill_text(title, 8.0, 16.0);
-        // Colour bar with min, middle and max labels.
-        let bx = 8.0 + dw + 12.0;
-        let steps = 64;
-        for i in 0..steps {
-            let t = 1.0 - i as f64 / (steps - 1) as f64;
-            let rgb = if diverging {
-                diverging_rgb(t)
-            } else {
-                viridis(t)
-            };
-            c.set_fill_style_str(&format!("rgb({},{},{})", rgb[0], rgb[1], rgb[2]));
-            c.fill_rect(
-                bx,
-                PAD_T + dh * i as f64 / steps as f64,
-                bar,
-                dh / steps as f64 + 1.0,
-            );
-        }
-        c.set_stroke_style_str("#555");
-        c.stroke_rect(bx, PAD_T, bar, dh);
-        c.set_fill_style_str("#333");
-        c.set_font("11px system-ui, sans-serif");
-        let _ = c.fill_text(&tick_label(hi), bx + bar + 4.0, PAD_T + 10.0);
-        let _ = c.fill_text(
-            &tick_label(0.5 * (lo + hi)),
-            bx + bar + 4.0,
-            PAD_T + dh / 2.0 + 4.0,
-        );
-        let _ = c.fill_text(&tick_label(lo), bx + bar + 4.0, PAD_T + dh);
+        i.render();
         Ok(())
     }
 
@@ -795,73 +324,39 @@ impl Plot {
         colors: &[Css],
         marks: &[RefLine],
     ) {
-        self.clear();
-        {
-            let mut d = self.record(Kind::Bars, axes.title);
-            for l in labels {
-                d.push_name(l);
-            }
-            d.next_vec().extend_from_slice(values);
-        }
-        let n = values.len().max(1);
-        let yr = axes.y_range.unwrap_or_else(|| {
-            let (lo, hi) = values
-                .iter()
-                .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
-            padded((lo, hi), 0.08)
-        });
-        let f = self.frame_with(axes, (0.0, n as f64), yr, false);
-        let c = &self.ctx;
-        let zero = f.py(0.0_f64.clamp(yr.0, yr.1));
-        for (i, &v) in values.iter().enumerate() {
-            let x0 = f.px(i as f64 + 0.15);
-            let x1 = f.px(i as f64 + 0.85);
-            let y = f.py(v.clamp(yr.0, yr.1));
-            c.set_fill_style_str(colors.get(i).copied().unwrap_or(PALETTE[0]));
-            c.fill_rect(x0, y.min(zero), x1 - x0, (y - zero).abs().max(1.0));
-        }
-        c.set_fill_style_str("#333");
-        c.set_font("11px system-ui, sans-serif");
-        c.set_text_align("center");
-        let every = (labels.len() as f64 / (f.w / 28.0)).ceil().max(1.0) as usize;
-        for (i, l) in labels.iter().enumerate().step_by(every) {
-            let _ = c.fill_text(l, f.px(i as f64 + 0.5), f.y0 + f.h + 13.0);
+        let mut i = self.inner.borrow_mut();
+        let d = i.begin(ChartKind::Bars, axes);
+        for (k, &v) in values.iter().enumerate() {
+            let label = labels.get(k).map_or("", String::as_str);
+            let color = colors.get(k).copied().unwrap_or(PALETTE[0]);
+            ChartData::push_mark(&mut d.bars, v, label, color);
         }
         for l in marks {
-            self.dashed(true);
-            c.set_stroke_style_str(l.color);
-            c.begin_path();
-            c.move_to(f.x0, f.py(l.at));
-            c.line_to(f.x0 + f.w, f.py(l.at));
-            c.stroke();
+            ChartData::push_mark(&mut d.hlines, l.at, l.label, l.color);
         }
-        self.dashed(false);
+        i.render();
     }
+}
 
-    fn dashed(&self, on: bool) {
-        let arr = js_sys::Array::new();
-        if on {
-            arr.push(&JsValue::from_f64(5.0));
-            arr.push(&JsValue::from_f64(4.0));
-        }
-        let _ = self.ctx.set_line_dash(&arr);
+/// Margins and fonts of one drawing, in CSS px.
+struct Layout {
+    s: f64,
+    x0: f64,
+    y0: f64,
+    w: f64,
+    h: f64,
+    title_lines: usize,
+}
+
+impl Layout {
+    fn tick(&self) -> f64 {
+        11.0 * self.s
     }
-
-    fn legend<'a>(&self, items: impl Iterator<Item = (&'a str, Css)>, f: &Frame) {
-        let c = &self.ctx;
-        c.set_font("11px system-ui, sans-serif");
-        c.set_text_align("right");
-        let mut y = f.y0 + 14.0;
-        for (name, color) in items {
-            if name.is_empty() {
-                continue;
-            }
-            c.set_fill_style_str(color);
-            c.fill_rect(f.x0 + f.w - 14.0, y - 8.0, 10.0, 10.0);
-            c.set_fill_style_str("#222");
-            let _ = c.fill_text(name, f.x0 + f.w - 18.0, y + 1.0);
-            y += 15.0;
-        }
+    fn label(&self) -> f64 {
+        12.0 * self.s
+    }
+    fn title(&self) -> f64 {
+        13.0 * self.s
     }
 }
 
@@ -883,95 +378,625 @@ impl Frame {
     }
 }
 
-fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
-    if !lo.is_finite() || !hi.is_finite() {
-        return (0.0, 1.0);
+impl Inner {
+    /// Matches the backing store to the on-screen size, pixel ratio and scale; true if changed.
+    fn fit(&mut self) -> bool {
+        let cw = f64::from(self.canvas.client_width());
+        let w = if cw > 0.0 { cw } else { self.base.0 };
+        let h = (w * self.base.1 / self.base.0).round();
+        let (r, s) = (dpr(), scale());
+        if (w, h) == self.size && r == self.dpr && s == self.drawn_scale {
+            return false;
+        }
+        self.size = (w, h);
+        self.dpr = r;
+        self.drawn_scale = s;
+        self.canvas.set_width((w * r).round() as u32);
+        self.canvas.set_height((h * r).round() as u32);
+        let _ = self.ctx.set_transform(r, 0.0, 0.0, r, 0.0, 0.0);
+        true
     }
-    if hi - lo < 1e-12 {
-        let d = lo.abs().max(1.0) * 0.5;
-        return (lo - d, hi + d);
+
+    fn begin(&mut self, kind: ChartKind, axes: &Axes) -> &mut ChartData {
+        let auto = *self
+            .auto_label
+            .get_or_insert_with(|| !self.canvas.has_attribute("aria-label"));
+        if auto
+            && (self.data.title != axes.title || self.data.kind == ChartKind::Empty)
+            && !axes.title.is_empty()
+        {
+            let _ = self.canvas.set_attribute("aria-label", axes.title);
+        }
+        self.data
+            .begin(kind, axes.title, axes.x_label, axes.y_label);
+        self.data.x_range = axes.x_range;
+        self.data.y_range = axes.y_range;
+        &mut self.data
     }
-    let p = (hi - lo) * frac;
-    (lo - p, hi + p)
+
+    fn font(&mut self, weight: &str, px: f64) {
+        self.min_font = self.min_font.min(px);
+        self.ctx
+            .set_font(&format!("{weight}{px:.1}px system-ui, sans-serif"));
+    }
+
+    fn text_w(&self, t: &str) -> f64 {
+        self.ctx.measure_text(t).map(|m| m.width()).unwrap_or(0.0)
+    }
+
+    /// The font scale: the page's scale, grown a little with the plot's width.
+    fn font_scale(&self) -> f64 {
+        scale().max((self.size.0 / self.base.0).clamp(1.0, 1.3))
+    }
+
+    fn render(&mut self) {
+        self.fit();
+        self.min_font = f64::INFINITY;
+        let (w, h) = self.size;
+        self.ctx.set_fill_style_str("#ffffff");
+        self.ctx.fill_rect(0.0, 0.0, w, h);
+        if !self.data.has_data() {
+            self.placeholder();
+        } else {
+            match self.data.kind {
+                ChartKind::Lines => self.draw_lines(),
+                ChartKind::Histogram => self.draw_histogram(),
+                ChartKind::Bars => self.draw_bars(),
+                ChartKind::Heatmap => self.draw_heatmap(),
+                ChartKind::Empty => {}
+            }
+        }
+        if self.min_font.is_finite() {
+            let _ = self
+                .canvas
+                .set_attribute("data-min-font", &format!("{:.1}", self.min_font));
+        }
+    }
+
+    /// Title and a short line saying there is nothing yet (instead of meaningless axes).
+    fn placeholder(&mut self) {
+        let s = self.font_scale();
+        let l = self.layout(s, 0.0, false);
+        self.draw_title(&l);
+        let (w, h) = self.size;
+        self.font("", 12.0 * s);
+        self.ctx.set_fill_style_str("#666");
+        self.ctx.set_text_align("center");
+        let msg = if self.data.kind == ChartKind::Empty && !self.data.title.is_empty() {
+            ""
+        } else {
+            "Nothing to show yet: press ▶ Play or Step"
+        };
+        let _ = self.ctx.fill_text(msg, w / 2.0, (h + l.y0) / 2.0);
+    }
+
+    /// Margins for tick labels of width `tick_w`, axis labels and the title.
+    fn layout(&mut self, s: f64, tick_w: f64, axes: bool) -> Layout {
+        let (w, h) = self.size;
+        self.font("bold ", 13.0 * s);
+        let title_lines = if self.data.title.is_empty() {
+            0
+        } else if self.text_w(&self.data.title) > w - 16.0 * s {
+            2
+        } else {
+            1
+        };
+        let top = 6.0 * s + title_lines as f64 * 16.0 * s + 6.0 * s;
+        if !axes {
+            return Layout {
+                s,
+                x0: 8.0 * s,
+                y0: top,
+                w: w - 16.0 * s,
+                h: h - top - 6.0 * s,
+                title_lines,
+            };
+        }
+        let y_lab = if self.data.y_label.is_empty() {
+            0.0
+        } else {
+            16.0 * s
+        };
+        let x_lab = if self.data.x_label.is_empty() {
+            0.0
+        } else {
+            16.0 * s
+        };
+        let x0 = 6.0 * s + y_lab + tick_w + 6.0 * s;
+        let bottom = 6.0 * s + 14.0 * s + x_lab;
+        Layout {
+            s,
+            x0,
+            y0: top,
+            w: (w - x0 - 12.0 * s).max(10.0),
+            h: (h - top - bottom).max(10.0),
+            title_lines,
+        }
+    }
+
+    fn draw_title(&mut self, l: &Layout) {
+        if l.title_lines == 0 {
+            return;
+        }
+        let title = self.data.title.clone();
+        let avail = self.size.0 - 16.0 * l.s;
+        self.ctx.set_fill_style_str("#222");
+        self.ctx.set_text_align("left");
+        let lines: Vec<&str> = if l.title_lines == 2 {
+            chart::split_title(&title).map_or(vec![title.as_str()], |(a, b)| vec![a, b])
+        } else {
+            vec![title.as_str()]
+        };
+        // Shrink (never below the tick size) rather than clip a line that still does not fit.
+        let mut px = l.title();
+        self.font("bold ", px);
+        let widest = lines.iter().map(|t| self.text_w(t)).fold(0.0, f64::max);
+        if widest > avail {
+            px = (px * avail / widest).max(l.tick());
+            self.font("bold ", px);
+        }
+        for (k, t) in lines.iter().enumerate() {
+            let _ =
+                self.ctx
+                    .fill_text(t, 8.0 * l.s, 6.0 * l.s + 13.0 * l.s + k as f64 * 16.0 * l.s);
+        }
+    }
+
+    /// Grid, ticks, axis labels and title for ranges `xr`, `yr`.
+    fn frame(&mut self, xr: (f64, f64), yr: (f64, f64), x_ticks: bool) -> (Frame, Layout) {
+        let s = self.font_scale();
+        self.font("", 11.0 * s);
+        let yt = chart::ticks(yr.0, yr.1, 5);
+        let tick_w = yt
+            .iter()
+            .map(|&t| self.text_w(&chart::tick_label(t)))
+            .fold(0.0, f64::max);
+        let l = self.layout(s, tick_w, true);
+        let f = Frame {
+            x0: l.x0,
+            y0: l.y0,
+            w: l.w,
+            h: l.h,
+            xr,
+            yr,
+        };
+        let c = self.ctx.clone();
+        c.set_stroke_style_str("#dcdcdc");
+        c.set_line_width(1.0);
+        c.set_fill_style_str("#333");
+        self.font("", l.tick());
+        c.set_text_align("center");
+        if x_ticks {
+            for t in chart::ticks(xr.0, xr.1, (f.w / (60.0 * s)).clamp(2.0, 8.0) as usize) {
+                let x = f.px(t);
+                c.begin_path();
+                c.move_to(x, f.y0);
+                c.line_to(x, f.y0 + f.h);
+                c.stroke();
+                let _ = c.fill_text(&chart::tick_label(t), x, f.y0 + f.h + 13.0 * s);
+            }
+        }
+        c.set_text_align("right");
+        for t in yt {
+            let y = f.py(t);
+            c.begin_path();
+            c.move_to(f.x0, y);
+            c.line_to(f.x0 + f.w, y);
+            c.stroke();
+            let _ = c.fill_text(&chart::tick_label(t), f.x0 - 5.0 * s, y + 4.0 * s);
+        }
+        c.set_stroke_style_str("#555");
+        c.stroke_rect(f.x0, f.y0, f.w, f.h);
+        c.set_text_align("center");
+        self.font("", l.label());
+        let x_label = self.data.x_label.clone();
+        let _ = c.fill_text(&x_label, f.x0 + f.w / 2.0, self.size.1 - 6.0 * s);
+        let y_label = self.data.y_label.clone();
+        if !y_label.is_empty() {
+            c.save();
+            let _ = c.translate(6.0 * s + 11.0 * s, f.y0 + f.h / 2.0);
+            let _ = c.rotate(-std::f64::consts::FRAC_PI_2);
+            let _ = c.fill_text(&y_label, 0.0, 0.0);
+            c.restore();
+        }
+        self.draw_title(&l);
+        (f, l)
+    }
+
+    fn dashed(&self, on: bool, s: f64) {
+        let arr = js_sys::Array::new();
+        if on {
+            arr.push(&JsValue::from_f64(5.0 * s));
+            arr.push(&JsValue::from_f64(4.0 * s));
+        }
+        let _ = self.ctx.set_line_dash(&arr);
+    }
+
+    /// A label on a translucent backdrop, above whatever is drawn under it.
+    fn boxed_text(&mut self, text: &str, x: f64, y: f64, align: &str, color: &str, l: &Layout) {
+        if text.is_empty() {
+            return;
+        }
+        self.font("", l.tick());
+        let tw = self.text_w(text);
+        let (bx, pad) = (
+            match align {
+                "right" => x - tw,
+                "center" => x - tw / 2.0,
+                _ => x,
+            },
+            3.0 * l.s,
+        );
+        let c = &self.ctx;
+        c.set_fill_style_str("rgba(255,255,255,0.85)");
+        c.fill_rect(bx - pad, y - l.tick(), tw + 2.0 * pad, l.tick() + 4.0 * l.s);
+        c.set_fill_style_str(color);
+        c.set_text_align(align);
+        let _ = c.fill_text(text, x, y);
+    }
+
+    fn legend(&mut self, items: &[(String, Css)], f: &Frame, l: &Layout) {
+        let items: Vec<&(String, Css)> = items.iter().filter(|(n, _)| !n.is_empty()).collect();
+        if items.is_empty() {
+            return;
+        }
+        self.font("", l.tick());
+        let tw = items
+            .iter()
+            .map(|(n, _)| self.text_w(n))
+            .fold(0.0, f64::max);
+        let (row, sw) = (l.tick() + 5.0 * l.s, 10.0 * l.s);
+        let bw = tw + sw + 14.0 * l.s;
+        let bx = f.x0 + f.w - bw - 4.0 * l.s;
+        let by = f.y0 + 4.0 * l.s;
+        let c = &self.ctx;
+        c.set_fill_style_str("rgba(255,255,255,0.85)");
+        c.fill_rect(bx, by, bw, row * items.len() as f64 + 4.0 * l.s);
+        c.set_text_align("left");
+        for (k, (name, color)) in items.iter().enumerate() {
+            let y = by + 2.0 * l.s + row * k as f64;
+            c.set_fill_style_str(color);
+            c.fill_rect(bx + 4.0 * l.s, y + 2.0 * l.s, sw, sw);
+            c.set_fill_style_str("#222");
+            let _ = c.fill_text(name, bx + 8.0 * l.s + sw, y + l.tick());
+        }
+    }
+
+    fn draw_lines(&mut self) {
+        let (xr, yr) = self.data.line_ranges();
+        let (f, l) = self.frame(xr, yr, true);
+        let s = l.s;
+        let c = self.ctx.clone();
+        c.save();
+        c.begin_path();
+        c.rect(f.x0, f.y0, f.w, f.h);
+        c.clip();
+        for m in self.data.hlines.as_slice() {
+            self.dashed(true, s);
+            c.set_line_width(1.5 * s);
+            c.set_stroke_style_str(m.color);
+            c.begin_path();
+            c.move_to(f.x0, f.py(m.at));
+            c.line_to(f.x0 + f.w, f.py(m.at));
+            c.stroke();
+        }
+        for m in self.data.vlines.as_slice() {
+            self.dashed(true, s);
+            c.set_line_width(1.5 * s);
+            c.set_stroke_style_str(m.color);
+            c.begin_path();
+            c.move_to(f.px(m.at), f.y0);
+            c.line_to(f.px(m.at), f.y0 + f.h);
+            c.stroke();
+        }
+        c.set_line_width(2.0 * s);
+        for line in self.data.lines.as_slice() {
+            self.dashed(line.dashed, s);
+            c.set_stroke_style_str(line.color);
+            c.begin_path();
+            let mut pen = false;
+            // Thin very long series to at most ~2 points per CSS pixel.
+            let n = line.xs.len();
+            let stride = (n as f64 / (2.0 * f.w)).ceil().max(1.0) as usize;
+            let mut i = 0;
+            while i < n {
+                let (x, y) = (line.xs[i], line.ys[i]);
+                if x.is_finite() && y.is_finite() {
+                    if pen {
+                        c.line_to(f.px(x), f.py(y));
+                    } else {
+                        c.move_to(f.px(x), f.py(y));
+                        pen = true;
+                    }
+                } else {
+                    pen = false;
+                }
+                i += if i + stride >= n && i != n - 1 {
+                    n - 1 - i
+                } else {
+                    stride
+                };
+            }
+            c.stroke();
+        }
+        self.dashed(false, s);
+        c.restore();
+        // Labels last, above the data.
+        let hl: Vec<(f64, String, Css)> = self
+            .data
+            .hlines
+            .as_slice()
+            .iter()
+            .map(|m| (m.at, m.label.clone(), m.color))
+            .collect();
+        for (at, label, color) in hl {
+            let y = f.py(at);
+            if y.is_finite() && y >= f.y0 && y <= f.y0 + f.h {
+                let y = if y - l.tick() - 4.0 * s < f.y0 {
+                    y + l.tick() + 4.0 * s
+                } else {
+                    y - 4.0 * s
+                };
+                self.boxed_text(&label, f.x0 + 6.0 * s, y, "left", color, &l);
+            }
+        }
+        let vl: Vec<(f64, String, Css)> = self
+            .data
+            .vlines
+            .as_slice()
+            .iter()
+            .map(|m| (m.at, m.label.clone(), m.color))
+            .collect();
+        for (at, label, color) in vl {
+            let x = f.px(at);
+            if x.is_finite() && x >= f.x0 && x <= f.x0 + f.w {
+                // At the foot of the line (the legend sits at the top), on the side with room.
+                let y = f.y0 + f.h - 6.0 * s;
+                self.font("", l.tick());
+                let right = x + 4.0 * s + self.text_w(&label) <= f.x0 + f.w;
+                let (x, align) = if right {
+                    (x + 4.0 * s, "left")
+                } else {
+                    (x - 4.0 * s, "right")
+                };
+                self.boxed_text(&label, x, y, align, color, &l);
+            }
+        }
+        let items: Vec<(String, Css)> = self
+            .data
+            .lines
+            .as_slice()
+            .iter()
+            .map(|l| (l.name.clone(), l.color))
+            .collect();
+        self.legend(&items, &f, &l);
+    }
+
+    fn draw_histogram(&mut self) {
+        let d = &self.data;
+        let total: f64 = d.values.iter().sum();
+        let bw = (d.hi - d.lo) / d.values.len().max(1) as f64;
+        let mut ymax = d
+            .values
+            .iter()
+            .map(|&c| chart::density(c, total, bw))
+            .fold(0.0, f64::max);
+        if let Some(e) = &d.exact {
+            ymax = e
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(ymax, f64::max);
+        }
+        let (lo, hi) = (d.lo, d.hi);
+        let yr = d.y_range.unwrap_or((0.0, ymax.max(1e-12) * 1.08));
+        let (f, l) = self.frame((lo, hi), yr, true);
+        let c = self.ctx.clone();
+        c.set_fill_style_str("rgba(0,114,178,0.55)");
+        for (i, &k) in self.data.values.iter().enumerate() {
+            let x0 = f.px(lo + bw * i as f64);
+            let x1 = f.px(lo + bw * (i + 1) as f64);
+            let y = f.py(chart::density(k, total, bw));
+            c.fill_rect(x0, y, (x1 - x0 - 0.5).max(0.5), f.y0 + f.h - y);
+        }
+        if let Some(e) = self.data.exact.as_ref().filter(|e| !e.is_empty()) {
+            c.set_stroke_style_str("#D55E00");
+            c.set_line_width(2.0 * l.s);
+            c.begin_path();
+            let dx = (hi - lo) / (e.len().max(2) - 1) as f64;
+            for (i, &v) in e.iter().enumerate() {
+                let (x, y) = (f.px(lo + dx * i as f64), f.py(v));
+                if i == 0 {
+                    c.move_to(x, y);
+                } else {
+                    c.line_to(x, y);
+                }
+            }
+            c.stroke();
+            self.legend(
+                &[
+                    ("samples".into(), "rgba(0,114,178,0.8)"),
+                    ("exact".into(), "#D55E00"),
+                ],
+                &f,
+                &l,
+            );
+        }
+    }
+
+    fn draw_bars(&mut self) {
+        let n = self.data.bars.len().max(1);
+        let yr = self.data.y_range.unwrap_or_else(|| {
+            let (lo, hi) = self
+                .data
+                .bars
+                .as_slice()
+                .iter()
+                .fold((0.0f64, 0.0f64), |(a, b), m| (a.min(m.at), b.max(m.at)));
+            chart::padded((lo, hi), 0.08)
+        });
+        let (f, l) = self.frame((0.0, n as f64), yr, false);
+        let c = self.ctx.clone();
+        let zero = f.py(0.0_f64.clamp(yr.0, yr.1));
+        for (i, b) in self.data.bars.as_slice().iter().enumerate() {
+            let x0 = f.px(i as f64 + 0.15);
+            let x1 = f.px(i as f64 + 0.85);
+            let y = f.py(b.at.clamp(yr.0, yr.1));
+            c.set_fill_style_str(b.color);
+            c.fill_rect(x0, y.min(zero), x1 - x0, (y - zero).abs().max(1.0));
+        }
+        self.font("", l.tick());
+        c.set_fill_style_str("#333");
+        c.set_text_align("center");
+        let every = (n as f64 / (f.w / (28.0 * l.s))).ceil().max(1.0) as usize;
+        for (i, b) in self.data.bars.as_slice().iter().enumerate().step_by(every) {
+            let _ = c.fill_text(&b.label, f.px(i as f64 + 0.5), f.y0 + f.h + 13.0 * l.s);
+        }
+        for m in self.data.hlines.as_slice() {
+            self.dashed(true, l.s);
+            c.set_stroke_style_str(m.color);
+            c.begin_path();
+            c.move_to(f.x0, f.py(m.at));
+            c.line_to(f.x0 + f.w, f.py(m.at));
+            c.stroke();
+        }
+        self.dashed(false, l.s);
+    }
+
+    /// The colour range of the heatmap.
+    fn heat_range(&self) -> (f64, f64) {
+        let d = &self.data;
+        let (mut lo, mut hi) = d.range.unwrap_or_else(|| {
+            d.values
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                })
+        });
+        if d.diverging {
+            let m = lo.abs().max(hi.abs());
+            lo = -m;
+            hi = m;
+        }
+        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+            hi = lo + 1.0;
+        }
+        (lo, hi)
+    }
+
+    /// Colours the heatmap's pixels into the offscreen canvas (once per new data).
+    fn paint_heatmap_pixels(&mut self) -> Result<(), JsValue> {
+        let (w, h) = (self.data.w, self.data.h);
+        let (lo, hi) = self.heat_range();
+        let need = 4 * w * h;
+        let fresh = match &self.scratch {
+            Some((c, _, b)) => {
+                c.width() as usize != w || c.height() as usize != h || b.len() != need
+            }
+            None => true,
+        };
+        if fresh {
+            let c = dom::document()?
+                .create_element("canvas")?
+                .dyn_into::<HtmlCanvasElement>()?;
+            c.set_width(w as u32);
+            c.set_height(h as u32);
+            let ctx = context_2d(&c)?;
+            self.scratch = Some((c, ctx, vec![0; need]));
+        }
+        let diverging = self.data.diverging;
+        let Some((_, sctx, buf)) = self.scratch.as_mut() else {
+            return Ok(());
+        };
+        for (px, &v) in buf.chunks_exact_mut(4).zip(&self.data.values) {
+            let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+            let c = if diverging {
+                diverging_rgb(t)
+            } else {
+                viridis(t)
+            };
+            px[..3].copy_from_slice(&c);
+            px[3] = if v.is_finite() { 255 } else { 0 };
+        }
+        let img =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&buf[..]), w as u32, h as u32)?;
+        sctx.put_image_data(&img, 0.0, 0.0)
+    }
+
+    fn draw_heatmap(&mut self) {
+        let s = self.font_scale();
+        let l = self.layout(s, 0.0, false);
+        self.draw_title(&l);
+        let (w, h) = (self.data.w, self.data.h);
+        let (lo, hi) = self.heat_range();
+        let diverging = self.data.diverging;
+        self.font("", l.tick());
+        let label_w = [hi, 0.5 * (lo + hi), lo]
+            .iter()
+            .map(|&v| self.text_w(&chart::tick_label(v)))
+            .fold(0.0, f64::max);
+        let bar = 16.0 * s;
+        let side = l.h.min(l.w - bar - 14.0 * s - label_w).max(10.0);
+        let scale = side / w.max(h) as f64;
+        let (dw, dh) = (w as f64 * scale, h as f64 * scale);
+        let c = self.ctx.clone();
+        if let Some((sc, _, _)) = &self.scratch {
+            c.set_image_smoothing_enabled(false);
+            let _ = c.draw_image_with_html_canvas_element_and_dw_and_dh(sc, l.x0, l.y0, dw, dh);
+        }
+        // Colour bar with min, middle and max labels beside it.
+        let bx = l.x0 + dw + 10.0 * s;
+        let steps = 64;
+        for i in 0..steps {
+            let t = 1.0 - i as f64 / (steps - 1) as f64;
+            let rgb = if diverging {
+                diverging_rgb(t)
+            } else {
+                viridis(t)
+            };
+            c.set_fill_style_str(&format!("rgb({},{},{})", rgb[0], rgb[1], rgb[2]));
+            c.fill_rect(
+                bx,
+                l.y0 + dh * i as f64 / steps as f64,
+                bar,
+                dh / steps as f64 + 1.0,
+            );
+        }
+        c.set_stroke_style_str("#555");
+        c.stroke_rect(bx, l.y0, bar, dh);
+        c.set_fill_style_str("#333");
+        c.set_text_align("left");
+        let tx = bx + bar + 4.0 * s;
+        let _ = c.fill_text(&chart::tick_label(hi), tx, l.y0 + l.tick());
+        let _ = c.fill_text(
+            &chart::tick_label(0.5 * (lo + hi)),
+            tx,
+            l.y0 + dh / 2.0 + 4.0 * s,
+        );
+        let _ = c.fill_text(&chart::tick_label(lo), tx, l.y0 + dh);
+    }
 }
 
-/// "Nice" tick positions (steps of 1, 2 or 5 × 10ᵏ) covering `[lo, hi]`.
-pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
-    if hi <= lo || !lo.is_finite() || !hi.is_finite() {
-        return Vec::new();
+/// Downloads `canvas` as a PNG. Pixel-art canvases (a few pixels per neuron, scaled up by CSS)
+/// are first redrawn at their on-screen size, without smoothing, so the file looks like the page.
+pub fn save_canvas_png(canvas: &HtmlCanvasElement, filename: &str) -> Result<(), JsValue> {
+    let r = dpr();
+    let (cw, ch) = (canvas.width(), canvas.height());
+    let (sw, sh) = (
+        (f64::from(canvas.client_width()) * r).round() as u32,
+        (f64::from(canvas.client_height()) * r).round() as u32,
+    );
+    if cw == 0 || ch == 0 || sw <= cw || sh <= ch {
+        return storage::download_png(canvas, filename);
     }
-    let raw = (hi - lo) / target.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + step * 1e-9 && out.len() < 50 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
-    }
-    out
-}
-
-fn tick_label(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e5).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 || (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    } else {
-        format!("{v:.3}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    }
-}
-
-fn lerp_rgb(stops: &[[f64; 3]], t: f64) -> [u8; 3] {
-    let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
-    let i = (t.floor() as usize).min(stops.len() - 2);
-    let f = t - i as f64;
-    let mut out = [0u8; 3];
-    for k in 0..3 {
-        out[k] = (stops[i][k] + (stops[i + 1][k] - stops[i][k]) * f).round() as u8;
-    }
-    out
-}
-
-/// The viridis colour map (perceptually uniform, colour-blind safe), from its published anchors.
-pub fn viridis(t: f64) -> [u8; 3] {
-    const V: [[f64; 3]; 9] = [
-        [68.0, 1.0, 84.0],
-        [71.0, 44.0, 122.0],
-        [59.0, 81.0, 139.0],
-        [44.0, 113.0, 142.0],
-        [33.0, 144.0, 141.0],
-        [39.0, 173.0, 129.0],
-        [92.0, 200.0, 99.0],
-        [170.0, 220.0, 50.0],
-        [253.0, 231.0, 37.0],
-    ];
-    lerp_rgb(&V, t)
-}
-
-/// A blue–white–red diverging map (ColorBrewer RdBu ends), for signed values such as weights.
-pub fn diverging_rgb(t: f64) -> [u8; 3] {
-    const D: [[f64; 3]; 5] = [
-        [33.0, 102.0, 172.0],
-        [146.0, 197.0, 222.0],
-        [247.0, 247.0, 247.0],
-        [244.0, 165.0, 130.0],
-        [178.0, 24.0, 43.0],
-    ];
-    lerp_rgb(&D, t)
+    let big = dom::document()?
+        .create_element("canvas")?
+        .dyn_into::<HtmlCanvasElement>()?;
+    big.set_width(sw);
+    big.set_height(sh);
+    let ctx = context_2d(&big)?;
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(canvas, 0.0, 0.0, sw.into(), sh.into())?;
+    storage::download_png(&big, filename)
 }

@@ -47,7 +47,13 @@ struct Widget {
 }
 
 enum Input {
-    Slider(HtmlInputElement, HtmlElement),
+    /// The slider, its value, and for a range that also admits 0 the "= 0" checkbox and its
+    /// label.
+    Slider(
+        HtmlInputElement,
+        HtmlElement,
+        Option<(HtmlInputElement, HtmlElement)>,
+    ),
     Select(HtmlSelectElement),
     Check(HtmlInputElement),
     Text(HtmlInputElement),
@@ -63,18 +69,21 @@ impl Controls {
             let Some(row) = table.row(w.key) else {
                 continue;
             };
-            let _ = w
-                .wrap
-                .class_list()
-                .toggle_with_force("hidden", !(row.visible)(s));
+            let hidden = !(row.visible)(s);
+            let _ = w.wrap.class_list().toggle_with_force("hidden", hidden);
             let v = row.get(s);
             match (&w.input, &row.kind, &v) {
-                (Input::Slider(i, out), Kind::Number { range, .. }, Value::Num(x)) => {
+                (Input::Slider(i, out, zero), Kind::Number { range, .. }, Value::Num(x)) => {
                     let pos = range.position(*x);
-                    if i.value_as_number() != pos {
+                    // At 0 the slider stays where it was (unchecking "= 0" returns there).
+                    if i.value_as_number() != pos && !(zero.is_some() && *x == 0.0) {
                         i.set_value_as_number(pos);
                     }
                     out.set_text_content(Some(&range.display(*x)));
+                    if let Some((c, label)) = zero {
+                        c.set_checked(*x == 0.0);
+                        let _ = label.class_list().toggle_with_force("hidden", hidden);
+                    }
                 }
                 (Input::Select(sel), _, Value::Pick(k)) if sel.selected_index() != *k as i32 => {
                     sel.set_selected_index(*k as i32);
@@ -315,7 +324,11 @@ fn widget<L: Tabled>(
                     );
                 }
             })?;
-            Input::Slider(i, out)
+            let zero = match range.zero {
+                Some(name) => Some(zero_box(lab, parent, row, name, &i, range)?),
+                None => None,
+            };
+            Input::Slider(i, out, zero)
         }
         Kind::Choice { options, .. } => {
             dom::text(&wrap, "span", "ctl-name", row.label)?;
@@ -357,6 +370,34 @@ fn widget<L: Tabled>(
         }
     };
     Ok(Widget { key, wrap, input })
+}
+
+/// The checkbox beside the slider of a range that also admits 0 (a temperature's T = 0 limit):
+/// checked sets 0, unchecked the slider's value.
+fn zero_box<L: Tabled>(
+    lab: &Rc<RefCell<L>>,
+    parent: &Element,
+    row: &'static Setting<L::State>,
+    name: &str,
+    slider: &HtmlInputElement,
+    range: crate::core::settings::Range,
+) -> Result<(HtmlInputElement, HtmlElement), JsValue> {
+    let wrap = dom::el(parent, "label", "ctl ctl-check")?;
+    wrap.set_attribute("data-key", row.key)?;
+    wrap.set_title(row.tip);
+    let c = dom::el(&wrap, "input", "")?.dyn_into::<HtmlInputElement>()?;
+    c.set_type("checkbox");
+    dom::text(&wrap, "span", "ctl-name", name)?;
+    let (l, c2, s2, key) = (lab.clone(), c.clone(), slider.clone(), row.key);
+    dom::on(&c, "change", move |_: web_sys::Event| {
+        let v = if c2.checked() {
+            0.0
+        } else {
+            range.from_position(s2.value_as_number())
+        };
+        apply(&mut *l.borrow_mut(), key, &Value::Num(v));
+    })?;
+    Ok((c, wrap))
 }
 
 /// A button of a lab, described once: its stable key (for scenes and `hide=`), its text, its

@@ -23,15 +23,46 @@ pub fn save(key: &str, text: &str) -> Result<(), String> {
         .map_err(|_| "browser storage is full or disabled; nothing was saved".to_string())
 }
 
-/// Moves a damaged entry to `key.corrupt` (replacing an older one there) so it can be inspected
-/// and the page can start clean; the original text is not lost.
-pub fn set_aside(key: &str) -> String {
-    let aside = format!("{key}.corrupt");
-    if let (Some(s), Some(text)) = (local(), load(key)) {
-        let _ = s.set_item(&aside, &text);
-        let _ = s.remove_item(key);
+/// Moves a damaged (or newer-version) entry aside so the page can start clean: the text is
+/// copied to a key of its own (`key.corrupt`, then `key.corrupt.2`, … — an earlier one is never
+/// overwritten), read back to check the copy, and only then is the original removed. If the copy
+/// fails (storage full), the original stays where it was and the error says so.
+pub fn set_aside(key: &str) -> Result<String, String> {
+    let s = local().ok_or("browser storage is unavailable")?;
+    let Some(text) = load(key) else {
+        return Err("the entry is gone".into());
+    };
+    let aside = (1..1000)
+        .map(|k| {
+            if k == 1 {
+                format!("{key}.corrupt")
+            } else {
+                format!("{key}.corrupt.{k}")
+            }
+        })
+        .find(|k| load(k).is_none())
+        .ok_or("too many entries were set aside already")?;
+    let copied = s.set_item(&aside, &text).is_ok() && load(&aside).as_deref() == Some(&text);
+    if !copied {
+        let _ = s.remove_item(&aside);
+        return Err(format!(
+            "it could not be copied aside ({} characters; storage may be full), so it was left in place",
+            text.len()
+        ));
     }
-    aside
+    s.remove_item(key)
+        .map_err(|_| "the copy was made but the original could not be removed".to_string())?;
+    Ok(aside)
+}
+
+/// Calls `f` with the key whenever another tab changes browser storage.
+pub fn on_change(mut f: impl FnMut(String) + 'static) -> Result<(), JsValue> {
+    let w = web_sys::window().ok_or("no window")?;
+    dom::on(&w, "storage", move |e: web_sys::StorageEvent| {
+        if let Some(k) = e.key() {
+            f(k);
+        }
+    })
 }
 
 fn click_link(href: &str, filename: &str) -> Result<(), JsValue> {

@@ -132,7 +132,8 @@ fn log_sum_exp(xs: impl Iterator<Item = f64> + Clone) -> f64 {
 }
 
 /// The exact Boltzmann distribution of a network with `N ≤ 16` at a temperature `0 < T < ∞`:
-/// all `2ᴺ` energies and probabilities, `log Z`, `⟨yᵢ⟩`, `⟨yᵢyⱼ⟩`. Buffers are allocated by
+/// all `2ᴺ` energies and probabilities, `log Z`, `⟨yᵢ⟩`, `⟨yᵢyⱼ⟩`, the entropy, mean energy and
+/// free energy. Buffers are allocated by
 /// [`ExactBoltzmann::new`]; [`ExactBoltzmann::compute`] refreshes them after the weights changed
 /// without allocating.
 #[derive(Clone, Debug)]
@@ -145,6 +146,8 @@ pub struct ExactBoltzmann {
     log_z: f64,
     mean: Vec<f64>,
     corr: Vec<f64>,
+    mean_energy: f64,
+    entropy: f64,
 }
 
 impl ExactBoltzmann {
@@ -162,6 +165,8 @@ impl ExactBoltzmann {
             log_z: 0.0,
             mean: vec![0.0; n],
             corr: vec![0.0; n * n],
+            mean_energy: 0.0,
+            entropy: 0.0,
         };
         me.compute(net, t)?;
         Ok(me)
@@ -207,6 +212,19 @@ impl ExactBoltzmann {
             *lp = (e_min - e) / tv - log_s;
             *p = lp.exp();
         }
+        // U = Σ P(y) E(y),  H = −Σ P(y) log P(y) (a state whose P underflows adds 0·finite).
+        self.mean_energy = self
+            .probs
+            .iter()
+            .zip(&self.energies)
+            .map(|(p, e)| p * e)
+            .sum();
+        self.entropy = -self
+            .probs
+            .iter()
+            .zip(&self.log_probs)
+            .map(|(p, lp)| p * lp)
+            .sum::<f64>();
         let n = self.n;
         self.mean.fill(0.0);
         self.corr.fill(0.0);
@@ -266,6 +284,22 @@ impl ExactBoltzmann {
     /// `Z` (may overflow to `+∞` for large `|E|/T`; prefer [`ExactBoltzmann::log_z`]).
     pub fn z(&self) -> f64 {
         self.log_z.exp()
+    }
+
+    /// The entropy `H = −Σ_y P(y) log P(y)` in nats (`k = 1`), between 0 and `N ln 2`.
+    pub fn entropy(&self) -> f64 {
+        self.entropy
+    }
+
+    /// The mean (internal) energy `U = ⟨E⟩ = Σ_y P(y) E(y)`.
+    pub fn mean_energy(&self) -> f64 {
+        self.mean_energy
+    }
+
+    /// The Helmholtz free energy `F = −T log Z = U − T H` (lecture, "The Helmholtz Free Energy":
+    /// `F_T = Σ P E + kT Σ P log P`, minimised by the Boltzmann distribution).
+    pub fn free_energy(&self) -> f64 {
+        -self.t * self.log_z
     }
 
     /// `⟨yᵢ⟩`, length N.
@@ -576,6 +610,34 @@ mod tests {
         // Fully visible: the log-probability itself.
         let ll3 = ex.log_likelihood(&[-1, 1, 1], 3).expect("ll");
         assert!((ll3 - ex.probabilities()[6].ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn entropy_mean_energy_and_free_energy() {
+        // H = −Σ P log P, U = Σ P E, F = −T log Z = U − T H (lecture: "The Helmholtz Free
+        // Energy", F_T = Σ P E + kT Σ P log P).
+        let net = net3();
+        for &t in &[0.3, 1.0, 2.5] {
+            let ex = ExactBoltzmann::new(&net, Temperature::new(t).expect("T")).expect("ok");
+            let p = ex.probabilities();
+            let h: f64 = -p
+                .iter()
+                .filter(|&&q| q > 0.0)
+                .map(|q| q * q.ln())
+                .sum::<f64>();
+            let u: f64 = p.iter().zip(ex.energies()).map(|(q, e)| q * e).sum();
+            assert!((ex.entropy() - h).abs() < 1e-12, "T = {t}");
+            assert!((ex.mean_energy() - u).abs() < 1e-12, "T = {t}");
+            assert!((ex.free_energy() + t * ex.log_z()).abs() < 1e-12);
+            assert!((ex.free_energy() - (u - t * h)).abs() < 1e-9, "T = {t}");
+            assert!(h > 0.0 && h < 8f64.ln());
+        }
+        // Huge |E|/T: every probability but the ground state's underflows; H → 0, finite.
+        let mut big = Network::new(3).expect("n");
+        big.set_weight(0, 1, 1e6);
+        let ex = ExactBoltzmann::new(&big, Temperature::ONE).expect("ok");
+        // Ground states: y₀ = y₁ (2 ways) × y₂ free (2 ways), equally likely: H = ln 4.
+        assert!(ex.entropy().is_finite() && (ex.entropy() - 4f64.ln()).abs() < 1e-9);
     }
 
     #[test]

@@ -23,89 +23,27 @@
 //! machine slide form `zᵢ = (1/T) Σⱼ wⱼᵢ yⱼ`. Using `σ(hᵢ/T)` with ±1 spins samples at `2T`.
 //!
 //! Limits: `T = 0` is the deterministic Hopfield update `yᵢ = Θ(hᵢ)` with the lecture's tie rule
-//! (`hᵢ = 0 → −1`); `T = +∞` makes every update a fair coin.
+//! (`hᵢ = 0 → −1`); `T = +∞` makes every update a fair coin. Self-couplings `wᵢᵢ`
+//! ([`Network::self_couplings`], set only by the projection rule) shift every energy by the same
+//! constant, so they do not enter the conditional at any `T`.
 
 use std::ops::Range;
 
 use super::{check_state, BoltzmannError, Network, State};
 use crate::core::rng::Rng;
-
-/// A validated temperature `T ≥ 0` (`+∞` allowed, NaN rejected), with `β = 1/T` precomputed.
-/// Serialises as the number `T` and is validated again when deserialised.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "f64", into = "f64")]
-pub struct Temperature {
-    t: f64,
-    beta: f64,
-}
-
-impl Temperature {
-    /// `T = 0`: the deterministic limit.
-    pub const ZERO: Self = Self {
-        t: 0.0,
-        beta: f64::INFINITY,
-    };
-    /// `T = 1`: the temperature of learning.
-    pub const ONE: Self = Self { t: 1.0, beta: 1.0 };
-    /// `T = +∞`: every spin a fair coin.
-    pub const INFINITE: Self = Self {
-        t: f64::INFINITY,
-        beta: 0.0,
-    };
-
-    /// A temperature `t ≥ 0` (`+∞` allowed). NaN and negative values are rejected.
-    pub fn new(t: f64) -> Result<Self, BoltzmannError> {
-        if t.is_nan() || t < 0.0 {
-            return Err(BoltzmannError::Temperature {
-                value: t,
-                rule: "≥ 0 (0 = deterministic, +∞ = fair coin)",
-            });
-        }
-        // β = 1/T; 1/0 = +∞ and 1/∞ = 0 in IEEE arithmetic, and a subnormal T also gives β = +∞,
-        // which [`p_plus`] treats as the deterministic limit.
-        Ok(Self { t, beta: 1.0 / t })
-    }
-
-    /// The value of `T`.
-    pub fn value(self) -> f64 {
-        self.t
-    }
-
-    /// `β = 1/T` (`+∞` at `T = 0`, `0` at `T = +∞`).
-    pub fn beta(self) -> f64 {
-        self.beta
-    }
-
-    /// Whether updates at this temperature are deterministic (`β = +∞`).
-    pub fn is_deterministic(self) -> bool {
-        self.beta.is_infinite()
-    }
-}
-
-impl TryFrom<f64> for Temperature {
-    type Error = BoltzmannError;
-
-    fn try_from(t: f64) -> Result<Self, BoltzmannError> {
-        Self::new(t)
-    }
-}
-
-impl From<Temperature> for f64 {
-    fn from(t: Temperature) -> f64 {
-        t.t
-    }
-}
+/// The temperature type shared by the whole core (see [`crate::core::temperature`]).
+pub use crate::core::temperature::Temperature;
 
 /// `P(yᵢ = +1 | rest) = σ(2hᵢ/T)` for local field `h` (see the module docs for the derivation).
 /// At `T = 0` (or `β` overflowing to `+∞`) this is `Θ(h)` with `Θ(0) = 0` (tie → −1).
 #[inline]
 pub fn p_plus(h: f64, t: Temperature) -> f64 {
-    if t.beta.is_infinite() {
+    if t.is_deterministic() {
         // Deterministic limit yᵢ = Θ(hᵢ), with the lecture's tie rule h = 0 → −1.
         return if h > 0.0 { 1.0 } else { 0.0 };
     }
     // σ(2βh) = 1 / (1 + exp(−2hᵢ/T)); exp overflow gives 1/∞ = 0, the correct limit.
-    1.0 / (1.0 + (-2.0 * t.beta * h).exp())
+    1.0 / (1.0 + (-2.0 * t.beta() * h).exp())
 }
 
 /// The order in which a sweep visits the neurons. Both leave the Boltzmann distribution
@@ -145,7 +83,7 @@ pub fn gibbs_update(
     rng: &mut Rng,
 ) -> SpinUpdate {
     debug_assert!(i < net.n() && state.y().len() == net.n());
-    let p = p_plus(f64::from(state.fields()[i]), t);
+    let p = p_plus(state.fields()[i], t);
     // yᵢ ~ Bernoulli(σ(2hᵢ/T)) on {−1, +1}; at T = 0, p ∈ {0, 1} and no draw is needed.
     let up = if t.is_deterministic() {
         p > 0.5
@@ -450,7 +388,7 @@ mod tests {
         ym[1] = -1;
         yp[1] = 1;
         let ratio = ((net.energy(&ym) - net.energy(&yp)) / 1.7).exp();
-        let h = f64::from(net.local_field(&yp, 1));
+        let h = net.local_field(&yp, 1);
         let p = p_plus(h, t);
         assert!((p / (1.0 - p) - ratio).abs() < 1e-5 * ratio);
     }

@@ -25,6 +25,7 @@ pub mod exact;
 pub mod gibbs;
 pub mod learning;
 pub mod presets;
+pub mod run;
 
 use std::fmt;
 
@@ -124,6 +125,15 @@ impl std::error::Error for BoltzmannError {
         match self {
             Self::Hopfield(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+impl From<crate::core::temperature::TemperatureError> for BoltzmannError {
+    fn from(e: crate::core::temperature::TemperatureError) -> Self {
+        Self::Temperature {
+            value: e.value,
+            rule: "≥ 0 (0 = deterministic, +∞ = fair coin)",
         }
     }
 }

@@ -14,6 +14,11 @@
 //! The slide that says a neuron flips "if the sign of the neuron matches the sign of the field"
 //! has a typo: it flips when the signs do *not* match, `yᵢ hᵢ < 0` (plus the tie case above).
 //!
+//! Self-couplings `wᵢᵢ ≥ 0` (set only by the projection rule) enter the update as part of the
+//! neuron's own input: `yᵢ ← Θ(hᵢ + wᵢᵢ yᵢ)` ([`Network::drive`]). A neuron then flips only if
+//! `yᵢ⁻ = +1, hᵢ ≤ −wᵢᵢ` (ΔE = 2hᵢ ≤ −2wᵢᵢ ≤ 0) or `yᵢ⁻ = −1, hᵢ > wᵢᵢ` (ΔE = −2hᵢ < 0), so both
+//! statements above still hold; ties still only move spins down.
+//!
 //! Synchronous update `y ← Θ(Wy + b)` (all neurons at once) can end in a 2-cycle instead of a
 //! fixed point (Goles-Chacc, Fogelman-Soulié & Pellegrin, Discrete Appl. Math. 12, 1985).
 
@@ -27,7 +32,7 @@ pub const MAX_SCHEDULED_NEURONS: usize = 1 << 16;
 
 /// The lecture's threshold `Θ(z) = +1 if z > 0, −1 if z ≤ 0` (NaN maps to −1).
 #[inline]
-pub fn theta(z: f32) -> i8 {
+pub fn theta(z: f64) -> i8 {
     if z > 0.0 {
         1
     } else {
@@ -35,11 +40,12 @@ pub fn theta(z: f32) -> i8 {
     }
 }
 
-/// One asynchronous update of neuron `i` (`i < N`): `yᵢ ← Θ(hᵢ)`, using the fields the state keeps
-/// current. Returns whether the neuron flipped; a flip updates every field and the energy in O(N).
+/// One asynchronous update of neuron `i` (`i < N`): `yᵢ ← Θ(hᵢ + wᵢᵢ yᵢ)` (`wᵢᵢ = 0` except
+/// after the projection rule), using the fields the state keeps current. Returns whether the
+/// neuron flipped; a flip updates every field and the energy in O(N).
 #[inline]
 pub fn update_neuron(net: &Network, state: &mut State, i: usize) -> bool {
-    let target = theta(state.fields()[i]); // yᵢ ← Θ(hᵢ)
+    let target = theta(net.drive(i, state.fields()[i], state.y()[i])); // yᵢ ← Θ(hᵢ + wᵢᵢyᵢ)
     if target != state.y()[i] {
         state.flip(net, i);
         true
@@ -48,20 +54,22 @@ pub fn update_neuron(net: &Network, state: &mut State, i: usize) -> bool {
     }
 }
 
-/// Whether the state is a fixed point of the dynamics: `Θ(hᵢ) = yᵢ` for every neuron, read from
-/// the tracked fields (O(N)).
-pub fn is_fixed_point(state: &State) -> bool {
+/// Whether `state` (a state of `net`) is a fixed point of the dynamics: `Θ(hᵢ + wᵢᵢ yᵢ) = yᵢ`
+/// for every neuron, read from the tracked fields (O(N)).
+pub fn is_fixed_point(net: &Network, state: &State) -> bool {
     state
         .y()
         .iter()
         .zip(state.fields())
-        .all(|(&y, &h)| theta(h) == y)
+        .enumerate()
+        .all(|(i, (&y, &h))| theta(net.drive(i, h, y)) == y)
 }
 
 /// Whether `y` (length N, ±1) is a fixed point of `net`, computing each field afresh (O(N²),
 /// stops at the first unstable neuron). Used to test whether a stored pattern is a memory.
 pub fn is_stable(net: &Network, y: &[i8]) -> bool {
-    y.len() == net.n() && (0..net.n()).all(|i| theta(net.local_field(y, i)) == y[i])
+    y.len() == net.n()
+        && (0..net.n()).all(|i| theta(net.drive(i, net.local_field(y, i), y[i])) == y[i])
 }
 
 /// A model whose neurons can be updated asynchronously one at a time. Implemented by
@@ -539,8 +547,14 @@ impl SyncDynamics {
             });
         }
         let mut flips = 0;
-        for ((t, &h), &y) in self.next.iter_mut().zip(state.fields()).zip(state.y()) {
-            *t = theta(h); // y(t+1)ᵢ = Θ(Σ_j wⱼᵢ yⱼ(t) + bᵢ)
+        for (i, ((t, &h), &y)) in self
+            .next
+            .iter_mut()
+            .zip(state.fields())
+            .zip(state.y())
+            .enumerate()
+        {
+            *t = theta(net.drive(i, h, y)); // y(t+1)ᵢ = Θ(Σ_j wⱼᵢ yⱼ(t) + bᵢ), j = i included
             flips += usize::from(*t != y);
         }
         if flips == 0 {
@@ -599,7 +613,7 @@ mod tests {
         assert_eq!(theta(0.0), -1);
         assert_eq!(theta(-0.0), -1);
         assert_eq!(theta(-2.0), -1);
-        assert_eq!(theta(f32::NAN), -1);
+        assert_eq!(theta(f64::NAN), -1);
     }
 
     #[test]
@@ -710,7 +724,7 @@ mod tests {
         let mut rng = Rng::new(3);
         let mut d = Dynamics::new(n, Order::Sequential, &mut rng).expect("n");
         let r = run_to_fixed_point(&net, &mut s, &mut d, 10, &mut rng, &mut noop).expect("ok");
-        assert!(r.converged && is_fixed_point(&s));
+        assert!(r.converged && is_fixed_point(&net, &s));
         // A ferromagnet: all +1 is a synchronous fixed point.
         let net = Network::from_parts(2, vec![0.0, 1.0, 1.0, 0.0], vec![0.0; 2]).expect("net");
         let mut s = State::new(&net, vec![1, 1]).expect("state");

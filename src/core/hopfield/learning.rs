@@ -9,8 +9,9 @@
 //!   The two differ by a positive factor, so every field has the same sign and the dynamics are
 //!   identical; the capacity `0.138 N` and the overlap-mode fields are stated with `1/N`.
 //! * [`storkey`] — Storkey (1997), a local incremental rule with higher capacity.
-//! * [`pseudo_inverse`] — the projection rule `W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ` (Personnaz, Guyon & Dreyfus
-//!   1985; Kanter & Sompolinsky 1987): any K ≤ N linearly independent patterns become fixed points.
+//! * [`pseudo_inverse`] — the projection rule `W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ` with its diagonal kept as
+//!   self-couplings (Personnaz, Guyon & Dreyfus 1985): any K ≤ N linearly independent patterns
+//!   become fixed points.
 //! * [`GradientTrainer`] — the lecture's gradient rule on `Σ_{y∈P} E(y) − Σ_{y'} E(y')` in its
 //!   variants (random states, valleys, SGD "raise the neighbourhood").
 
@@ -186,7 +187,8 @@ fn zero_diagonal(w: &mut [f32], n: usize) {
 }
 
 /// Hebbian learning (Hebb 1949; Hopfield 1982): overwrites `W` with
-/// `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` for i ≠ j, `wᵢᵢ = 0`, bias 0, where `c = 1/N_p` or `1/N` (`scale`).
+/// `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` for i ≠ j, `wᵢᵢ = 0` (no self-couplings), bias 0, where `c = 1/N_p` or
+/// `1/N` (`scale`).
 /// Every pattern must have length N. Sums are formed exactly (integers in f32) and scaled once,
 /// so `W` is exactly symmetric. Cost O(N_p N²).
 pub fn hebbian<P: AsRef<[i8]>>(
@@ -200,9 +202,8 @@ pub fn hebbian<P: AsRef<[i8]>>(
         HebbianScale::PerPattern => 1.0 / patterns.len() as f32,
         HebbianScale::PerNeuron => 1.0 / n as f32,
     };
-    net.bias_mut().fill(0.0);
+    net.clear(); // W, bias and self-couplings
     let w = net.weights_mut();
-    w.fill(0.0);
     for xi in patterns {
         let xi = xi.as_ref();
         for (row, &xi_i) in w.chunks_exact_mut(n).zip(xi) {
@@ -222,17 +223,22 @@ pub fn hebbian<P: AsRef<[i8]>>(
 /// Storkey's rule (A. Storkey, "Increasing the capacity of a Hopfield network without sacrificing
 /// functionality", ICANN 1997): starting from `W = 0`, each pattern ξ updates
 /// `wᵢⱼ ← wᵢⱼ + (1/N)(ξᵢξⱼ − ξᵢ hⱼᵢ − hᵢⱼ ξⱼ)` with `hᵢⱼ = Σ_{k≠i,j} wᵢₖ ξₖ` (old weights).
-/// Capacity for random patterns ≈ `N / √(2 ln N)`. Bias set to 0. Cost O(N_p N²).
+/// Capacity for random patterns ≈ `N / √(2 ln N)`. Bias and self-couplings set to 0.
+/// Cost O(N_p N²).
 pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), LearnError> {
     let n = net.n();
     check_patterns(n, patterns)?;
     net.clear();
     let inv_n = 1.0 / n as f32;
+    let mut h = vec![0.0f64; n];
     let mut g = vec![0.0f32; n];
     for xi in patterns {
         let xi = xi.as_ref();
         // gᵢ = Σ_k wᵢₖ ξₖ (wᵢᵢ = 0), so hᵢⱼ = gᵢ − wᵢⱼ ξⱼ and hⱼᵢ = gⱼ − wⱼᵢ ξᵢ.
-        net.local_fields(xi, &mut g);
+        net.local_fields(xi, &mut h);
+        for (gi, &hi) in g.iter_mut().zip(&h) {
+            *gi = hi as f32;
+        }
         let w = net.weights_mut();
         for (i, row) in w.chunks_exact_mut(n).enumerate() {
             let (xi_i, g_i) = (f32::from(xi[i]), g[i]);
@@ -248,14 +254,23 @@ pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), 
     Ok(())
 }
 
-/// The projection (pseudo-inverse) rule: `W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ` with the diagonal then set to zero,
-/// where `Ξ` is the `N×K` matrix of patterns (Personnaz, Guyon & Dreyfus, J. Physique Lett. 46,
-/// 1985; Kanter & Sompolinsky, Phys. Rev. A 35, 1987). `W` projects onto the span of the
-/// patterns, so `Wξᵖ = ξᵖ` before the diagonal is removed and `hᵢ = (1 − Wᵢᵢ) ξᵢᵖ` after it:
-/// every pattern is a fixed point while `Wᵢᵢ < 1`, which holds for linearly independent
-/// patterns with K < N (at K = N, W = I and the zeroed W is 0). Correlated patterns are stored as
-/// well as random ones (the lecture: "we can always build a network for which all patterns are
-/// stable provided K ≤ N", Mostafa & St. Jacques 1985).
+/// The projection (pseudo-inverse) rule of Personnaz, Guyon & Dreyfus (J. Physique Lett. 46,
+/// 1985): `W = P = Ξ (ΞᵀΞ)⁻¹ Ξᵀ`, where `Ξ` is the `N×K` matrix of patterns, with the
+/// off-diagonal part written to the weights and the diagonal `Pᵢᵢ ∈ [0, 1]` kept as
+/// self-couplings `wᵢᵢ` ([`Network::set_self_couplings`]). `P` projects onto the span of the
+/// patterns, so `Pξᵖ = ξᵖ`: in every stored pattern neuron i's input is
+/// `hᵢ + wᵢᵢ ξᵢᵖ = (1 − Pᵢᵢ) ξᵢᵖ + Pᵢᵢ ξᵢᵖ = ξᵢᵖ`, and every one of K ≤ N linearly independent
+/// patterns is a fixed point with margin 1. Correlated patterns are stored as well as random
+/// ones (the lecture: "we can always build a network for which all patterns are stable provided
+/// K ≤ N", Mostafa & St. Jacques 1985).
+///
+/// Why the diagonal is kept: with it zeroed (as in Kanter & Sompolinsky, Phys. Rev. A 35, 1987)
+/// the field is `hᵢ = (1 − Pᵢᵢ) ξᵢᵖ`, and `Pᵢᵢ = 1` whenever the unit vector `eᵢ` lies in the
+/// span of the patterns, even for independent patterns with K < N — e.g. two patterns one
+/// pixel apart, N = 3, (1,1,1) and (1,1,−1). Then `hᵢ = 0` in both and one of them is not a
+/// fixed point; no zero-diagonal network can store that pair at all, whatever its weights and
+/// bias, because neuron 3 receives the same input in both patterns. At K = N, `P = I`: every
+/// state is a fixed point.
 ///
 /// The K×K Gram system is solved by Cholesky factorisation in f64; a pivot below `1e-9·N` reports
 /// [`LearnError::LinearlyDependent`]. Needs K ≤ N. Bias set to 0. Cost O(N²K + NK²).
@@ -324,22 +339,28 @@ pub fn pseudo_inverse<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Resu
             cj[a] = s / l[a * k + a];
         }
     }
-    net.bias_mut().fill(0.0);
+    net.clear();
+    let mut diag = vec![0.0f32; n];
     let w = net.weights_mut();
     for i in 0..n {
         let xi_row = &x[i * k..(i + 1) * k];
-        for j in 0..i {
-            // Wᵢⱼ = Σ_a ξᵢᵃ (G⁻¹ Ξᵀ)_{a j}
-            let v: f64 = xi_row
+        // Pᵢⱼ = Σ_a ξᵢᵃ (G⁻¹ Ξᵀ)_{a j}
+        let p = |j: usize| -> f64 {
+            xi_row
                 .iter()
                 .zip(&c[j * k..(j + 1) * k])
                 .map(|(a, b)| a * b)
-                .sum();
-            w[i * n + j] = v as f32;
-            w[j * n + i] = v as f32;
+                .sum()
+        };
+        for j in 0..i {
+            let v = p(j) as f32;
+            w[i * n + j] = v;
+            w[j * n + i] = v;
         }
-        w[i * n + i] = 0.0; // zeroed diagonal
+        w[i * n + i] = 0.0; // the matrix keeps a zero diagonal …
+        diag[i] = p(i).clamp(0.0, 1.0) as f32; // … and wᵢᵢ = Pᵢᵢ = ‖P eᵢ‖² ∈ [0, 1] sits apart
     }
+    net.set_self_couplings(&diag)?;
     Ok(())
 }
 
@@ -390,8 +411,14 @@ pub enum GradientVariant {
     /// (b) `y'` = valleys: random starts evolved to a fixed point; valleys equal to a desired
     /// pattern or its inverse are skipped (`y' ∉ P`; raising −ξ would raise ξ, as ξξᵀ = (−ξ)(−ξ)ᵀ).
     Valleys,
-    /// (b') `y'` = the valley reached by evolving each desired pattern to convergence
-    /// ("evolution from desired patterns": spurious valleys next to the patterns matter most).
+    /// (b′) `y'` = the valleys reached by evolving *every* desired pattern to convergence
+    /// ("Initialize y' by all the desired patterns … run evolution until convergence": spurious
+    /// valleys next to the patterns matter most). The update is the lecture's
+    /// `W ← W + η (mean_{y∈P} yyᵀ − mean_{y'∉P} y'y'ᵀ)`: the positive term runs over all
+    /// patterns, and only valleys equal to a desired pattern or its inverse are left out of the
+    /// negative term (as in (b)); a stable pattern thus keeps being reinforced. (Pairing each
+    /// y' with the pattern it started from and dropping stable pairs is variant (c) run to
+    /// convergence, so no separate option is kept for it.)
     ValleysFromPatterns,
     /// (c) SGD: `y'` starts at a random desired pattern and evolves only `steps` sweeps
     /// ("raise the neighbourhood"); the pair (y, y') uses the same pattern, so a pattern that is
@@ -407,7 +434,8 @@ pub struct GradientConfig {
     /// Learning rate η (0 < η ≤ 1e6, finite). The update uses means, so η does not scale with
     /// the number of patterns or samples.
     pub eta: f64,
-    /// Negative samples per step (variants a, b) or mini-batch size (b', c); 1…4096.
+    /// Negative samples per step (variants a, b) or mini-batch size (c); 1…4096. Variant (b′)
+    /// evolves every desired pattern once per step and does not use it.
     pub negatives: usize,
     /// Asynchronous sweeps for variant (c) (the lecture's "a few timesteps (2~4)"); 1…1000.
     pub steps: usize,
@@ -442,7 +470,9 @@ pub struct TrainStats {
     pub patterns: usize,
     /// `y'` samples that entered the update (skipped: valleys in ±P, pairs with y' = y).
     pub negatives_used: usize,
-    /// `mean E(y') − mean E(y)` over the used samples before the update (> 0: the desired
+    /// `mean E(y') − mean E(y)` (bias left out), both measured on the weights the step started
+    /// from, before any part of the update: over the used `y'` and, for variants (a), (b) and
+    /// (b′), all desired patterns, for (c) the patterns of the used pairs (> 0: the desired
     /// patterns lie lower); `None` if no sample was used.
     pub energy_gap: Option<f64>,
 }
@@ -461,11 +491,12 @@ pub struct TrainStats {
 pub struct GradientTrainer {
     cfg: GradientConfig,
     n: usize,
-    /// `negatives × N` buffer of the y' of the latest step.
+    /// `slots × N` buffer of the y' of the latest step (slots: `negatives`, or the number of
+    /// patterns for variant b′).
     neg: Vec<i8>,
     /// Whether slot k of `neg` entered the latest update.
     used: Vec<bool>,
-    /// Desired pattern index paired with slot k (variants b', c).
+    /// Desired pattern index that slot k started from (variants b′, c).
     pair: Vec<usize>,
     start: Vec<i8>,
     /// The state y' evolves in and its schedule, reused across steps.
@@ -532,21 +563,32 @@ impl GradientTrainer {
             .map(|(y, _)| y)
     }
 
-    /// Sizes the buffers for N (allocates only when N changes) and hands out the evolution
-    /// state; [`GradientTrainer::step`] puts it back.
+    /// Number of y' a step draws: one per desired pattern for (b′), else `negatives`.
+    fn slots(&self, patterns: usize) -> usize {
+        match self.cfg.variant {
+            GradientVariant::ValleysFromPatterns => patterns,
+            _ => self.cfg.negatives,
+        }
+    }
+
+    /// Sizes the buffers for N and `slots` y' (allocates only when they change) and hands out
+    /// the evolution state; [`GradientTrainer::step`] puts it back.
     fn take_evolve(
         &mut self,
         net: &Network,
+        slots: usize,
         rng: &mut Rng,
     ) -> Result<(State, Dynamics), LearnError> {
         let n = net.n();
         if self.n != n {
             self.n = n;
-            self.neg = vec![-1; self.cfg.negatives * n];
-            self.used = vec![false; self.cfg.negatives];
-            self.pair = vec![0; self.cfg.negatives];
             self.start = vec![-1; n];
             self.evolve = None;
+        }
+        if self.neg.len() != slots * n {
+            self.neg = vec![-1; slots * n];
+            self.used = vec![false; slots];
+            self.pair = vec![0; slots];
         }
         match self.evolve.take() {
             Some(e) => Ok(e),
@@ -567,7 +609,8 @@ impl GradientTrainer {
     ) -> Result<TrainStats, LearnError> {
         let n = net.n();
         check_patterns(n, patterns)?;
-        let (mut state, mut dynamics) = self.take_evolve(net, rng)?;
+        let slots = self.slots(patterns.len());
+        let (mut state, mut dynamics) = self.take_evolve(net, slots, rng)?;
         let result = self.step_with(net, patterns, &mut state, &mut dynamics, rng);
         self.evolve = Some((state, dynamics));
         result
@@ -586,7 +629,8 @@ impl GradientTrainer {
         let mut noop = |_| {};
         let mut neg_energy = 0.0;
         let mut used = 0usize;
-        for k in 0..self.cfg.negatives {
+        let slots = self.used.len();
+        for k in 0..slots {
             self.used[k] = false;
             // Choose the start of y'.
             match variant {
@@ -595,7 +639,12 @@ impl GradientTrainer {
                         *v = rng.spin();
                     }
                 }
-                GradientVariant::ValleysFromPatterns | GradientVariant::Neighbourhood => {
+                GradientVariant::ValleysFromPatterns => {
+                    // y' starts at every desired pattern in turn.
+                    self.pair[k] = k;
+                    self.start.copy_from_slice(patterns[k].as_ref());
+                }
+                GradientVariant::Neighbourhood => {
                     let p = rng.below(patterns.len());
                     self.pair[k] = p;
                     self.start.copy_from_slice(patterns[p].as_ref());
@@ -627,14 +676,14 @@ impl GradientTrainer {
             let keep = match variant {
                 GradientVariant::RandomStates => true,
                 // y' ∉ P: skip valleys that are a stored pattern or its inverse.
-                GradientVariant::Valleys => !patterns.iter().any(|xi| {
-                    let xi = xi.as_ref();
-                    xi == y || xi.iter().zip(y).all(|(a, b)| *a == -*b)
-                }),
-                // y' = y contributes yyᵀ − yyᵀ = 0: skip the pair.
-                GradientVariant::ValleysFromPatterns | GradientVariant::Neighbourhood => {
-                    y != patterns[self.pair[k]].as_ref()
+                GradientVariant::Valleys | GradientVariant::ValleysFromPatterns => {
+                    !patterns.iter().any(|xi| {
+                        let xi = xi.as_ref();
+                        xi == y || xi.iter().zip(y).all(|(a, b)| *a == -*b)
+                    })
                 }
+                // y' = y contributes yyᵀ − yyᵀ = 0: skip the pair.
+                GradientVariant::Neighbourhood => y != patterns[self.pair[k]].as_ref(),
             };
             if keep {
                 self.used[k] = true;
@@ -647,23 +696,29 @@ impl GradientTrainer {
         let mut pos_energy = 0.0;
         let eta = self.cfg.eta as f32;
         match variant {
-            GradientVariant::RandomStates | GradientVariant::Valleys => {
-                let c = eta / patterns.len() as f32; // η · mean over P
+            GradientVariant::RandomStates
+            | GradientVariant::Valleys
+            | GradientVariant::ValleysFromPatterns => {
+                // Every energy of the gap is read on the W the step started from, before any
+                // outer product is added.
                 for xi in patterns {
                     pos_energy += net.energy(xi.as_ref()) + bias_energy(net, xi.as_ref());
-                    add_outer(net, xi.as_ref(), c);
                 }
                 pos_energy /= patterns.len() as f64;
+                let c = eta / patterns.len() as f32; // η · mean over P
+                for xi in patterns {
+                    add_outer(net, xi.as_ref(), c);
+                }
                 if used > 0 {
                     let c = eta / used as f32; // η · mean over the used y'
-                    for k in 0..self.cfg.negatives {
+                    for k in 0..slots {
                         if self.used[k] {
                             add_outer(net, &self.neg[k * n..(k + 1) * n], -c);
                         }
                     }
                 }
             }
-            GradientVariant::ValleysFromPatterns | GradientVariant::Neighbourhood => {
+            GradientVariant::Neighbourhood => {
                 // Mean over the mini-batch of pairs (y, y'); skipped pairs count as zero.
                 let c = eta / self.cfg.negatives as f32;
                 for k in 0..self.cfg.negatives {
@@ -697,9 +752,10 @@ impl GradientTrainer {
         })
     }
 
-    /// Up to `iterations` steps, stopping early once every pattern is stable (variants b', c
-    /// make no further change then). Returns the last step's statistics (`None` if
-    /// `iterations = 0`).
+    /// Up to `iterations` steps, stopping early for variants (b′) and (c) once every pattern is
+    /// stable (then (c) makes no further change, and every y' of (b′) is a pattern, so its
+    /// update would only deepen the patterns' valleys). Returns the last step's statistics
+    /// (`None` if `iterations = 0`).
     pub fn train<P: AsRef<[i8]>>(
         &mut self,
         net: &mut Network,
@@ -923,7 +979,7 @@ mod tests {
         for xi in &pats {
             for i in 0..n {
                 let h = net.local_field(xi, i);
-                assert!(h * f32::from(xi[i]) > 0.0 && h.abs() <= 1.0 + 1e-4);
+                assert!(h * f64::from(xi[i]) > 0.0 && h.abs() <= 1.0 + 1e-4);
             }
         }
         let mut dep = pats.clone();
@@ -937,6 +993,51 @@ mod tests {
             pseudo_inverse(&mut net, &too_many),
             Err(LearnError::TooManyPatterns { .. })
         ));
+    }
+
+    #[test]
+    fn pseudo_inverse_keeps_patterns_one_pixel_apart_as_fixed_points() {
+        // N = 3, ξ¹ = (1,1,1), ξ² = (1,1,−1): e₃ = (ξ¹ − ξ²)/2 lies in their span, so P₃₃ = 1 and
+        // with the diagonal zeroed the third field of both patterns is exactly 0.
+        let pats = vec![vec![1i8, 1, 1], vec![1, 1, -1]];
+        let mut net = Network::new(3).expect("n");
+        pseudo_inverse(&mut net, &pats).expect("independent");
+        for xi in &pats {
+            assert!(is_stable(&net, xi), "{xi:?} is not a fixed point");
+            // Asynchronous recall started at the pattern stays there.
+            let mut rng = Rng::new(1);
+            let mut s = State::new(&net, xi.clone()).expect("state");
+            let mut d = Dynamics::new(3, Order::Random, &mut rng).expect("n");
+            let r = d
+                .run_to_fixed_point(
+                    10,
+                    &mut Dense::new(&net, &mut s).expect("n"),
+                    &mut rng,
+                    &mut |_| {},
+                )
+                .expect("run");
+            assert!(r.converged && r.flips == 0, "{xi:?}: {r:?}");
+            assert_eq!(s.y(), xi.as_slice());
+        }
+        // Random independent sets with K < N where some eᵢ lies in the span (one pattern is
+        // another with one pixel flipped): every pattern is a fixed point.
+        let mut rng = Rng::new(41);
+        for trial in 0..200 {
+            let n = 3 + rng.below(10);
+            let k = 2 + rng.below(n - 2);
+            let mut pats = random_patterns(k - 1, n, &mut rng);
+            let mut twin = pats[0].clone();
+            let i = rng.below(n);
+            twin[i] = -twin[i];
+            pats.push(twin);
+            let mut net = Network::new(n).expect("n");
+            if pseudo_inverse(&mut net, &pats).is_err() {
+                continue; // dependent draw
+            }
+            for xi in &pats {
+                assert!(is_stable(&net, xi), "trial {trial}: {xi:?} unstable");
+            }
+        }
     }
 
     #[test]
@@ -998,6 +1099,92 @@ mod tests {
             let j0 = contrast_objective(&before, &positives, &negs).expect("ok");
             let j1 = contrast_objective(&net, &positives, &negs).expect("ok");
             assert!(j1 < j0);
+        }
+    }
+
+    #[test]
+    fn energy_gap_is_measured_on_the_weights_the_step_started_from() {
+        // TrainStats::energy_gap = mean E(y') − mean E(y) "before the update": for variants (a)
+        // and (b) the positives are all patterns, so the gap must equal −J(W_before) over the
+        // step's own negatives.
+        let mut rng = Rng::new(12);
+        let n = 16;
+        let pats = random_patterns(4, n, &mut rng);
+        for variant in [GradientVariant::RandomStates, GradientVariant::Valleys] {
+            let mut net = Network::new(n).expect("n");
+            hebbian(&mut net, &pats[..2], HebbianScale::PerPattern).expect("ok");
+            let mut t = GradientTrainer::new(variant, 0.1, 8, 2).expect("cfg");
+            for _ in 0..5 {
+                let before = net.clone();
+                let stats = t.step(&mut net, &pats, &mut rng).expect("step");
+                let negs: Vec<Vec<i8>> = t.last_negatives().map(|y| y.to_vec()).collect();
+                let Some(gap) = stats.energy_gap else {
+                    assert!(negs.is_empty());
+                    continue;
+                };
+                let want = -contrast_objective(&before, &pats, &negs).expect("ok");
+                assert!(
+                    (gap - want).abs() <= 1e-9 * (1.0 + want.abs()),
+                    "{variant:?}: energy_gap {gap} but the starting W gives {want}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn valleys_from_patterns_follow_the_lecture() {
+        // Lecture (b′): y' starts at every desired pattern and evolves to a valley; the update
+        // is W ← W + η(mean_{y∈P} yyᵀ − mean_{y'∉P} y'y'ᵀ), the positive term over all patterns.
+        let mut rng = Rng::new(13);
+        // Hebbian storage at a low load (every pattern stable: nothing is subtracted, but the
+        // patterns are still reinforced) and above capacity (spurious valleys next to them).
+        for (n, k) in [(40usize, 3usize), (20, 8)] {
+            let pats = random_patterns(k, n, &mut rng);
+            let is_pm = |y: &[i8]| {
+                pats.iter()
+                    .any(|p| p.as_slice() == y || p.iter().zip(y).all(|(a, b)| *a == -*b))
+            };
+            let mut net = Network::new(n).expect("n");
+            hebbian(&mut net, &pats, HebbianScale::PerPattern).expect("ok");
+            let stable_before = pats.iter().filter(|p| is_stable(&net, p)).count();
+            let before = net.clone();
+            let eta = 0.05;
+            let mut t =
+                GradientTrainer::new(GradientVariant::ValleysFromPatterns, eta, 4, 2).expect("cfg");
+            let stats = t.step(&mut net, &pats, &mut rng).expect("step");
+            let negs: Vec<Vec<i8>> = t.last_negatives().map(|y| y.to_vec()).collect();
+            assert_eq!(stats.negatives_used, negs.len());
+            // At most one y' per unstable pattern, each a valley of the starting W outside ±P.
+            eprintln!("N = {n}: {stable_before} stable, {} negatives", negs.len());
+            assert!(negs.len() <= k - stable_before, "N = {n}: {}", negs.len());
+            for y in &negs {
+                assert!(is_stable(&before, y) && !is_pm(y));
+            }
+            if k == 3 {
+                assert_eq!(stable_before, 3, "the low-load case must be all stable");
+            } else {
+                assert!(
+                    !negs.is_empty(),
+                    "the high-load case must reach spurious valleys"
+                );
+            }
+            for i in 0..n {
+                for j in 0..i {
+                    let pos: f64 =
+                        pats.iter().map(|p| f64::from(p[i] * p[j])).sum::<f64>() / k as f64;
+                    let neg = if negs.is_empty() {
+                        0.0
+                    } else {
+                        negs.iter().map(|y| f64::from(y[i] * y[j])).sum::<f64>() / negs.len() as f64
+                    };
+                    let dw = f64::from(net.weight(i, j) - before.weight(i, j));
+                    assert!(
+                        (dw - eta * (pos - neg)).abs() < 1e-5,
+                        "N = {n}, w[{i}][{j}]: Δw {dw}, lecture {}",
+                        eta * (pos - neg)
+                    );
+                }
+            }
         }
     }
 

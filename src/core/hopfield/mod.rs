@@ -1,10 +1,12 @@
 //! Hopfield networks (lecture part 1).
 //!
 //! Conventions used throughout: neurons are spins `yᵢ ∈ {−1, +1}` stored as `i8`; weights are a
-//! dense symmetric `N×N` matrix `W` with zero diagonal, stored row-major as `f32`; bias `b`.
+//! dense symmetric `N×N` matrix `W` with zero diagonal, stored row-major as `f32`; bias `b`;
+//! optional self-couplings `wᵢᵢ ≥ 0` kept apart (only the projection rule sets them).
 //! The energy is `E(y) = −½ yᵀWy − bᵀy = −Σ_{i<j} wᵢⱼ yᵢ yⱼ − Σᵢ bᵢ yᵢ` and the local field of
-//! neuron i is `hᵢ = Σ_{j≠i} wⱼᵢ yⱼ + bᵢ`. Dynamics are deterministic (zero temperature) with
-//! the lecture's threshold `Θ(z) = +1 if z > 0, −1 if z ≤ 0`.
+//! neuron i is `hᵢ = Σ_{j≠i} wⱼᵢ yⱼ + bᵢ` (kept in f64). Dynamics are deterministic (zero
+//! temperature) with the lecture's threshold `Θ(z) = +1 if z > 0, −1 if z ≤ 0`, applied to
+//! `hᵢ + wᵢᵢ yᵢ`.
 //!
 //! Modules: [`network`] (weights, energy, incrementally tracked fields), [`dynamics`]
 //! (asynchronous and synchronous updates), [`learning`] (Hebbian, Storkey, pseudo-inverse, the
@@ -20,11 +22,12 @@ pub mod hidden;
 pub mod learning;
 pub mod network;
 pub mod overlap;
+pub mod run;
 
 pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
 pub use capacity::{
-    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment,
-    CapacityRow, Progress, ALPHA_C,
+    ags_critical_load, ags_retrieval_overlap, amit_capacity, loads_for_alphas, mceliece_capacity,
+    CapacityConfig, CapacityExperiment, CapacityRow, Progress, ALPHA_C, DEFAULT_RECALL_THRESHOLD,
 };
 
 pub use dynamics::{

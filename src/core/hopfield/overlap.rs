@@ -242,7 +242,7 @@ mod tests {
         let y = random_pattern(n, &mut rng);
         let ov = OverlapNetwork::new(&pats, &y).expect("ok");
         for i in 0..n {
-            let dense = f64::from(net.local_field(&y, i));
+            let dense = net.local_field(&y, i);
             assert!((ov.local_field(i) - dense).abs() < 1e-5, "neuron {i}");
         }
         assert!((ov.energy() - net.energy(&y)).abs() < 1e-4);

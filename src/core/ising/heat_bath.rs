@@ -2,7 +2,10 @@
 //! distribution (Glauber 1963; Geman & Geman 1984).
 //!
 //! Given its neighbours, spin `i` is `+1` with probability `σ(2fᵢ/T) = 1/(1 + e^{−2fᵢ/T})`,
-//! `fᵢ = J Σⱼ sⱼ + h` — the same `σ(z/T)` rule as the lecture's Boltzmann-machine update.
+//! `fᵢ = J Σⱼ sⱼ + h`: the ±1-spin conditional derived in [`crate::core::boltzmann::gibbs`]
+//! (`p_plus(fᵢ, T)` there), with the factor 2 that ±1 spins bring. It is *not* the lecture's
+//! Boltzmann-machine form `σ(z/T)` with `z = Σⱼ wⱼᵢ yⱼ`, which is the conditional of 0/1 units;
+//! applied to ±1 spins that form samples at temperature `2T` (see the same module).
 //! Equivalently, the current spin flips with probability `1/(1 + e^{ΔE/T})`, `ΔE = 2 sᵢ fᵢ`,
 //! which is how the table is stored. Conventions: spins ±1, `J = 1`, `k = 1`.
 
@@ -48,6 +51,7 @@ impl Lattice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::ising::lattice::table_index;
 
     #[test]
     fn flip_probability_values() {
@@ -60,6 +64,33 @@ mod tests {
         // P(flip | ΔE) + P(flip | −ΔE) = 1 (the two states of one spin)
         let p = flip_probability(2.4, 1.7) + flip_probability(-2.4, 1.7);
         assert!((p - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn heat_bath_is_the_pm1_gibbs_conditional_sigma_2f_over_t() {
+        use crate::core::boltzmann::{p_plus, Temperature};
+        // P(sᵢ = +1 | neighbours) read from the sweep's own table equals σ(2fᵢ/T) =
+        // boltzmann::p_plus(fᵢ, T): its log-odds are 2fᵢ/T, not the fᵢ/T of the 0/1-unit form
+        // σ(fᵢ/T) (which is σ(2fᵢ/T') at T' = 2T).
+        for &t in &[0.5, 1.0, 2.269, 4.0] {
+            for &h in &[0.0, 0.3] {
+                let lat = Lattice::new(4, t, h).expect("valid");
+                for s in [1i8, -1] {
+                    for nb in [-4i32, -2, 0, 2, 4] {
+                        let f = f64::from(nb) + h;
+                        let p_flip = lat.heat_bath_table[table_index(s, nb)];
+                        let p_up = if s == 1 { 1.0 - p_flip } else { p_flip };
+                        let gibbs = p_plus(f, Temperature::new(t).expect("T"));
+                        assert!((p_up - gibbs).abs() < 1e-12, "T={t} h={h} s={s} nb={nb}");
+                        let log_odds = (p_up / (1.0 - p_up)).ln();
+                        assert!(
+                            (log_odds - 2.0 * f / t).abs() < 1e-6 * (1.0 + f.abs() / t),
+                            "T={t} f={f}: log-odds {log_odds}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

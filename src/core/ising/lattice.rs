@@ -6,6 +6,7 @@
 
 use super::{check_temperature, IsingError};
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// Smallest accepted side length.
 pub const MIN_SIDE: usize = 2;
@@ -58,7 +59,11 @@ impl Lattice {
     ///
     /// `l` must lie in `2..=1024`; `temperature` must be finite and ≥ 0 (`0` is the deterministic
     /// limit of the single-spin rules); `field` must be finite.
-    pub fn new(l: usize, temperature: f64, field: f64) -> Result<Self, IsingError> {
+    pub fn new(
+        l: usize,
+        temperature: impl IntoTemperature,
+        field: f64,
+    ) -> Result<Self, IsingError> {
         Self::from_spins(l, vec![1; checked_n(l)?], temperature, field)
     }
 
@@ -66,7 +71,7 @@ impl Lattice {
     /// Constraints as in [`Lattice::new`].
     pub fn random(
         l: usize,
-        temperature: f64,
+        temperature: impl IntoTemperature,
         field: f64,
         rng: &mut Rng,
     ) -> Result<Self, IsingError> {
@@ -80,7 +85,7 @@ impl Lattice {
     pub fn from_spins(
         l: usize,
         spins: Vec<i8>,
-        temperature: f64,
+        temperature: impl IntoTemperature,
         field: f64,
     ) -> Result<Self, IsingError> {
         let n = checked_n(l)?;
@@ -150,7 +155,7 @@ impl Lattice {
     }
 
     /// Changes T (finite, ≥ 0) and rebuilds the flip tables; the spins are kept.
-    pub fn set_temperature(&mut self, temperature: f64) -> Result<(), IsingError> {
+    pub fn set_temperature(&mut self, temperature: impl IntoTemperature) -> Result<(), IsingError> {
         self.t = check_temperature(temperature, true)?;
         self.rebuild_tables();
         Ok(())

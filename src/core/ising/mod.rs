@@ -13,6 +13,8 @@
 //! - target distribution `π(s) ∝ exp(−E(s)/T)`;
 //! - "per site" observables divide by `N`: `e = E/N`, `m = Σ sᵢ / N`.
 //!
+//! Temperatures are the core's one [`Temperature`](crate::core::temperature::Temperature) type (a bare `f64` is accepted and validated the
+//! same way); the lattice needs `T` finite.
 //! `T = 0` is accepted by the single-spin dynamics as the deterministic limit (Metropolis: accept
 //! iff `ΔE ≤ 0`; heat bath: flip iff `ΔE < 0`, fair coin at `ΔE = 0`; Wolff: bond probability 1).
 //! Measurements of heat capacity and susceptibility divide by `T`, so [`TemperatureScan`] requires
@@ -31,6 +33,8 @@ pub mod run;
 pub mod wolff;
 
 use std::fmt;
+
+use crate::core::temperature::IntoTemperature;
 
 pub use lattice::{Lattice, MAX_SIDE, MIN_SIDE};
 pub use observables::{BlockAverager, ScanConfig, ScanPoint, TemperatureScan, BLOCKS};
@@ -111,8 +115,19 @@ impl fmt::Display for IsingError {
 
 impl std::error::Error for IsingError {}
 
-/// Checks `0 ≤ T < ∞` (or `0 < T` when `allow_zero` is false).
-pub(crate) fn check_temperature(t: f64, allow_zero: bool) -> Result<f64, IsingError> {
+/// Checks a temperature (a `Temperature` or an `f64`, validated by `Temperature::new`) for
+/// the lattice: `0 ≤ T < ∞` (or `0 < T` when `allow_zero` is false). Returns `T`.
+pub(crate) fn check_temperature(
+    t: impl IntoTemperature,
+    allow_zero: bool,
+) -> Result<f64, IsingError> {
+    let t = t
+        .into_temperature()
+        .map_err(|e| IsingError::Temperature {
+            t: e.value,
+            allow_zero,
+        })?
+        .value();
     let ok = t.is_finite() && (t > 0.0 || (allow_zero && t == 0.0));
     if ok {
         Ok(t)

@@ -6,6 +6,7 @@
 //! These are the reference curves the Monte Carlo measurements are compared with.
 
 use super::{check_temperature, IsingError};
+use crate::core::temperature::IntoTemperature;
 use std::f64::consts::{PI, SQRT_2};
 
 /// Onsager's critical temperature `T_c = 2 / ln(1 + √2) ≈ 2.269185` (in units of `J/k`).
@@ -61,7 +62,7 @@ fn elliptic_k_complement(k_complement: f64) -> f64 {
 ///
 /// `T` must be finite and ≥ 0 (`u(0) = −2`). `u(T_c) = −√2`. Accurate to ~1e−12 for
 /// `T ≲ 10³` (at larger T the bracket cancels to ~T⁻² and loses relative precision).
-pub fn internal_energy(t: f64) -> Result<f64, IsingError> {
+pub fn internal_energy(t: impl IntoTemperature) -> Result<f64, IsingError> {
     let t = check_temperature(t, true)?;
     if t == 0.0 {
         return Ok(-2.0);
@@ -90,7 +91,7 @@ pub fn internal_energy(t: f64) -> Result<f64, IsingError> {
 /// Exact spontaneous magnetisation per site of the infinite lattice (Yang 1952):
 /// `m(T) = (1 − sinh(2β)⁻⁴)^{1/8}` for `T < T_c`, and 0 for `T ≥ T_c`.
 /// `T` must be finite and ≥ 0 (`m(0) = 1`).
-pub fn spontaneous_magnetisation(t: f64) -> Result<f64, IsingError> {
+pub fn spontaneous_magnetisation(t: impl IntoTemperature) -> Result<f64, IsingError> {
     let t = check_temperature(t, true)?;
     if t == 0.0 {
         return Ok(1.0);

@@ -7,11 +7,20 @@
 //! ("fantasy particles") between updates instead of restarting them at the data.
 //!
 //! Statistics follow Hinton's "A practical guide to training RBMs" (UTML TR 2010-003, §3):
-//! the positive phase uses `P(h=1|v₀)` (not a sample), the chain is driven by sampled binary
-//! hiddens, and the last hidden layer uses `P(h=1|v_k)`. The last visible layer is the sampled
-//! `v_k` by default (as scikit-learn's `BernoulliRBM` does) or `P(v=1|h)` with
-//! [`NegativeVisible::Probabilities`]. Units are 0/1; the learning rate multiplies the
-//! batch-averaged gradient; weight decay is L2 on W only (biases are not decayed, §10).
+//! the positive phase uses `P(h=1|v₀)` (not a sample), and the chain is always driven by
+//! sampled binary states, `h ~ P(h|v)` and `v ~ P(v|h)` — also the persistent chains of PCD,
+//! which therefore remain Gibbs chains of the model whatever enters the statistics. By default
+//! the negative statistics pair the sampled `v_k` with `P(h=1|v_k)` (as scikit-learn's
+//! `BernoulliRBM` does); with [`NegativeVisible::Probabilities`] they pair `P(v=1|h_{k−1})` with
+//! the hidden sample `h_{k−1}` it was computed from. Both are conditional expectations of the
+//! sampled pair `(v_k, h_k)` given half of it, so at stationarity both estimate
+//! `⟨vᵢhⱼ⟩_model` without bias, the probabilities with less noise (§3.2). (Pairing the visible
+//! probabilities with `P(h|P(v|h_{k−1}))`, a mean-field pass, is biased: on a 4 × 3 test model
+//! with weights of scale 2 its CD-20 estimate missed the exact gradient by 0.06.) Units are 0/1;
+//! the learning rate multiplies the batch-averaged gradient; weight decay is L2 on W only (biases
+//! are not decayed, §10).
+
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,12 +28,16 @@ use super::gibbs::bernoulli_into;
 use super::model::{axpy, check_finite, check_range, check_unit_interval, Rbm, RbmError};
 use crate::core::rng::Rng;
 
-/// Which visible values enter the negative statistics at the last Gibbs step.
+/// Which visible values enter the negative statistics at the last Gibbs step (the chain itself
+/// always runs on sampled states).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NegativeVisible {
-    /// The sampled 0/1 reconstruction `v_k` (lecture, scikit-learn).
+    /// The sampled 0/1 reconstruction `v_k`, with `P(h=1|v_k)` (lecture, scikit-learn).
     Sampled,
-    /// The probabilities `P(v=1|h_{k−1})`: less sampling noise (Hinton 2010, §3.2).
+    /// The probabilities `P(v=1|h_{k−1})`, with the hidden sample `h_{k−1}` they were computed
+    /// from: less sampling noise (Hinton 2010, §3.2), still unbiased at stationarity. (The
+    /// Gaussian–Bernoulli trainer reads this as "the mean `b + Wh` with `P(h|mean)`"; see
+    /// [`super::GaussianTrainer`].)
     Probabilities,
 }
 
@@ -237,6 +250,8 @@ pub struct CdWorkspace {
     persistent_ready: bool,
     grad: Gradient,
     velocity: Gradient,
+    /// Visible units that form one softmax group (exactly one of them is on), if any.
+    softmax: Option<Range<usize>>,
 }
 
 impl CdWorkspace {
@@ -261,7 +276,32 @@ impl CdWorkspace {
             persistent_ready: false,
             grad: Gradient::zeros(rbm),
             velocity: Gradient::zeros(rbm),
+            softmax: None,
         })
+    }
+
+    /// Makes the visible units `group` (at least 2, inside `0..nv`) one softmax group: the model
+    /// then only has states with exactly one unit of the group on, the group's conditional is
+    /// `P(v_c = 1 | h) = exp(a_c) / Σ_{c'} exp(a_{c'})`, `a_c = b_c + Σⱼ w_cj hⱼ`, and the
+    /// negative phase draws one-hot group states from it (Hinton, Osindero & Teh 2006; Larochelle
+    /// & Bengio 2008: label units). The other units stay independent Bernoulli units. The training
+    /// data must be one-hot on the group. Forgets the persistent chains.
+    pub fn set_softmax_group(&mut self, group: Range<usize>) -> Result<(), RbmError> {
+        if group.end > self.nv || group.start + 2 > group.end {
+            return Err(RbmError::Size {
+                what: "softmax group (at least 2 visible units inside the layer)",
+                n: group.end.saturating_sub(group.start),
+                max: self.nv,
+            });
+        }
+        self.softmax = Some(group);
+        self.persistent_ready = false;
+        Ok(())
+    }
+
+    /// The softmax group of visible units, if one was set.
+    pub fn softmax_group(&self) -> Option<Range<usize>> {
+        self.softmax.clone()
     }
 
     /// The last gradient estimate.
@@ -269,8 +309,10 @@ impl CdWorkspace {
         &self.grad
     }
 
-    /// The negative-phase visible states of the last update (`chains × nv`): for PCD, the
-    /// fantasy particles — what the model currently "dreams".
+    /// The visible values that entered the negative statistics of the last update
+    /// (`chains × nv`): the sampled `v_k`, or `P(v=1|h_{k−1})` with
+    /// [`NegativeVisible::Probabilities`]. For PCD, what the fantasy particles currently
+    /// "dream".
     pub fn negative_visible(&self) -> &[f32] {
         &self.vneg[..self.neg_rows * self.nv]
     }
@@ -355,36 +397,100 @@ pub fn cd_gradient(
         bernoulli_into(&ws.ph0[..rows * nh], &mut ws.h[..rows * nh], rng);
     }
 
-    // Negative phase: k block-Gibbs steps h → v → h.
+    // Negative phase: k block-Gibbs steps h → v → h, every state sampled.
     let (h, pv) = (&mut ws.h[..m * nh], &mut ws.pv[..m * nv]);
     let vneg = &mut ws.vneg[..m * nv];
     let phneg = &mut ws.phneg[..m * nh];
+    let group = ws.softmax.clone();
     for t in 1..=cfg.k {
-        // P(v=1|h) = σ(bᵥ + Wh)
+        // P(v=1|h_{t−1}) = σ(bᵥ + Wh) (softmax on a softmax group), then v_t ~ P(v|h_{t−1})
         rbm.visible_probs_into(h, pv);
+        if let Some(g) = &group {
+            softmax_group_probs(rbm, h, pv, g.clone());
+        }
         if t == 1 && !cfg.persistent && cfg.track_reconstruction {
             recon = Some(squared_error(batch, pv));
         }
-        if t == cfg.k && cfg.negative_visible == NegativeVisible::Probabilities {
-            vneg.copy_from_slice(pv);
-        } else {
-            bernoulli_into(pv, vneg, rng);
+        bernoulli_into(pv, vneg, rng);
+        if let Some(g) = &group {
+            sample_softmax_group(pv, vneg, nv, g.clone(), rng);
         }
-        // P(h=1|v) = σ(bₕ + Wᵀv); probabilities at the last step (Hinton 2010, §3.3)
+        // P(h=1|v_t) = σ(bₕ + Wᵀv_t)
         rbm.hidden_probs_into(vneg, phneg);
         if t < cfg.k {
-            bernoulli_into(phneg, h, rng);
+            bernoulli_into(phneg, h, rng); // h_t ~ P(h|v_t)
         }
     }
+    // Here `h` = h_{k−1}, `pv` = P(v|h_{k−1}), `vneg` = v_k, `phneg` = P(h|v_k).
     if cfg.persistent {
+        // The chain continues from the sampled v_k: h_k ~ P(h|v_k).
         bernoulli_into(phneg, &mut ws.persistent_h[..m * nh], rng);
     }
-    // − (1/M) Σ v_k P(h|v_k)
-    accumulate_phase(&mut ws.grad, vneg, phneg, nv, nh, -1.0 / m as f32);
+    match cfg.negative_visible {
+        // − (1/M) Σ v_k P(h|v_k)
+        NegativeVisible::Sampled => {
+            accumulate_phase(&mut ws.grad, vneg, phneg, nv, nh, -1.0 / m as f32);
+        }
+        // − (1/M) Σ P(v|h_{k−1}) h_{k−1}
+        NegativeVisible::Probabilities => {
+            vneg.copy_from_slice(pv);
+            accumulate_phase(&mut ws.grad, vneg, h, nv, nh, -1.0 / m as f32);
+        }
+    }
     Ok(BatchStats {
         rows,
         reconstruction_error: recon,
     })
+}
+
+/// Overwrites the softmax group's entries of every row of `pv` (`rows × nv`) with
+/// `P(v_c = 1 | h) = softmax_c(a)`, `a_c = b_c + Σⱼ w_cj hⱼ`, from the hidden rows `h`.
+fn softmax_group_probs(rbm: &Rbm, h: &[f32], pv: &mut [f32], group: Range<usize>) {
+    let (nv, nh) = (rbm.nv(), rbm.nh());
+    let w = rbm.weights();
+    for (hr, pr) in h.chunks_exact(nh).zip(pv.chunks_exact_mut(nv)) {
+        let p = &mut pr[group.clone()];
+        for (k, pc) in p.iter_mut().enumerate() {
+            let c = group.start + k;
+            // a_c = b_c + Σⱼ w_cj hⱼ
+            let mut a = f64::from(rbm.visible_bias()[c]);
+            for (j, &hj) in hr.iter().enumerate() {
+                a += f64::from(w[j * nv + c]) * f64::from(hj);
+            }
+            *pc = a as f32;
+        }
+        // softmax, shifted by the largest field
+        let max = p.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut sum = 0.0f32;
+        for pc in p.iter_mut() {
+            *pc = (*pc - max).exp();
+            sum += *pc;
+        }
+        for pc in p.iter_mut() {
+            *pc /= sum;
+        }
+    }
+}
+
+/// Replaces the softmax group's entries of every row of `v` (`rows × nv`) by a one-hot draw
+/// from the categorical distribution in the same entries of `pv` (one uniform per row).
+fn sample_softmax_group(pv: &[f32], v: &mut [f32], nv: usize, group: Range<usize>, rng: &mut Rng) {
+    for (pr, vr) in pv.chunks_exact(nv).zip(v.chunks_exact_mut(nv)) {
+        let (p, out) = (&pr[group.clone()], &mut vr[group.clone()]);
+        let u = rng.uniform();
+        // the first c with u < P(1) + … + P(c); the last one if rounding leaves u above the sum
+        let mut cum = 0.0f64;
+        let mut pick = p.len() - 1;
+        for (c, &pc) in p.iter().enumerate() {
+            cum += f64::from(pc);
+            if u < cum {
+                pick = c;
+                break;
+            }
+        }
+        out.fill(0.0);
+        out[pick] = 1.0;
+    }
 }
 
 fn squared_error(v: &[f32], p: &[f32]) -> f64 {
@@ -736,6 +842,26 @@ impl Trainer {
         &self.ws
     }
 
+    /// Makes the visible units `group` one softmax group (see
+    /// [`CdWorkspace::set_softmax_group`]); every training row must be one-hot on it.
+    pub fn set_softmax_group(&mut self, group: Range<usize>) -> Result<(), RbmError> {
+        if group.end <= self.nv {
+            for row in self.data.chunks_exact(self.nv) {
+                let g = &row[group.clone()];
+                let ones = g.iter().filter(|&&x| x == 1.0).count();
+                let zeros = g.iter().filter(|&&x| x == 0.0).count();
+                if ones != 1 || ones + zeros != g.len() {
+                    return Err(RbmError::Parameter {
+                        name: "training rows on the softmax group",
+                        value: f64::from(g.iter().sum::<f32>()),
+                        constraint: "one-hot (exactly one unit 1, the others 0)",
+                    });
+                }
+            }
+        }
+        self.ws.set_softmax_group(group)
+    }
+
     /// Current progress.
     pub fn stats(&self) -> TrainStats {
         self.schedule.stats()
@@ -953,6 +1079,23 @@ mod tests {
             &mut Rng::new(1)
         )
         .is_err());
+    }
+
+    #[test]
+    fn softmax_group_is_validated() {
+        let m = Rbm::new(6, 4).expect("ok");
+        let mut ws = CdWorkspace::new(&m, &CdConfig::default()).expect("ok");
+        assert!(ws.set_softmax_group(4..7).is_err()); // past the layer
+        assert!(ws.set_softmax_group(5..6).is_err()); // a group needs two units
+        ws.set_softmax_group(4..6).expect("ok");
+        assert_eq!(ws.softmax_group(), Some(4..6));
+        // Training rows must be one-hot on the group.
+        let rows = [1., 0., 1., 0., 0., 1., 0., 1., 1., 0., 1., 1.];
+        let mut t = Trainer::new(&m, &rows, CdConfig::default(), 1).expect("ok");
+        assert!(t.set_softmax_group(4..6).is_err());
+        let rows = [1., 0., 1., 0., 0., 1., 0., 1., 1., 0., 1., 0.];
+        let mut t = Trainer::new(&m, &rows, CdConfig::default(), 1).expect("ok");
+        t.set_softmax_group(4..6).expect("one-hot rows");
     }
 
     #[test]

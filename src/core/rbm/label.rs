@@ -1,14 +1,21 @@
 //! An RBM with label units: the visible layer is `[pixels ‖ one-hot label]`, the lecture's
-//! `y = (v, h, c)` with `c` a one-hot vector of C classes (Hinton, Osindero & Teh 2006 train
-//! their top-level associative memory this way; Larochelle & Bengio 2008 call it a
-//! "classification RBM" trained generatively).
+//! `y = (v, h, c)` with `c` a one-hot vector of C classes. The C label units form one softmax
+//! group, as in both papers this follows: the top-level associative memory of Hinton, Osindero &
+//! Teh ("A fast learning algorithm for deep belief nets", Neural Computation 18, 2006), whose
+//! ten label units are "a softmax group", trained by contrastive divergence; and the
+//! "classification RBM" of Larochelle & Bengio ("Classification using discriminative restricted
+//! Boltzmann machines", ICML 2008), `p(y, x, h) ∝ exp(−E)` with a one-hot `y`, here trained
+//! generatively.
 //!
 //! Layout: visible units `0..P` are the pixels (0/1), units `P..P+C` the label, exactly one
-//! of which is 1. Training is ordinary CD on the concatenated rows. Classification is exact:
-//! with the hiddens summed out, `P(c | v) ∝ exp(−F(v, c))`, where
+//! of which is 1 — the model has no other label states. Training is CD on the concatenated rows
+//! with the label as a softmax group ([`super::CdWorkspace::set_softmax_group`]): the negative
+//! phase draws the label from `P(c | h) = softmax_c(b_c + Σⱼ w_{c,j} hⱼ)`, always one-hot, and
+//! the pixels from their independent Bernoulli conditionals. Classification is exact: with the
+//! hiddens summed out, `P(c | v) ∝ exp(−F(v, c))`, where
 //! `F(v, c) = −bᵥᵀv − b_c − Σⱼ softplus(bₕⱼ + Σᵢ wᵢⱼvᵢ + w_{c,j})`, so
-//! `P(c|v) = softmax_c(−F(v, c))` — no sampling needed. Conditional generation clamps the label
-//! units and Gibbs-samples the pixels.
+//! `P(c|v) = softmax_c(−F(v, c))` — no sampling needed (exact because the model's labels are
+//! one-hot). Conditional generation clamps the label units and Gibbs-samples the pixels.
 
 use super::cd::{CdConfig, Trainer};
 use super::gibbs::GibbsChain;
@@ -119,8 +126,8 @@ impl LabelRbm {
         Ok(labels.len())
     }
 
-    /// A resumable CD trainer on `[images ‖ one-hot labels]` for this model's `rbm`
-    /// (call `trainer.step(&mut label_rbm.rbm, batches, rng)`).
+    /// A resumable CD trainer on `[images ‖ one-hot labels]` for this model's `rbm`, with the
+    /// label units as one softmax group (call `trainer.step(&mut label_rbm.rbm, batches, rng)`).
     pub fn trainer(
         &self,
         images: &[f32],
@@ -129,7 +136,9 @@ impl LabelRbm {
         epochs: usize,
     ) -> Result<Trainer, RbmError> {
         let rows = self.training_rows(images, labels)?;
-        Trainer::new(&self.rbm, &rows, cfg, epochs)
+        let mut t = Trainer::new(&self.rbm, &rows, cfg, epochs)?;
+        t.set_softmax_group(self.pixels..self.pixels + self.classes)?;
+        Ok(t)
     }
 
     /// `F(v, c)` for every class c into `out` (length C), for one image `v` (length P).

@@ -10,13 +10,17 @@
 
 use super::SamplerError;
 
-/// Counts of proposals and acceptances of an accept/reject sampler.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Proposals and acceptances of a sampler. An accept/reject sampler credits each proposal with
+/// 1 (accepted) or 0 ([`AcceptanceCounter::record`]); NUTS, which has no single accept/reject
+/// step, credits each transition with its acceptance statistic in [0, 1]
+/// ([`AcceptanceCounter::record_statistic`]), as Stan reports it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct AcceptanceCounter {
-    /// Proposals made.
+    /// Proposals made (transitions, for NUTS).
     pub proposed: u64,
-    /// Proposals accepted.
-    pub accepted: u64,
+    /// Proposals accepted (for NUTS: the sum of the acceptance statistics). A whole number for
+    /// accept/reject samplers, exact up to 2⁵³ proposals.
+    pub accepted: f64,
 }
 
 impl AcceptanceCounter {
@@ -24,12 +28,20 @@ impl AcceptanceCounter {
     #[inline]
     pub fn record(&mut self, accepted: bool) {
         self.proposed += 1;
-        self.accepted += u64::from(accepted);
+        self.accepted += if accepted { 1.0 } else { 0.0 };
+    }
+
+    /// Records one proposal credited with an acceptance statistic `a` (clamped to [0, 1]; NaN
+    /// counts as 0).
+    #[inline]
+    pub fn record_statistic(&mut self, a: f64) {
+        self.proposed += 1;
+        self.accepted += if a.is_nan() { 0.0 } else { a.clamp(0.0, 1.0) };
     }
 
     /// accepted / proposed, or `None` before the first proposal.
     pub fn rate(&self) -> Option<f64> {
-        (self.proposed > 0).then(|| self.accepted as f64 / self.proposed as f64)
+        (self.proposed > 0).then(|| self.accepted / self.proposed as f64)
     }
 
     /// Zeroes both counts.

@@ -26,6 +26,7 @@ use super::{
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// Default number of cells of the fine conditional table.
 pub const DEFAULT_GRID_CELLS: usize = 1024;
@@ -49,7 +50,11 @@ pub struct Gibbs2d {
 impl Gibbs2d {
     /// A Gibbs chain at `x0` at temperature `T > 0`, whose numerical conditionals use
     /// `grid_cells` cells (64 to 65536; [`DEFAULT_GRID_CELLS`] is a good choice).
-    pub fn new(x0: [f64; 2], t: f64, grid_cells: usize) -> Result<Self, SamplerError> {
+    pub fn new(
+        x0: [f64; 2],
+        t: impl IntoTemperature,
+        grid_cells: usize,
+    ) -> Result<Self, SamplerError> {
         if grid_cells < 64 {
             return Err(SamplerError::OutOfRange {
                 what: "number of grid cells",
@@ -73,7 +78,7 @@ impl Gibbs2d {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }

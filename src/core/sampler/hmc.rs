@@ -21,6 +21,7 @@ use super::{
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// Largest number of leapfrog steps per HMC transition.
 pub const MAX_LEAPFROG: u32 = 10_000;
@@ -39,7 +40,12 @@ pub struct Hmc {
 impl Hmc {
     /// A chain at `x0` with leapfrog step `Δt > 0`, `1 ≤ L ≤ 10000` steps per transition, at
     /// temperature `T > 0`.
-    pub fn new(x0: [f64; 2], dt: f64, n_leapfrog: u32, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(
+        x0: [f64; 2],
+        dt: f64,
+        n_leapfrog: u32,
+        t: impl IntoTemperature,
+    ) -> Result<Self, SamplerError> {
         Ok(Self {
             state: ChainState::new(x0)?,
             dt: check_positive("leapfrog step Δt", dt)?,
@@ -58,7 +64,7 @@ impl Hmc {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// The proposal `q` of importance sampling.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,7 +109,7 @@ pub struct ImportanceSampler {
 
 impl ImportanceSampler {
     /// A sampler with proposal `q` for the target at temperature `T > 0`.
-    pub fn new(q: ImportanceProposal, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(q: ImportanceProposal, t: impl IntoTemperature) -> Result<Self, SamplerError> {
         Ok(Self::empty(q, check_temperature(t)?.0))
     }
 

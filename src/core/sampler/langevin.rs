@@ -18,6 +18,7 @@ use super::{
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// How the step size ε evolves with the iteration t = 0, 1, 2, ….
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -79,7 +80,7 @@ pub fn langevin(
     x: [f64; 2],
     target: &dyn Energy2d,
     eps: f64,
-    t: f64,
+    t: impl IntoTemperature,
     rng: &mut Rng,
     on: &mut dyn FnMut(Event2d),
 ) -> Result<[f64; 2], SamplerError> {
@@ -129,7 +130,7 @@ pub fn langevin_particles(
     xs: &mut [f64],
     target: &dyn Energy2d,
     eps: f64,
-    t: f64,
+    t: impl IntoTemperature,
     rng: &mut Rng,
 ) -> Result<usize, SamplerError> {
     let eps = check_positive("step size ε", eps)?;
@@ -176,7 +177,11 @@ pub struct Langevin {
 
 impl Langevin {
     /// A chain at `x0` with `schedule` at temperature `T > 0`.
-    pub fn new(x0: [f64; 2], schedule: StepSchedule, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(
+        x0: [f64; 2],
+        schedule: StepSchedule,
+        t: impl IntoTemperature,
+    ) -> Result<Self, SamplerError> {
         Ok(Self {
             state: ChainState::new(x0)?,
             schedule,
@@ -207,7 +212,7 @@ impl Langevin {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }

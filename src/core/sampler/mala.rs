@@ -19,6 +19,7 @@ use super::{
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// `ln q(a → b)` for the Langevin proposal with mean `m(a)` (constant dropped).
 #[inline]
@@ -38,7 +39,7 @@ pub struct Mala {
 
 impl Mala {
     /// A chain at `x0` with step size `ε > 0` at temperature `T > 0`.
-    pub fn new(x0: [f64; 2], eps: f64, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(x0: [f64; 2], eps: f64, t: impl IntoTemperature) -> Result<Self, SamplerError> {
         Ok(Self {
             state: ChainState::new(x0)?,
             eps: check_positive("step size ε", eps)?,
@@ -59,7 +60,7 @@ impl Mala {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }

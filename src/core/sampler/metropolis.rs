@@ -16,6 +16,7 @@ use super::{
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// A proposal distribution `q(s → s′)` on the plane.
 pub trait Proposal2d {
@@ -148,7 +149,7 @@ pub fn metropolis_hastings<P: Proposal2d + ?Sized>(
     x: [f64; 2],
     target: &dyn Energy2d,
     proposal: &P,
-    t: f64,
+    t: impl IntoTemperature,
     rng: &mut Rng,
     on: &mut dyn FnMut(Event2d),
 ) -> Result<MhStep, SamplerError> {
@@ -202,14 +203,18 @@ pub struct Metropolis<P = GaussianWalk> {
 
 impl Metropolis<GaussianWalk> {
     /// Random-walk Metropolis from `x0` with Gaussian step size σ at temperature T.
-    pub fn random_walk(x0: [f64; 2], sigma: f64, t: f64) -> Result<Self, SamplerError> {
+    pub fn random_walk(
+        x0: [f64; 2],
+        sigma: f64,
+        t: impl IntoTemperature,
+    ) -> Result<Self, SamplerError> {
         Self::new(x0, GaussianWalk::new(sigma)?, t)
     }
 }
 
 impl<P: Proposal2d> Metropolis<P> {
     /// A chain at `x0` (finite) with proposal `proposal` at temperature `T > 0`.
-    pub fn new(x0: [f64; 2], proposal: P, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(x0: [f64; 2], proposal: P, t: impl IntoTemperature) -> Result<Self, SamplerError> {
         Ok(Self {
             state: ChainState::new(x0)?,
             proposal,
@@ -234,7 +239,7 @@ impl<P: Proposal2d> Metropolis<P> {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }

@@ -2,7 +2,9 @@
 //!
 //! Conventions used throughout:
 //! - Targets are [`Energy2d`] landscapes; a sampler at temperature `T > 0` (finite, k = 1)
-//!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. We call
+//!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. Temperatures are the
+//!   core's one [`Temperature`](crate::core::temperature::Temperature) type; every parameter
+//!   accepts one or a bare `f64`, validated the same way. We call
 //!   `U(x) = E(x)/T` the potential. `T = 0` is rejected (there is no density to sample; use an
 //!   optimiser for the deterministic limit).
 //! - Every random number comes from the caller's [`Rng`], so a run replays from its seed.
@@ -17,42 +19,73 @@
 //!   zero-density point and is simply rejected; a Hamiltonian trajectory or Langevin move that
 //!   reaches `E = +∞` has overflowed (every landscape here is finite on the plane) and halts.
 //!
+//! - Samplers whose state is a whole set of points moved together — SVGD particles, nested
+//!   sampling's live points, parallel-tempering replicas, DE-MCMC-Z chains, AIS particles —
+//!   implement [`Population2d`] instead of [`Sampler2d`]: the same step/event/NaN-guard shape,
+//!   with `points()` in place of `position()` and events tagged with the member they concern.
+//!
 //! Files: [`direct`] (inverse CDF, central-limit construction, Box–Muller, `Lz + μ`),
 //! [`importance`], [`markov_chain`], [`metropolis`], [`gibbs2d`], [`langevin`](mod@langevin), [`mala`],
 //! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`diagnostics`] (ESS, ACF, …),
-//! [`bench`](mod@bench) (pure benchmark workloads).
+//! [`bench`](mod@bench) (pure benchmark workloads); adaptive and population samplers:
+//! [`adaptive_metropolis`], [`dual_averaging`] (step-size and mass-matrix warm-up for HMC and
+//! NUTS), [`de_mcmc_z`], [`svgd`], [`nested`], [`tempering`], [`ais`], [`sgld`], [`mchmc`];
+//! [`fault`] (deliberate defects for the tests' negative controls).
 
 use std::fmt;
 
 use super::landscape::Energy2d;
 use super::rng::Rng;
+use super::temperature::{IntoTemperature, TemperatureError};
 
+pub mod adaptive_metropolis;
+pub mod ais;
 pub mod bench;
 pub mod chains;
+pub mod de_mcmc_z;
 pub mod diagnostics;
 pub mod direct;
+pub mod dual_averaging;
+pub mod fault;
 pub mod gibbs2d;
 pub mod hmc;
 pub mod importance;
 pub mod langevin;
 pub mod mala;
 pub mod markov_chain;
+pub mod mchmc;
 pub mod metropolis;
+pub mod nested;
 pub mod nuts;
+pub mod sgld;
+pub mod svgd;
+pub mod tempering;
 
-pub use bench::bench_steps;
+pub use adaptive_metropolis::AdaptiveMetropolis;
+pub use ais::{Ais, AisSettings};
+pub use bench::{bench_population, bench_sgld, bench_steps};
 pub use chains::Chains;
-pub use diagnostics::{AcceptanceCounter, RunningMoments};
+pub use de_mcmc_z::{DeMcmcZ, DeSettings};
+pub use diagnostics::{
+    autocorrelation, autocovariance, effective_sample_size, integrated_autocorrelation_time,
+    monte_carlo_standard_error, AcceptanceCounter, RunningMoments,
+};
+pub use dual_averaging::{AdaptiveHamiltonian, DualAveraging, Warmup};
 pub use gibbs2d::Gibbs2d;
 pub use hmc::Hmc;
 pub use importance::{ImportanceProposal, ImportanceSampler};
 pub use langevin::{langevin, langevin_particles, Langevin, StepSchedule};
 pub use mala::Mala;
 pub use markov_chain::MarkovChain;
+pub use mchmc::Mchmc;
 pub use metropolis::{
     metropolis_hastings, DriftedGaussianWalk, GaussianWalk, Metropolis, Proposal2d,
 };
+pub use nested::{NestedSampling, NestedSettings};
 pub use nuts::Nuts;
+pub use sgld::Sgld;
+pub use svgd::Svgd;
+pub use tempering::ParallelTempering;
 
 /// What the renderer animates for one transition.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,9 +172,110 @@ pub enum Event2d {
         /// Its log importance weight.
         log_w: f64,
     },
+    /// The Gaussian proposal covariance an adaptive sampler uses from `at` (draw it as an
+    /// ellipse centred on the current state).
+    ProposalCovariance {
+        /// The current state (the ellipse's centre).
+        at: [f64; 2],
+        /// The proposal covariance (symmetric positive definite).
+        cov: [[f64; 2]; 2],
+    },
+    /// The step size ε used by iteration `iteration` (dual averaging, SGLD's schedule).
+    StepSize {
+        /// 0-based iteration.
+        iteration: u64,
+        /// The step size.
+        eps: f64,
+    },
+    /// The acceptance statistic of one HMC/NUTS transition (dual averaging adapts ε so that
+    /// its average during warm-up approaches the target δ).
+    AcceptStat {
+        /// The statistic, in [0, 1].
+        value: f64,
+        /// Whether this transition belonged to the warm-up (ε still adapting).
+        warmup: bool,
+    },
+    /// DE-MCMC-Z: the archive pair `(a, b)` whose scaled difference `γ(a − b)` is the jump.
+    ArchivePair {
+        /// z_R1.
+        a: [f64; 2],
+        /// z_R2.
+        b: [f64; 2],
+        /// The scale γ.
+        gamma: f64,
+    },
+    /// DE-MCMC-Z snooker update: the archive point `z` that fixes the jump's axis `x − z`.
+    SnookerAxis {
+        /// The archive point.
+        z: [f64; 2],
+    },
+    /// DE-MCMC-Z appended the chains' current states to its past-states archive.
+    ArchiveGrew {
+        /// The archive's new size.
+        size: usize,
+    },
+    /// SVGD: the two parts of the Stein direction φ at one particle (both already divided by n).
+    SteinForce {
+        /// The particle's position before the move.
+        at: [f64; 2],
+        /// Kernel-weighted average of the particles' scores `∇log p` (pulls towards mass).
+        drive: [f64; 2],
+        /// Average kernel gradient (pushes particles apart).
+        repulsion: [f64; 2],
+    },
+    /// SVGD: the RBF bandwidth h of this step (median heuristic).
+    Bandwidth {
+        /// h in `k(x, x′) = exp(−|x − x′|²/h)`.
+        h: f64,
+    },
+    /// Nested sampling: the lowest-likelihood live point died and a new one was drawn from
+    /// the prior inside the contour `L > L*`.
+    LivePointReplaced {
+        /// The discarded point.
+        dead: [f64; 2],
+        /// Its log-likelihood ln L* (the current contour).
+        log_l: f64,
+        /// The replacement.
+        born: [f64; 2],
+    },
+    /// Nested sampling: the prior volume inside the current contour, `ln X_i = −i/N`.
+    PriorVolume {
+        /// ln X.
+        log_x: f64,
+    },
+    /// A running evidence (normalising constant) estimate with its standard error.
+    Evidence {
+        /// ln Ẑ.
+        log_z: f64,
+        /// Standard error of ln Ẑ.
+        log_z_err: f64,
+    },
+    /// Parallel tempering: a swap attempt between replicas `lower` and `lower + 1`.
+    Swap {
+        /// The colder replica of the pair.
+        lower: usize,
+        /// Its acceptance probability α.
+        prob: f64,
+        /// Whether the states were exchanged.
+        accepted: bool,
+    },
+    /// Annealed importance sampling moved on to inverse temperature β of its path.
+    Anneal {
+        /// β ∈ (0, 1].
+        beta: f64,
+    },
+    /// SGLD: data point `index` is in this step's mini-batch.
+    BatchMember {
+        /// Index into the model's data.
+        index: usize,
+    },
     /// The NaN guard fired: the sampler stopped (see [`Sampler2d::halted`]).
     Halted(SamplerError),
 }
+
+/// The member index [`Population2d`] passes with events about the population as a whole
+/// (evidence, bandwidth, archive growth, a halt).
+pub const WHOLE: usize = usize::MAX;
 
 /// What can be wrong with a sampler's parameters or state.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,6 +339,13 @@ pub enum SamplerError {
         /// The point.
         at: [f64; 2],
     },
+    /// A rejection loop gave up (e.g. no prior draw above a nested-sampling contour).
+    Stuck {
+        /// What was being drawn.
+        what: &'static str,
+        /// How many candidates were tried.
+        tries: u64,
+    },
 }
 
 impl fmt::Display for SamplerError {
@@ -241,6 +382,11 @@ impl fmt::Display for SamplerError {
                  the step size is probably too large",
                 at[0], at[1]
             ),
+            Self::Stuck { what, tries } => write!(
+                f,
+                "gave up drawing {what} after {tries} candidates: the region is too small \
+                 (or the landscape too flat) for this sampler"
+            ),
             Self::ZeroDensity { at } => write!(
                 f,
                 "the point ({:.4}, {:.4}) has zero density (infinite energy): the chain \
@@ -252,6 +398,12 @@ impl fmt::Display for SamplerError {
 }
 
 impl std::error::Error for SamplerError {}
+
+impl From<TemperatureError> for SamplerError {
+    fn from(e: TemperatureError) -> Self {
+        Self::Temperature(e.value)
+    }
+}
 
 /// A Markov chain (or independent sampler) on the plane that reports its inner steps.
 ///
@@ -301,6 +453,23 @@ pub trait Sampler2d: Transition {
     /// A short name ("rwmh", "mala", …).
     fn name(&self) -> &'static str;
 
+    /// Draws `n` states into a new `Vec`: `n` steps on `target` (events ignored), keeping the
+    /// state after each, as a script or a test wants them. If the NaN guard fires, the sampling
+    /// stops there and the `Vec` holds only the states before the halt (check
+    /// [`Sampler2d::halted`]). Consecutive states are correlated for the Markov-chain samplers;
+    /// thin or use [`effective_sample_size`] accordingly.
+    fn sample_n(&mut self, n: usize, target: &dyn Energy2d, rng: &mut Rng) -> Vec<[f64; 2]> {
+        let mut out = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let x = self.step(target, rng, &mut ignore);
+            if self.halted().is_some() {
+                break;
+            }
+            out.push(x);
+        }
+        out
+    }
+
     /// `k` steps (one animation frame's worth); stops early if the sampler halts.
     fn step_many(
         &mut self,
@@ -319,9 +488,67 @@ pub trait Sampler2d: Transition {
     }
 }
 
-/// What [`Sampler2d`]'s shared methods are built on. The module is private, so code outside
-/// the crate can neither call these methods (and so bypass the NaN guard or the finiteness
-/// check of `set_position`) nor implement [`Sampler2d`] for its own types.
+/// A sampler whose state is a set of points moved together: SVGD particles, nested sampling's
+/// live points, parallel-tempering replicas, DE-MCMC-Z chains, AIS particles.
+///
+/// The shape mirrors [`Sampler2d`]: `step` never draws on screen but reports [`Event2d`]s, here
+/// tagged with the index of the member they concern ([`WHOLE`] for events about the whole
+/// population); every random number comes from the caller's [`Rng`]; and the same NaN guard
+/// applies (a non-finite position, energy or gradient stops the population with
+/// [`Event2d::Halted`] until it is reset by the sampler's own methods). Points are read
+/// without copying as `&[[f64; 2]]` (`.as_flattened()` gives the flat `[x₁, x₂, …]` view a
+/// renderer wants). Samplers that end — nested sampling at its termination rule, AIS at β = 1
+/// — report [`Population2d::is_finished`] and then leave their state alone.
+pub trait Population2d: Evolve {
+    /// One iteration on `target` (one SVGD move, one nested-sampling replacement, one sweep of
+    /// every chain or replica, one annealing stage); events go to `on(member, event)`.
+    /// Does nothing after a halt or once finished.
+    fn step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut dyn FnMut(usize, Event2d)) {
+        if self.halt_slot().is_none() && !self.is_finished() {
+            if let Err(e) = self.try_evolve(target, rng, on) {
+                on(WHOLE, Event2d::Halted(e.clone()));
+                *self.halt_slot_mut() = Some(e);
+            }
+        }
+    }
+
+    /// `k` iterations (one animation frame's worth); stops early on a halt or at the end.
+    fn step_many(
+        &mut self,
+        k: usize,
+        target: &dyn Energy2d,
+        rng: &mut Rng,
+        on: &mut dyn FnMut(usize, Event2d),
+    ) {
+        for _ in 0..k {
+            if self.halted().is_some() || self.is_finished() {
+                break;
+            }
+            self.step(target, rng, on);
+        }
+    }
+
+    /// The members' current positions.
+    fn points(&self) -> &[[f64; 2]];
+
+    /// Why the population stopped, if the NaN guard fired.
+    fn halted(&self) -> Option<&SamplerError> {
+        self.halt_slot().as_ref()
+    }
+
+    /// Whether a sampler with an end (nested sampling, AIS) has reached it.
+    fn is_finished(&self) -> bool {
+        false
+    }
+
+    /// A short name ("svgd", "nested", …).
+    fn name(&self) -> &'static str;
+}
+
+/// What [`Sampler2d`]'s and [`Population2d`]'s shared methods are built on. The module is
+/// private, so code outside the crate can neither call these methods (and so bypass the NaN
+/// guard or the finiteness check of `set_position`) nor implement the traits for its own
+/// types.
 mod chain {
     use super::{Energy2d, Event2d, Rng, SamplerError};
 
@@ -366,22 +593,45 @@ mod chain {
     /// The observer a step reports its events to.
     pub type OnEvent<'a> = dyn FnMut(Event2d) + 'a;
 
+    /// The observer a population step reports its member-tagged events to.
+    pub type OnMember<'a> = dyn FnMut(usize, Event2d) + 'a;
+
+    /// One population iteration without the NaN guard, plus access to the halt slot.
+    pub trait Evolve {
+        /// Why the population stopped, if it did.
+        fn halt_slot(&self) -> &Option<SamplerError>;
+
+        /// The halt slot, mutably.
+        fn halt_slot_mut(&mut self) -> &mut Option<SamplerError>;
+
+        /// One iteration on `target`; `Err` is the NaN guard's reason to halt. Only called
+        /// while the population is neither halted nor finished.
+        fn try_evolve(
+            &mut self,
+            target: &dyn Energy2d,
+            rng: &mut Rng,
+            on: &mut OnMember,
+        ) -> StepResult;
+    }
+
     /// What [`Transition::try_step`] returns: `Err` is the reason the chain must halt.
     pub type StepResult = Result<(), SamplerError>;
 }
 
-pub(crate) use chain::{ChainState, OnEvent, StepResult, Transition};
+pub(crate) use chain::{ChainState, Evolve, OnEvent, OnMember, StepResult, Transition};
 
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
 
-/// Validates a temperature: finite, > 0, with finite 1/T. Returns `(T, 1/T)`.
-pub fn check_temperature(t: f64) -> Result<(f64, f64), SamplerError> {
-    let inv = 1.0 / t;
-    if t.is_finite() && t > 0.0 && inv.is_finite() {
-        Ok((t, inv))
+/// Validates a sampler's temperature (a [`crate::core::temperature::Temperature`] or an `f64`,
+/// through [`crate::core::temperature::Temperature::new`]): it must also be finite and > 0,
+/// with finite 1/T, for `exp(−E/T)` to be a density. Returns `(T, 1/T)`.
+pub fn check_temperature(t: impl IntoTemperature) -> Result<(f64, f64), SamplerError> {
+    let t = t.into_temperature()?;
+    if t.is_positive_finite() {
+        Ok((t.value(), t.beta()))
     } else {
-        Err(SamplerError::Temperature(t))
+        Err(SamplerError::Temperature(t.value()))
     }
 }
 
@@ -469,4 +719,62 @@ pub(crate) fn halt(
 ) {
     on(Event2d::Halted(err.clone()));
     *slot = Some(err);
+}
+
+/// `ln(eᵃ + eᵇ)` without overflow (`−∞` is the identity).
+#[inline]
+pub(crate) fn log_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    if lo == f64::NEG_INFINITY {
+        return hi;
+    }
+    hi + (lo - hi).exp().ln_1p()
+}
+
+/// `ln(eᵃ − eᵇ)` for `a ≥ b` (`−∞` when equal).
+#[inline]
+pub(crate) fn log_sub_exp(a: f64, b: f64) -> f64 {
+    if b == f64::NEG_INFINITY {
+        return a;
+    }
+    a + (-(b - a).exp()).ln_1p()
+}
+
+/// A 2×2 symmetric positive-definite matrix's lower Cholesky factor `[l₁₁, l₂₁, l₂₂]`
+/// (`Σ = LLᵀ`), or `None` if it is not positive definite.
+#[inline]
+pub(crate) fn cholesky2(c: [[f64; 2]; 2]) -> Option<[f64; 3]> {
+    let l11 = c[0][0].sqrt();
+    if !(l11 > 0.0 && l11.is_finite()) {
+        return None;
+    }
+    let l21 = c[1][0] / l11;
+    let d = c[1][1] - l21 * l21;
+    let l22 = d.sqrt();
+    (l22 > 0.0 && l22.is_finite() && l21.is_finite()).then_some([l11, l21, l22])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::landscape::Gaussian;
+
+    #[test]
+    fn sample_n_collects_the_states_a_loop_of_steps_visits() {
+        let g = Gaussian::isotropic([0.5, -1.0], 1.2).expect("valid");
+        let mut a = Metropolis::random_walk([0.0, 0.0], 0.8, 1.0).expect("valid");
+        let mut b = a.clone();
+        let got = a.sample_n(500, &g, &mut Rng::new(9));
+        let mut rng = Rng::new(9);
+        let want: Vec<[f64; 2]> = (0..500)
+            .map(|_| b.step(&g, &mut rng, &mut ignore))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(a.position(), b.position());
+        // A chain that halts stops early: the Vec holds only the states before the halt.
+        let mut h = Hmc::new([1.0, 0.0], 1e9, 50, 1.0).expect("valid");
+        let got = h.sample_n(10, &g, &mut Rng::new(4));
+        assert!(h.halted().is_some());
+        assert!(got.is_empty(), "{got:?}");
+    }
 }

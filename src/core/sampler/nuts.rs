@@ -9,13 +9,21 @@
 //! Δ_max = 1000 below `ln u` (a divergence), or the depth limit is reached. The next state is
 //! drawn among the trajectory's points inside the slice (`ℒ ≥ ln u`), favouring the newest
 //! half with probability `min(1, n′/n)` (the paper's "efficient" transition).
+//!
+//! NUTS has no single accept/reject step; as Stan does (`accept_stat__`), each transition
+//! reports the mean over its leapfrog points of `min(1, exp(ℒ(θ', r') − ℒ(θ₀, r₀)))`, the
+//! Metropolis acceptance probability each point would have had as an HMC proposal (the
+//! statistic Hoffman & Gelman's Algorithm 6 adapts ε on). [`Sampler2d::acceptance`] sums them,
+//! so its `rate()` is their mean over the transitions.
 
+use super::diagnostics::AcceptanceCounter;
 use super::{
     check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
     Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
+use crate::core::temperature::IntoTemperature;
 
 /// Largest allowed maximum tree depth (2¹² = 4096 leapfrog steps per transition).
 pub const MAX_TREE_DEPTH: u32 = 12;
@@ -62,6 +70,10 @@ struct Ctx<'a> {
     eps: f64,
     log_u: f64,
     n_leapfrog: u32,
+    /// ℒ(θ₀, r₀) of the transition's start.
+    log_joint0: f64,
+    /// Σ over the leapfrog points so far of min(1, exp(ℒ − ℒ₀)).
+    sum_accept: f64,
 }
 
 /// No U-turn between the ends: `(θ⁺ − θ⁻)·r⁻ ≥ 0` and `(θ⁺ − θ⁻)·r⁺ ≥ 0`.
@@ -107,6 +119,8 @@ fn build_tree(
         // Base case: one leapfrog step in direction v.
         let p = leapfrog(start, dir * ctx.eps, ctx)?;
         let lj = p.log_joint();
+        // The point's acceptance probability as an HMC proposal: min(1, exp(ℒ′ − ℒ₀)).
+        ctx.sum_accept += (lj - ctx.log_joint0).exp().min(1.0);
         // n′ = 𝕀[u ≤ exp ℒ(θ′, r′)],  s′ = 𝕀[ℒ(θ′, r′) > ln u − Δ_max].
         let ok = lj > ctx.log_u - DELTA_MAX;
         return Ok(Tree {
@@ -152,12 +166,18 @@ pub struct Nuts {
     last_depth: u32,
     last_n_leapfrog: u32,
     divergences: u64,
+    stats: AcceptanceCounter,
 }
 
 impl Nuts {
     /// A chain at `x0` with leapfrog step `ε > 0` and maximum tree depth `1 ≤ max_depth ≤ 12`
     /// (at most 2^max_depth leapfrog steps per transition), at temperature `T > 0`.
-    pub fn new(x0: [f64; 2], eps: f64, max_depth: u32, t: f64) -> Result<Self, SamplerError> {
+    pub fn new(
+        x0: [f64; 2],
+        eps: f64,
+        max_depth: u32,
+        t: impl IntoTemperature,
+    ) -> Result<Self, SamplerError> {
         Ok(Self {
             state: ChainState::new(x0)?,
             eps: check_positive("leapfrog step ε", eps)?,
@@ -166,6 +186,7 @@ impl Nuts {
             last_depth: 0,
             last_n_leapfrog: 0,
             divergences: 0,
+            stats: AcceptanceCounter::default(),
         })
     }
 
@@ -177,7 +198,7 @@ impl Nuts {
     }
 
     /// Changes T (> 0, finite).
-    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+    pub fn set_temperature(&mut self, t: impl IntoTemperature) -> Result<(), SamplerError> {
         self.t = check_temperature(t)?.0;
         Ok(())
     }
@@ -225,6 +246,8 @@ impl Transition for Nuts {
             eps: self.eps,
             log_u,
             n_leapfrog: 0,
+            log_joint0: start.log_joint(),
+            sum_accept: 0.0,
         };
         let (mut minus, mut plus) = (start, start);
         let mut candidate = x0;
@@ -256,6 +279,9 @@ impl Transition for Nuts {
             }
         }
         let n_leapfrog = ctx.n_leapfrog;
+        // Stan's accept_stat: the mean of min(1, exp(ℒ′ − ℒ₀)) over the trajectory.
+        self.stats
+            .record_statistic(ctx.sum_accept / f64::from(n_leapfrog.max(1)));
         self.last_depth = depth;
         self.last_n_leapfrog = n_leapfrog;
         if divergent {
@@ -278,6 +304,12 @@ impl Transition for Nuts {
 impl Sampler2d for Nuts {
     fn name(&self) -> &'static str {
         "nuts"
+    }
+
+    /// One "proposal" per transition, credited with the trajectory's mean acceptance
+    /// statistic (see the module docs), so `rate()` is the mean statistic over transitions.
+    fn acceptance(&self) -> Option<AcceptanceCounter> {
+        Some(self.stats)
     }
 }
 
@@ -305,6 +337,46 @@ mod tests {
             // Without divergences a tree of depth j has up to 2^j − 1 leapfrog steps (a
             // U-turn inside the last doubling may stop it early).
             assert!(n < 1 << depth);
+        }
+    }
+
+    #[test]
+    fn acceptance_is_the_mean_acceptance_statistic_of_each_trajectory() {
+        // Stan's accept_stat: the mean over the transition's leapfrog points of
+        // min(1, exp(ℒ(θ', r') − ℒ(θ₀, r₀))), ℒ = −E/T − ½|r|², recomputed here from the events.
+        let g = Gaussian::correlated(1.5, 0.5, 0.8).expect("valid");
+        let t = 1.3;
+        for eps in [0.1, 0.6] {
+            let mut s = Nuts::new([0.3, -0.2], eps, 8, t).expect("valid");
+            let mut rng = Rng::new(21);
+            let mut total = 0.0;
+            for k in 1..=200u64 {
+                let mut l0 = f64::NAN;
+                let (mut sum, mut count) = (0.0, 0u32);
+                s.step(&g, &mut rng, &mut |e| match e {
+                    Event2d::Momentum { at, p } => {
+                        l0 = -g.energy(at) / t - 0.5 * (p[0] * p[0] + p[1] * p[1]);
+                    }
+                    Event2d::Leapfrog { x, p } => {
+                        let l = -g.energy(x) / t - 0.5 * (p[0] * p[0] + p[1] * p[1]);
+                        sum += (l - l0).exp().min(1.0);
+                        count += 1;
+                    }
+                    _ => {}
+                });
+                total += sum / f64::from(count);
+                let a = s
+                    .acceptance()
+                    .expect("NUTS reports its acceptance statistic");
+                assert_eq!(a.proposed, k);
+                assert!(
+                    (a.accepted - total).abs() < 1e-9 * total.max(1.0),
+                    "eps {eps}"
+                );
+            }
+            let rate = s.acceptance().and_then(|a| a.rate()).expect("rate");
+            eprintln!("ε = {eps}: mean acceptance statistic {rate:.3}");
+            assert!(rate > 0.0 && rate < 1.0);
         }
     }
 

@@ -1,6 +1,7 @@
 //! The capacity experiment panel: store K random patterns for a range of loads α = K/N, start
-//! from each, and plot the recall rate and the mean final overlap against α beside the theory
-//! lines α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky 1985) and N/(4 ln N) (McEliece et al. 1987).
+//! from each, and plot the recall rate and the mean final overlap against α beside the theory:
+//! the large-N retrieval overlap m(α) and the line α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky
+//! 1985), and N/(4 ln N) (McEliece et al. 1987).
 //! It runs in slices sized to ~12 ms per frame, with a progress bar; the page never freezes.
 
 use std::cell::RefCell;
@@ -12,8 +13,8 @@ use web_sys::{HtmlElement, HtmlProgressElement, HtmlSelectElement};
 
 use super::HopfieldLab;
 use crate::core::hopfield::{
-    amit_capacity, loads_for_alphas, mceliece_capacity, CapacityConfig, CapacityExperiment,
-    CapacityRow, ALPHA_C,
+    ags_critical_load, ags_retrieval_overlap, amit_capacity, loads_for_alphas, mceliece_capacity,
+    CapacityConfig, CapacityExperiment, CapacityRow, ALPHA_C, DEFAULT_RECALL_THRESHOLD,
 };
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, RefLine, Series, SeriesData, PALETTE};
@@ -24,6 +25,7 @@ const HIDDEN: [(&str, usize); 3] = [("none", 0), ("K = N/2", 1), ("K = N", 2)];
 
 /// The panel's elements and the running experiment.
 pub struct CapacityPanel {
+    controls: HtmlElement,
     n_sel: HtmlSelectElement,
     hidden_sel: HtmlSelectElement,
     trials: u32,
@@ -47,8 +49,11 @@ impl CapacityPanel {
             &left,
             "p",
             "muted small",
-            "Store K random patterns (Hebbian), start recall at each, and count a start as recalled when the final \
-             overlap is ≥ 0.99. Repeat over loads α = K/N.",
+            &format!(
+                "Store K random patterns (Hebbian), start recall at each, and count a start as recalled when the \
+                 final overlap is ≥ {DEFAULT_RECALL_THRESHOLD} (below the theory's retrieval overlap at α_c, \
+                 0.967). Repeat over loads α = K/N; the dashed curve is the theory's overlap for N → ∞."
+            ),
         )?;
         let sizes: Vec<String> = SIZES.iter().map(|n| format!("N = {n}")).collect();
         let refs: Vec<&str> = sizes.iter().map(|s| s.as_str()).collect();
@@ -69,6 +74,7 @@ impl CapacityPanel {
         )?;
         left.set_id("hopfield-capacity-controls");
         Ok(Self {
+            controls: left,
             n_sel,
             hidden_sel,
             trials: 4,
@@ -128,8 +134,7 @@ impl HopfieldLab {
         let Some(exp) = self.capacity.exp.as_mut() else {
             return;
         };
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let t0 = perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
+        let t0 = dom::now();
         let budget = self.capacity.budget;
         match exp.step(budget) {
             Ok(p) => {
@@ -145,7 +150,7 @@ impl HopfieldLab {
             }
         }
         // Aim for ~12 ms of work per frame.
-        let dt = perf.map(|p| p.now() - t0).unwrap_or(12.0).max(0.1);
+        let dt = (dom::now() - t0).max(0.1);
         let scale = (12.0 / dt).clamp(0.5, 2.0);
         self.capacity.budget = ((budget as f64 * scale) as usize).clamp(2_000, 50_000_000);
         self.capacity.dirty = true;
@@ -167,6 +172,13 @@ impl HopfieldLab {
         }
         let recall: Vec<(f64, f64)> = rows.iter().map(|r| (r.alpha, r.recall_rate)).collect();
         let overlap: Vec<(f64, f64)> = rows.iter().map(|r| (r.alpha, r.mean_overlap)).collect();
+        let alpha_c = ags_critical_load();
+        let theory: Vec<(f64, f64)> = (1..=60)
+            .filter_map(|k| {
+                let a = alpha_c * f64::from(k) / 60.0;
+                ags_retrieval_overlap(a).map(|m| (a, m))
+            })
+            .collect();
         let n = c.n;
         let mc = mceliece_capacity(n) / n as f64;
         let amit = amit_capacity(n) / n as f64;
@@ -192,6 +204,12 @@ impl HopfieldLab {
                     color: PALETTE[1],
                     data: SeriesData::Points(&overlap),
                     dashed: false,
+                },
+                Series {
+                    name: "AGS overlap m(α), N → ∞",
+                    color: PALETTE[1],
+                    data: SeriesData::Points(&theory),
+                    dashed: true,
                 },
             ],
             &[],
@@ -234,11 +252,9 @@ impl HopfieldLab {
     }
 }
 
-/// Wires the panel's buttons and the library's click handler.
+/// Wires the panel's buttons.
 pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
-    super::views::wire_library(lab)?;
-    let panel = lab.borrow().panel.clone();
-    let root = super::ui::by_id(&panel, "hopfield-capacity-controls")?;
+    let root = lab.borrow().capacity.controls.clone();
     {
         let l = lab.clone();
         dom::slider(&root, "Trials", 1.0, 20.0, 1.0, 4.0, dom::fmt0, move |v| {
@@ -250,7 +266,7 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
         let l = lab.clone();
         dom::button(&row, "Start", "Run the capacity experiment", move || {
             let mut lab = l.borrow_mut();
-            let mut rng = lab.rng.fork();
+            let mut rng = crate::core::rng::Rng::new(lab.run.seed()).fork();
             lab.capacity.start(&mut rng);
         })?;
     }

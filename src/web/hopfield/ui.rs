@@ -1,4 +1,5 @@
-//! The Hopfield lab's controls: built once, wired to the lab through `Rc<RefCell<…>>`.
+//! The Hopfield lab's layout: controls built from the table's rows, buttons from [`Action`]
+//! rows (stable keys for scenes and `hide=`), the grid, read-outs and plots.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -7,29 +8,34 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 
-use super::{HopfieldLab, Mode, Rule, MODES, RULES, SIDES};
+use super::HopfieldLab;
+use crate::core::hopfield::run::Origin;
 use crate::core::pattern::{Half, GLYPH_CHARS};
-use crate::web::app::mark_dirty;
+use crate::web::app::{mark_dirty, Lab};
 use crate::web::canvas::PixelLayer;
 use crate::web::dom;
 use crate::web::plot::Plot;
+use crate::web::settings::{self, Action};
+use crate::web::status;
 
 /// Elements the lab updates after it is built.
 pub struct Ui {
-    pub side_sel: HtmlSelectElement,
-    pub rule_sel: HtmlSelectElement,
-    pub mode_sel: HtmlSelectElement,
-    pub noise: Option<dom::Slider>,
     pub train_info: HtmlElement,
     pub train_row: HtmlElement,
     pub readout: HtmlElement,
     pub outcome: HtmlElement,
     pub library: HtmlElement,
+    pub banner: HtmlElement,
+    pub glyph: HtmlSelectElement,
     pub energy_plot: Plot,
     pub overlap_plot: Plot,
     pub weights_plot: Plot,
     pub weights_note: HtmlElement,
     pub energies: HtmlElement,
+    draw: HtmlElement,
+    mem: HtmlElement,
+    cor: HtmlElement,
+    rec: HtmlElement,
 }
 
 impl Ui {
@@ -51,336 +57,362 @@ impl Ui {
         let outcome = dom::text(&left, "div", "outcome", "")?;
         outcome.set_id("hopfield-outcome");
 
-        // Draw.
-        let draw = dom::el(&mid, "div", "controls")?;
-        dom::text(&draw, "h3", "", "Draw")?;
-        let sides: Vec<String> = SIDES
-            .iter()
-            .map(|s| {
-                if *s > super::DENSE_MAX_SIDE {
-                    format!("{s} × {s} (overlap mode)")
-                } else {
-                    format!("{s} × {s}")
-                }
-            })
-            .collect();
-        let side_refs: Vec<&str> = sides.iter().map(|s| s.as_str()).collect();
-        let chosen = SIDES.iter().position(|&s| s == side).unwrap_or(0);
-        let side_sel = dom::select(&draw, "Grid", &side_refs, chosen, |_| {})?;
-        side_sel.set_id("hopfield-side");
-
-        // Memories.
-        let mem = dom::el(&mid, "div", "controls")?;
-        dom::text(&mem, "h3", "", "Memories")?;
-        let rule_labels: Vec<&str> = RULES.iter().map(|r| r.1).collect();
-        let rule_sel = dom::select(&mem, "Rule", &rule_labels, 0, |_| {})?;
-        rule_sel.set_id("hopfield-rule");
+        let section = |title: &str, id: &str| -> Result<HtmlElement, JsValue> {
+            let s = dom::el(&mid, "div", "controls")?;
+            s.set_id(id);
+            dom::text(&s, "h3", "", title)?;
+            Ok(s)
+        };
+        let draw = section("Draw", "hopfield-draw")?;
+        let mem = section("Memories", "hopfield-memories")?;
         let train_row = dom::el(&mem, "div", "row hidden")?;
         let train_info = dom::text(&mem, "div", "muted small", "")?;
         train_info.set_id("hopfield-train");
+        let banner = dom::el(&mem, "div", "banner hidden")?;
+        banner.set_id("hopfield-link-banner");
         let library = dom::el(&mem, "div", "library")?;
         library.set_id("hopfield-library");
+        let cor = section("Corrupt the cue", "hopfield-corrupt")?;
+        let rec = section("Recall", "hopfield-recall")?;
 
-        // Corrupt.
-        let cor = dom::el(&mid, "div", "controls")?;
-        dom::text(&cor, "h3", "", "Corrupt the cue")?;
-
-        // Recall.
-        let rec = dom::el(&mid, "div", "controls")?;
-        dom::text(&rec, "h3", "", "Recall")?;
-        let mode_labels: Vec<&str> = MODES.iter().map(|m| m.1).collect();
-        let mode_sel = dom::select(&rec, "Updates", &mode_labels, 0, |_| {})?;
-        mode_sel.set_id("hopfield-mode");
-
-        // Live plots under the grid.
         let energy_plot = Plot::new(&left, "plot", 440.0, 190.0)?;
-        energy_plot
-            .canvas
-            .set_attribute("aria-label", "energy against sweeps")?;
+        dom::img_label(&energy_plot.canvas, "energy against sweeps")?;
         let overlap_plot = Plot::new(&left, "plot", 440.0, 150.0)?;
-        overlap_plot.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &overlap_plot.canvas,
             "overlap m = ξ·y/N with each memory: +1 is the memory, −1 its inverse",
         )?;
         let weights_plot = Plot::new(&right, "plot", 440.0, 300.0)?;
-        weights_plot
-            .canvas
-            .set_attribute("aria-label", "weight matrix W as a heatmap")?;
+        dom::img_label(&weights_plot.canvas, "weight matrix W as a heatmap")?;
         let weights_note = dom::text(&right, "p", "muted small", "")?;
         let energies = dom::el(&right, "table", "mem-energies")?;
         energies.set_id("hopfield-energies");
-
-        // Capacity panel (below the columns).
         let cap_root = dom::el(&panel, "div", "controls capacity")?;
 
+        let glyph_row = dom::el(&draw, "div", "row")?;
+        let chars: Vec<String> = GLYPH_CHARS.chars().map(|c| c.to_string()).collect();
+        let refs: Vec<&str> = chars.iter().map(|s| s.as_str()).collect();
+        let glyph = dom::select(&glyph_row, "Glyph", &refs, 10, |_| {})?;
+        if let Some(p) = glyph.parent_element() {
+            p.set_attribute("data-key", "glyph")?;
+        }
         let ui = Ui {
-            side_sel,
-            rule_sel,
-            mode_sel,
-            noise: None,
             train_info,
             train_row,
             readout,
             outcome,
             library,
+            banner,
+            glyph,
             energy_plot,
             overlap_plot,
             weights_plot,
             weights_note,
             energies,
+            draw,
+            mem,
+            cor,
+            rec,
         };
-        // Remember where the per-section buttons go (wired in `wire`).
-        draw.set_id("hopfield-draw");
-        cor.set_id("hopfield-corrupt");
-        rec.set_id("hopfield-recall");
         Ok((panel, ui, grid, cap_root))
     }
 
-    /// Shows the rule in the menu (without firing its handler).
-    pub fn set_rule(&self, rule: Rule) {
-        if let Some(i) = RULES.iter().position(|r| r.0 == rule) {
-            self.rule_sel.set_selected_index(i as i32);
-        }
+    /// Reports gradient-rule training (and shows its button only for a gradient rule).
+    pub fn show_training(&self, t: Option<crate::core::hopfield::run::Training>) {
         let _ = self
             .train_row
             .class_list()
-            .toggle_with_force("hidden", !matches!(rule, Rule::Gradient(_)));
-    }
-
-    /// Shows the recall mode in the menu.
-    pub fn set_mode(&self, mode: Mode) {
-        if let Some(i) = MODES.iter().position(|m| m.0 == mode) {
-            self.mode_sel.set_selected_index(i as i32);
+            .toggle_with_force("hidden", t.is_none());
+        let Some(t) = t else {
+            self.train_info.set_text_content(None);
+            return;
+        };
+        if t.iterations == 0 {
+            self.train_info.set_text_content(None);
+            return;
         }
-    }
-
-    /// Shows the grid side in the menu.
-    pub fn set_side(&self, side: usize) {
-        if let Some(i) = SIDES.iter().position(|&s| s == side) {
-            self.side_sel.set_selected_index(i as i32);
-        }
-    }
-
-    /// Moves the noise slider.
-    pub fn set_noise(&self, p: f64) {
-        if let Some(s) = &self.noise {
-            s.set(p);
-        }
-    }
-
-    /// Greys out what overlap mode cannot do.
-    pub fn set_overlap_mode(&self, on: bool) {
-        self.rule_sel.set_disabled(on);
-        // Synchronous updates need W: unavailable in overlap mode.
-        if let Some(o) = self.mode_sel.item(2) {
-            let _ = if on {
-                o.set_attribute("disabled", "")
-            } else {
-                o.remove_attribute("disabled")
-            };
-        }
-    }
-
-    /// Reports gradient-rule training.
-    pub fn show_training(&self, iters: usize, stable: usize, patterns: usize, running: bool) {
         self.train_info.set_text_content(Some(&format!(
-            "{iters} gradient steps: {stable} of {patterns} memories are fixed points{}",
-            if running { " — training…" } else { "" }
+            "{} gradient steps: {} of {} memories are fixed points{}",
+            t.iterations,
+            t.stable,
+            t.patterns,
+            if t.left > 0 { " — training…" } else { "" }
         )));
         let _ = self
             .train_info
-            .set_attribute("data-stable", &stable.to_string());
+            .set_attribute("data-stable", &t.stable.to_string());
         let _ = self
             .train_info
-            .set_attribute("data-iterations", &iters.to_string());
+            .set_attribute("data-iterations", &t.iterations.to_string());
     }
 }
 
-/// Finds an element of the panel by id (the panel is not in the document yet while wiring).
-pub fn by_id(panel: &HtmlElement, id: &str) -> Result<HtmlElement, JsValue> {
-    panel
-        .query_selector(&format!("#{id}"))?
-        .ok_or_else(|| JsValue::from_str(&format!("#{id} missing")))?
-        .dyn_into::<HtmlElement>()
-        .map_err(JsValue::from)
+impl HopfieldLab {
+    fn glyph(&self) -> char {
+        GLYPH_CHARS
+            .chars()
+            .nth(self.ui.glyph.selected_index().max(0) as usize)
+            .unwrap_or('A')
+    }
+
+    fn occlude(&mut self, half: Half) {
+        self.run.occlude(half);
+    }
 }
 
-/// Wires every control to the lab.
+static DRAW: &[Action<HopfieldLab>] = &[
+    Action {
+        key: "clear",
+        label: "Clear",
+        tip: "Set every neuron to −1",
+        run: |l| l.run.clear_grid(),
+    },
+    Action {
+        key: "invert",
+        label: "Invert",
+        tip: "Flip every neuron (y → −y has the same energy)",
+        run: |l| l.run.invert_grid(),
+    },
+    Action {
+        key: "random",
+        label: "Random",
+        tip: "Each neuron ±1 with probability ½",
+        run: |l| l.run.random_grid(),
+    },
+];
+
+static GLYPHS: &[Action<HopfieldLab>] = &[
+    Action {
+        key: "draw-glyph",
+        label: "Draw it",
+        tip: "Put this letter or digit on the grid",
+        run: |l| {
+            let c = l.glyph();
+            if let Err(e) = l.run.load_glyph(c) {
+                status::warn(&e);
+            }
+        },
+    },
+    Action {
+        key: "store-glyph",
+        label: "Store it",
+        tip: "Store this glyph as a memory",
+        run: |l| {
+            let c = l.glyph();
+            l.store_glyphs(&c.to_string(), false);
+        },
+    },
+];
+
+static MEMORIES: &[Action<HopfieldLab>] = &[
+    Action {
+        key: "store",
+        label: "Store drawing",
+        tip: "Store the grid as a memory",
+        run: |l| HopfieldLab::say(l.run.store_current()),
+    },
+    Action {
+        key: "ahou",
+        label: "A H O U",
+        tip: "Store four glyphs Hebbian learning holds apart",
+        run: |l| l.store_glyphs("AHOU", true),
+    },
+    Action {
+        key: "ae",
+        label: "A–E (correlated)",
+        tip: "Five similar glyphs: Hebbian learning makes fake memories",
+        run: |l| l.store_glyphs("ABCDE", true),
+    },
+    Action {
+        key: "forget",
+        label: "Forget all",
+        tip: "Remove every memory (W = 0)",
+        run: |l| l.run.clear_memories(),
+    },
+    Action {
+        key: "count",
+        label: "Count fake memories",
+        tip: "Evolve 300 random starts and report where they end",
+        run: |l| HopfieldLab::say(l.run.count_spurious()),
+    },
+];
+
+static FILES: &[Action<HopfieldLab>] = &[Action {
+    key: "export",
+    label: "Export JSON",
+    tip: "Download the memories, the drawing and W (N ≤ 1024)",
+    run: HopfieldLab::export_json,
+}];
+
+static BANNER: &[Action<HopfieldLab>] = &[
+    Action {
+        key: "keep",
+        label: "Keep as my library",
+        tip: "Save these memories in this browser as your own library (it replaces the saved one)",
+        run: HopfieldLab::keep_link_library,
+    },
+    Action {
+        key: "mine",
+        label: "Show my library",
+        tip: "Leave the link's memories and show your saved library again",
+        run: HopfieldLab::back_to_saved,
+    },
+];
+
+static TRAIN: &[Action<HopfieldLab>] = &[Action {
+    key: "train",
+    label: "Train 100 steps",
+    tip: "Run the gradient rule 100 more iterations",
+    run: |l| {
+        if let Err(e) = l.run.train_more(100) {
+            status::warn(&e);
+        }
+    },
+}];
+
+static CORRUPT: &[Action<HopfieldLab>] = &[
+    Action {
+        key: "add-noise",
+        label: "Add noise",
+        tip: "Flip exactly round(p·N) random neurons",
+        run: |l| {
+            if let Err(e) = l.run.add_noise() {
+                status::warn(&e);
+            }
+        },
+    },
+    Action {
+        key: "hide-left",
+        label: "Hide left",
+        tip: "Blank one half: a partial cue",
+        run: |l| l.occlude(Half::Left),
+    },
+    Action {
+        key: "hide-right",
+        label: "Hide right",
+        tip: "Blank one half: a partial cue",
+        run: |l| l.occlude(Half::Right),
+    },
+    Action {
+        key: "hide-top",
+        label: "Hide top",
+        tip: "Blank one half: a partial cue",
+        run: |l| l.occlude(Half::Top),
+    },
+    Action {
+        key: "hide-bottom",
+        label: "Hide bottom",
+        tip: "Blank one half: a partial cue",
+        run: |l| l.occlude(Half::Bottom),
+    },
+    Action {
+        key: "scribble",
+        label: "Scribble centre",
+        tip: "Cover the middle third with random pixels",
+        run: |l| l.run.occlude_centre(),
+    },
+];
+
+static MIX: &[Action<HopfieldLab>] = &[Action {
+    key: "mix-in",
+    label: "Mix in another memory",
+    tip: "Copy this fraction of pixels from another stored pattern",
+    run: |l| {
+        if let Err(e) = l.run.mix_memory() {
+            status::warn(&e);
+        }
+    },
+}];
+
+static RECALL: &[Action<HopfieldLab>] = &[
+    Action {
+        key: "one-neuron",
+        label: "One neuron",
+        tip: "Update the highlighted neuron (n)",
+        run: |l| l.step(),
+    },
+    Action {
+        key: "one-sweep",
+        label: "One sweep",
+        tip: "Update every neuron once",
+        run: |l| {
+            l.speed_hint = l.run.n() as u32;
+            let k = l.run.left_in_sweep();
+            l.recall(k);
+        },
+    },
+    Action {
+        key: "fixed-point",
+        label: "To a fixed point",
+        tip: "Run until a sweep changes nothing",
+        run: |l| {
+            l.speed_hint = l.run.n() as u32;
+            if let Err(e) = l.run.to_fixed_point(2000) {
+                status::warn(&e);
+            }
+        },
+    },
+    Action {
+        key: "back",
+        label: "Back to the cue",
+        tip: "Return to the state recall started from (r)",
+        run: |l| l.run.restart_from_start(),
+    },
+];
+
+/// Builds every control and button of the lab.
 pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
-    let (panel, side_sel, rule_sel, mode_sel, train_row) = {
+    let (draw, mem, cor, rec, banner, library, train_row) = {
         let l = lab.borrow();
+        let u = &l.ui;
         (
-            l.panel.clone(),
-            l.ui.side_sel.clone(),
-            l.ui.rule_sel.clone(),
-            l.ui.mode_sel.clone(),
-            l.ui.train_row.clone(),
+            u.draw.clone(),
+            u.mem.clone(),
+            u.cor.clone(),
+            u.rec.clone(),
+            u.banner.clone(),
+            u.library.clone(),
+            u.train_row.clone(),
         )
     };
-    {
-        let l = lab.clone();
-        let s = side_sel.clone();
-        dom::on(&side_sel, "change", move |_: web_sys::Event| {
-            if let Some(&side) = SIDES.get(s.selected_index().max(0) as usize) {
-                l.borrow_mut().set_side(side);
-            }
-        })?;
+    let first = draw
+        .first_element_child()
+        .and_then(|h| h.next_element_sibling());
+    settings::build(lab, &draw, &["n"])?;
+    if let (Some(first), Some(n)) = (first, lab.borrow().controls.element("n")) {
+        draw.insert_before(n, Some(&first))?;
     }
     {
         let l = lab.clone();
-        let s = rule_sel.clone();
-        dom::on(&rule_sel, "change", move |_: web_sys::Event| {
-            if let Some(r) = RULES.get(s.selected_index().max(0) as usize) {
-                let mut lab = l.borrow_mut();
-                lab.set_rule(r.0);
-                lab.ui.set_rule(lab.rule);
-            }
-        })?;
-    }
-    {
-        let l = lab.clone();
-        let s = mode_sel.clone();
-        dom::on(&mode_sel, "change", move |_: web_sys::Event| {
-            if let Some(m) = MODES.get(s.selected_index().max(0) as usize) {
-                l.borrow_mut().set_mode(m.0);
-            }
-        })?;
-    }
-
-    // Draw section.
-    let draw = by_id(&panel, "hopfield-draw")?;
-    {
-        let l = lab.clone();
-        dom::checkbox(&draw, "Erase (or right button / Shift)", false, move |on| {
+        let c = dom::checkbox(&draw, "Erase (or right button / Shift)", false, move |on| {
             l.borrow_mut().erase = on
         })?;
+        if let Some(p) = c.parent_element() {
+            p.set_attribute("data-key", "erase")?;
+        }
     }
     let row = dom::el(&draw, "div", "row")?;
+    settings::buttons(lab, &row, DRAW)?;
+    if let Some(glyph_row) = lab
+        .borrow()
+        .ui
+        .glyph
+        .parent_element()
+        .and_then(|p| p.parent_element())
     {
-        let l = lab.clone();
-        dom::button(&row, "Clear", "Set every neuron to −1", move || {
-            l.borrow_mut().edit(|y, _, _| y.fill(-1))
-        })?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &row,
-            "Invert",
-            "Flip every neuron (y → −y has the same energy)",
-            move || {
-                l.borrow_mut()
-                    .edit(|y, _, _| y.iter_mut().for_each(|v| *v = -*v))
-            },
-        )?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &row,
-            "Random",
-            "Each neuron ±1 with probability ½",
-            move || {
-                l.borrow_mut()
-                    .edit(|y, rng, _| y.iter_mut().for_each(|v| *v = rng.spin()))
-            },
-        )?;
-    }
-    let glyph_row = dom::el(&draw, "div", "row")?;
-    let chars: Vec<String> = GLYPH_CHARS.chars().map(|c| c.to_string()).collect();
-    let char_refs: Vec<&str> = chars.iter().map(|s| s.as_str()).collect();
-    let glyph_sel = dom::select(&glyph_row, "Glyph", &char_refs, 10, |_| {})?;
-    {
-        let l = lab.clone();
-        let g = glyph_sel.clone();
-        dom::button(
-            &glyph_row,
-            "Draw it",
-            "Put this letter or digit on the grid",
-            move || {
-                if let Some(c) = GLYPH_CHARS.chars().nth(g.selected_index().max(0) as usize) {
-                    l.borrow_mut().load_glyph(c);
-                }
-            },
-        )?;
-    }
-    {
-        let l = lab.clone();
-        let g = glyph_sel;
-        dom::button(
-            &glyph_row,
-            "Store it",
-            "Store this glyph as a memory",
-            move || {
-                if let Some(c) = GLYPH_CHARS.chars().nth(g.selected_index().max(0) as usize) {
-                    l.borrow_mut().store_glyphs(&c.to_string());
-                }
-            },
-        )?;
+        draw.append_child(&glyph_row)?;
+        settings::buttons(lab, &glyph_row, GLYPHS)?;
     }
 
-    // Memories section.
-    let mem = by_id(&panel, "hopfield-library")?
-        .parent_element()
-        .ok_or("no memories box")?;
+    // Memories: rule, buttons, the link banner, the library.
+    let top = mem
+        .first_element_child()
+        .and_then(|h| h.next_element_sibling());
+    settings::build(lab, &mem, &["rule"])?;
     let mrow = dom::el(&mem, "div", "row")?;
-    let library = by_id(&panel, "hopfield-library")?;
-    mem.insert_before(&mrow, Some(&library))?;
-    {
-        let l = lab.clone();
-        dom::button(
-            &mrow,
-            "Store drawing",
-            "Store the grid as a memory (k)",
-            move || l.borrow_mut().store_current(),
-        )?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &mrow,
-            "A H O U",
-            "Store four glyphs Hebbian learning holds apart",
-            move || {
-                let mut lab = l.borrow_mut();
-                lab.memories.clear();
-                lab.store_glyphs("AHOU");
-            },
-        )?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &mrow,
-            "A–E (correlated)",
-            "Five similar glyphs: Hebbian learning makes fake memories",
-            move || {
-                let mut lab = l.borrow_mut();
-                lab.memories.clear();
-                lab.store_glyphs("ABCDE");
-            },
-        )?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &mrow,
-            "Forget all",
-            "Remove every memory (W = 0)",
-            move || l.borrow_mut().clear_memories(),
-        )?;
-    }
+    settings::buttons(lab, &mrow, MEMORIES)?;
     let frow = dom::el(&mem, "div", "row")?;
-    mem.insert_before(&frow, Some(&library))?;
-    {
-        let l = lab.clone();
-        dom::button(
-            &frow,
-            "Export JSON",
-            "Download the memories, the drawing and W (N ≤ 1024)",
-            move || l.borrow().export_json(),
-        )?;
-    }
+    settings::buttons(lab, &frow, FILES)?;
     {
         let l = lab.clone();
         crate::web::storage::file_button(
@@ -389,149 +421,36 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
             "Load a library exported from this page (replaces the current one)",
             ".json,application/json",
             crate::core::hopfield::file::MAX_BYTES as f64,
-            move |text| {
-                let result = text.and_then(|t| l.borrow_mut().import_text(&t));
-                match result {
-                    Ok(k) => crate::web::status::info(&format!("imported {k} memories")),
-                    Err(e) => {
-                        crate::web::status::warn(&format!("import refused, nothing changed: {e}"))
-                    }
-                }
-            },
+            move |text| l.borrow_mut().import_text(text),
         )?;
     }
+    for node in [
+        lab.borrow().controls.element("rule").cloned(),
+        Some(mrow),
+        Some(frow),
+    ]
+    .into_iter()
+    .flatten()
     {
-        let l = lab.clone();
-        dom::button(
-            &train_row,
-            "Train 100 steps",
-            "Run the gradient rule 100 more iterations",
-            move || l.borrow_mut().train_more(100),
-        )?;
+        mem.insert_before(&node, top.as_ref().map(|t| t.as_ref()))?;
     }
-    {
-        let l = lab.clone();
-        dom::button(
-            &mrow,
-            "Count fake memories",
-            "Evolve 300 random starts and report where they end",
-            move || l.borrow_mut().count_spurious(),
-        )?;
-    }
+    settings::buttons(lab, &train_row, TRAIN)?;
+    dom::text(&banner, "p", "small", "")?;
+    let brow = dom::el(&banner, "div", "row")?;
+    settings::buttons(lab, &brow, BANNER)?;
+    mem.append_child(&library)?;
 
-    // Corrupt section.
-    let cor = by_id(&panel, "hopfield-corrupt")?;
-    {
-        let l = lab.clone();
-        let p0 = lab.borrow().noise;
-        let s = dom::slider(&cor, "Noise", 0.0, 0.5, 0.01, p0, dom::fmt_pct, move |v| {
-            l.borrow_mut().noise = v.clamp(0.0, 0.5);
-            mark_dirty();
-        })?;
-        lab.borrow_mut().ui.noise = Some(s);
-    }
+    // Corrupt.
+    settings::build(lab, &cor, &["noise"])?;
     let crow = dom::el(&cor, "div", "row")?;
-    {
-        let l = lab.clone();
-        dom::button(
-            &crow,
-            "Add noise",
-            "Flip exactly round(p·N) random neurons",
-            move || l.borrow_mut().add_noise(),
-        )?;
-    }
-    for (label, half) in [
-        ("Hide left", Half::Left),
-        ("Hide right", Half::Right),
-        ("Hide top", Half::Top),
-        ("Hide bottom", Half::Bottom),
-    ] {
-        let l = lab.clone();
-        dom::button(&crow, label, "Blank one half: a partial cue", move || {
-            l.borrow_mut().occlude(half)
-        })?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &crow,
-            "Scribble centre",
-            "Cover the middle third with random pixels",
-            move || l.borrow_mut().occlude_centre(),
-        )?;
-    }
-    {
-        let l = lab.clone();
-        let f0 = lab.borrow().mix;
-        dom::slider(&cor, "Mix", 0.0, 1.0, 0.05, f0, dom::fmt_pct, move |v| {
-            l.borrow_mut().mix = v.clamp(0.0, 1.0)
-        })?;
-        let l = lab.clone();
-        dom::button(
-            &cor,
-            "Mix in another memory",
-            "Copy this fraction of pixels from another stored pattern",
-            move || l.borrow_mut().mix_memory(),
-        )?;
-    }
+    settings::buttons(lab, &crow, CORRUPT)?;
+    settings::build(lab, &cor, &["mix"])?;
+    settings::buttons(lab, &cor, MIX)?;
 
-    // Recall section.
-    let rec = by_id(&panel, "hopfield-recall")?;
+    // Recall.
+    settings::build(lab, &rec, &["mode"])?;
     let rrow = dom::el(&rec, "div", "row")?;
-    {
-        let l = lab.clone();
-        dom::button(
-            &rrow,
-            "One neuron",
-            "Update the highlighted neuron (n)",
-            move || {
-                use crate::web::app::Lab;
-                l.borrow_mut().step()
-            },
-        )?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(&rrow, "One sweep", "Update every neuron once", move || {
-            let mut lab = l.borrow_mut();
-            let n = lab.side * lab.side;
-            lab.speed_hint = n as u32;
-            let k = if lab.mode == Mode::Sync {
-                1
-            } else {
-                n - lab.dynamics.position_in_sweep()
-            };
-            lab.recall(k);
-        })?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &rrow,
-            "To a fixed point",
-            "Run until a sweep changes nothing",
-            move || {
-                let mut lab = l.borrow_mut();
-                let n = lab.side * lab.side;
-                lab.speed_hint = n as u32;
-                for _ in 0..2000 {
-                    lab.recall(n);
-                    if lab.outcome != super::Outcome::Running {
-                        break;
-                    }
-                }
-            },
-        )?;
-    }
-    {
-        let l = lab.clone();
-        dom::button(
-            &rrow,
-            "Back to the cue",
-            "Return to the state recall started from (r)",
-            move || l.borrow_mut().restart_from_start(),
-        )?;
-    }
+    settings::buttons(lab, &rrow, RECALL)?;
     dom::text(
         &rec,
         "p",
@@ -539,5 +458,71 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
         "Θ(z) = +1 if z > 0 else −1, applied to the local field hᵢ = Σⱼ wᵢⱼyⱼ + bᵢ. Space plays; the speed \
          slider sets neuron updates per frame.",
     )?;
-    Ok(())
+    // Ids the page's tests and scripts know.
+    let l = lab.borrow();
+    for (key, id) in [
+        ("n", "hopfield-side"),
+        ("rule", "hopfield-rule"),
+        ("mode", "hopfield-mode"),
+    ] {
+        if let Some(Ok(Some(sel))) = l.controls.element(key).map(|e| e.query_selector("select")) {
+            sel.set_id(id);
+        }
+    }
+    drop(l);
+    super::views::wire_library(lab)
+}
+
+impl HopfieldLab {
+    /// Downloads the library as JSON (with W when N ≤ 1024).
+    fn export_json(&mut self) {
+        let weights = self
+            .run
+            .network()
+            .filter(|n| n.n() <= 1024)
+            .map(|n| n.weights());
+        let text = crate::core::hopfield::file::to_json(&self.run.library(), weights);
+        match crate::web::storage::download_text("hopfield-library.json", "application/json", &text)
+        {
+            Ok(()) => status::info(&format!("exported {} memories", self.run.memories().len())),
+            Err(e) => status::warn(&format!("export failed: {e:?}")),
+        }
+    }
+
+    /// Replaces the library from a file's text; on any error nothing changes. An import is an
+    /// explicit act: the imported library becomes the user's own.
+    fn import_text(&mut self, text: Result<String, String>) {
+        let result = text.and_then(|t| {
+            let lib = crate::core::hopfield::file::parse(&t).map_err(|e| e.to_string())?;
+            self.run.import(lib)
+        });
+        match result {
+            Ok(k) => {
+                self.run.keep_link_library();
+                status::info(&format!("imported {k} memories"));
+            }
+            Err(e) => status::warn(&format!("import refused, nothing changed: {e}")),
+        }
+        crate::web::settings::sync(self);
+        mark_dirty();
+    }
+
+    /// Shows the banner while a link's memories are on screen.
+    pub(super) fn draw_banner(&self) {
+        let link = self.run.origin() == Origin::Link;
+        let b = &self.ui.banner;
+        let _ = b.class_list().toggle_with_force("hidden", !link);
+        if !link {
+            return;
+        }
+        let saved = match self.saved_count() {
+            Some(k) => format!("your saved library ({k} memories) is untouched"),
+            None => "nothing you saved is touched".to_string(),
+        };
+        if let Some(p) = b.first_element_child() {
+            p.set_text_content(Some(&format!(
+                "These memories came with the link; {saved}. Changes here are not saved unless you keep them."
+            )));
+        }
+    }
 }

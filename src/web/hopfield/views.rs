@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use super::{Engine, HopfieldLab, Outcome};
-use crate::core::hopfield::is_stable;
+use super::HopfieldLab;
+use crate::core::hopfield::run::{Mode, Outcome};
 use crate::web::canvas::{paint_spins, PixelLayer};
 use crate::web::dom;
 use crate::web::plot::{Axes, RefLine, Series, SeriesData, PALETTE};
@@ -20,33 +20,31 @@ const FULL_W_MAX: usize = 1024;
 impl HopfieldLab {
     /// Repaints what changed since the last frame.
     pub(super) fn draw_views(&mut self) -> Result<(), JsValue> {
-        if self.dirty_grid {
-            self.dirty_grid = false;
+        let ch = self.run.take_changes();
+        if ch.grid {
             // Highlight the next neuron only when updates are slow enough to follow.
             let hl = if self.speed_hint <= 64 {
-                self.highlight
+                self.run.highlight()
             } else {
                 None
             };
-            let y = match &self.engine {
-                Engine::Dense { state, .. } => state.y(),
-                Engine::Overlap { net: Some(o), .. } => o.y(),
-                Engine::Overlap { y, .. } => y.as_slice(),
-            };
-            paint_spins(&mut self.grid.buf, y, hl);
+            let side = self.run.side() as u32;
+            if self.grid.width() != side {
+                self.grid.resize(side, side);
+            }
+            paint_spins(&mut self.grid.buf, self.run.y(), hl);
             self.grid.blit()?;
         }
-        if self.dirty_library {
-            self.dirty_library = false;
+        if ch.library {
             self.draw_library()?;
+            self.draw_banner();
         }
-        if self.dirty_weights {
-            self.dirty_weights = false;
+        if ch.weights {
             self.draw_weights()?;
             self.draw_memory_energies()?;
+            self.ui.show_training(self.run.training());
         }
-        if self.dirty_views {
-            self.dirty_views = false;
+        if ch.views {
             self.draw_readouts()?;
             self.draw_energy()?;
             self.draw_overlaps();
@@ -55,27 +53,25 @@ impl HopfieldLab {
     }
 
     fn draw_readouts(&self) -> Result<(), JsValue> {
-        let n = self.side * self.side;
-        let e = self.energy();
-        let sweeps = self.updates as f64 / n as f64;
+        let r = &self.run;
+        let n = r.n();
+        let e = r.energy();
+        let sweeps = r.updates() as f64 / n as f64;
         let text = format!(
             "N = {n} neurons · {} memories · energy E = {e:.3} · {sweeps:.2} sweeps · {} flips",
-            self.memories.len(),
-            self.dynamics.flips()
+            r.memories().len(),
+            r.flips()
         );
-        self.ui.readout.set_text_content(Some(&text));
-        self.ui
-            .readout
-            .set_attribute("data-energy", &format!("{e}"))?;
-        self.ui
-            .readout
-            .set_attribute("data-sweeps", &format!("{sweeps}"))?;
-        self.ui.readout.set_attribute(
+        let ro = &self.ui.readout;
+        ro.set_text_content(Some(&text));
+        ro.set_attribute("data-energy", &format!("{e}"))?;
+        ro.set_attribute("data-sweeps", &format!("{sweeps}"))?;
+        ro.set_attribute(
             "data-on",
-            &self.y().iter().filter(|&&v| v > 0).count().to_string(),
+            &r.y().iter().filter(|&&v| v > 0).count().to_string(),
         )?;
-        let (text, state) = match &self.outcome {
-            Outcome::Running if self.updates == 0 => (
+        let (text, state) = match r.outcome() {
+            Outcome::Running if r.updates() == 0 => (
                 "Press Space (play) or n (one neuron) to recall.".to_string(),
                 "ready",
             ),
@@ -88,12 +84,13 @@ impl HopfieldLab {
     }
 
     fn draw_energy(&self) -> Result<(), JsValue> {
-        let pts = self.trace.points();
-        let rose = self.mode != super::Mode::Sync
-            && self.trace.ever_rose(1e-6 * (1.0 + self.energy().abs()));
+        let trace = self.run.trace();
+        let pts = trace.points();
+        let sync = self.run.mode() == Mode::Sync;
+        let rose = !sync && trace.ever_rose(1e-6 * (1.0 + self.run.energy().abs()));
         self.ui.energy_plot.line_chart(
             &Axes {
-                title: if self.mode == super::Mode::Sync {
+                title: if sync {
                     "Energy (synchronous updates may raise it)"
                 } else {
                     "Energy: it never rises under asynchronous updates"
@@ -122,21 +119,15 @@ impl HopfieldLab {
         Ok(())
     }
 
-    fn draw_overlaps(&self) {
-        let y = self.y();
-        let n = y.len().max(1) as f64;
-        let values: Vec<f64> = self
-            .memories
+    fn draw_overlaps(&mut self) {
+        let mut values = std::mem::take(&mut self.wbuf);
+        self.run.overlaps_into(&mut values);
+        let labels: Vec<String> = self
+            .run
+            .memories()
             .iter()
-            .map(|m| {
-                m.y.iter()
-                    .zip(y)
-                    .map(|(&a, &b)| f64::from(a * b))
-                    .sum::<f64>()
-                    / n
-            })
+            .map(|m| m.label.clone())
             .collect();
-        let labels: Vec<String> = self.memories.iter().map(|m| m.label.clone()).collect();
         let colors: Vec<&'static str> = values
             .iter()
             .map(|&v| {
@@ -173,11 +164,13 @@ impl HopfieldLab {
                 .collect::<Vec<_>>()
                 .join(","),
         );
+        self.wbuf = values;
     }
 
     fn draw_weights(&mut self) -> Result<(), JsValue> {
-        let n = self.side * self.side;
-        let Engine::Dense { net, .. } = &self.engine else {
+        let n = self.run.n();
+        let side = self.run.side();
+        let Some(net) = self.run.network() else {
             self.ui.weights_plot.heatmap(
                 "No weight matrix in overlap mode",
                 &[],
@@ -209,14 +202,14 @@ impl HopfieldLab {
                 "Symmetric, zero diagonal; blue negative, red positive. Row i, column j is wᵢⱼ.",
             ));
         } else {
-            let i = self.highlight.unwrap_or(n / 2 + self.side / 2);
+            let i = self.run.highlight().unwrap_or(n / 2 + side / 2);
             self.wbuf.clear();
             self.wbuf.extend(net.row(i).iter().map(|&v| f64::from(v)));
             self.ui.weights_plot.heatmap(
                 &format!("Weights into neuron {i} (row {i} of W)"),
                 &self.wbuf,
-                self.side,
-                self.side,
+                side,
+                side,
                 None,
                 true,
             )?;
@@ -230,20 +223,16 @@ impl HopfieldLab {
     fn draw_memory_energies(&self) -> Result<(), JsValue> {
         let t = &self.ui.energies;
         t.set_text_content(None);
-        let Engine::Dense { net, .. } = &self.engine else {
-            return Ok(());
-        };
-        if self.memories.is_empty() || net.n() > FULL_W_MAX * 4 {
+        let rows = self.run.memory_energies();
+        if rows.is_empty() || self.run.n() > FULL_W_MAX * 4 {
             return Ok(());
         }
         let head = dom::el(t, "tr", "")?;
         for h in ["memory", "energy E(ξ)", "fixed point?"] {
             dom::text(&head, "th", "", h)?;
         }
-        for m in &self.memories {
+        for (m, (e, stable)) in self.run.memories().iter().zip(rows) {
             let tr = dom::el(t, "tr", "")?;
-            let e = net.energy(&m.y);
-            let stable = is_stable(net, &m.y);
             dom::text(&tr, "td", "", &m.label)?;
             dom::text(&tr, "td", "num", &format!("{e:.2}"))?;
             let cell = dom::text(
@@ -264,7 +253,8 @@ impl HopfieldLab {
     fn draw_library(&self) -> Result<(), JsValue> {
         let lib = &self.ui.library;
         lib.set_text_content(None);
-        if self.memories.is_empty() {
+        let side = self.run.side() as u32;
+        if self.run.memories().is_empty() {
             dom::text(
                 lib,
                 "p",
@@ -272,12 +262,11 @@ impl HopfieldLab {
                 "No memories yet: draw and store, or pick a set above.",
             )?;
         }
-        for (k, m) in self.memories.iter().enumerate() {
+        for (k, m) in self.run.memories().iter().enumerate() {
             let item = dom::el(lib, "div", "thumb")?;
             item.set_attribute("data-k", &k.to_string())?;
             item.set_title(&format!("{}: click to load it as the cue", m.label));
-            let mut layer =
-                PixelLayer::new(&item, "thumb-img", self.side as u32, self.side as u32)?;
+            let mut layer = PixelLayer::new(&item, "thumb-img", side, side)?;
             layer.canvas.set_attribute("data-k", &k.to_string())?;
             layer.canvas.set_attribute("data-action", "load")?;
             layer.canvas.set_attribute("tabindex", "0")?;
@@ -298,7 +287,7 @@ impl HopfieldLab {
             x.set_attribute("data-action", "remove")?;
             x.set_attribute("aria-label", &format!("remove memory {}", m.label))?;
         }
-        lib.set_attribute("data-count", &self.memories.len().to_string())?;
+        lib.set_attribute("data-count", &self.run.memories().len().to_string())?;
         Ok(())
     }
 }
@@ -330,9 +319,14 @@ pub fn wire_library(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
         let Ok(k) = k.parse::<usize>() else { return };
         let mut lab = l.borrow_mut();
         match action.as_str() {
-            "load" => lab.load_memory(k),
-            "remove" => lab.remove_memory(k),
+            "load" => lab.run.load_memory(k),
+            "remove" => {
+                if let Err(e) = lab.run.remove_memory(k) {
+                    crate::web::status::warn(&e);
+                }
+            }
             _ => {}
         }
+        crate::web::app::mark_dirty();
     })
 }
