@@ -26,8 +26,8 @@ pub mod funnel;
 pub mod gaussian;
 pub mod grid;
 pub mod mixture;
-pub mod raster;
 pub mod posterior;
+pub mod raster;
 pub mod ring;
 
 pub use banana::Banana;
@@ -39,8 +39,8 @@ pub use funnel::Funnel;
 pub use gaussian::Gaussian;
 pub use grid::{density_grid, energy_grid, grid_moments, marginals, GridMoments};
 pub use mixture::GaussianMixture;
-pub use raster::upsample_bilinear;
 pub use posterior::{DataPosterior, GaussianPosterior, LogisticPosterior};
+pub use raster::upsample_bilinear;
 pub use ring::RingOfModes;
 
 /// Energy on the plane; target density `p(x) ∝ exp(−E(x)/T)`.

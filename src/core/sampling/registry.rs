@@ -9,16 +9,16 @@
 //! function that applies changed knobs through the sampler's own setters); independent weighted
 //! draws return [`Draw::Weighted`]; a sampler that moves many points at once (SVGD, DE-MCMC-Z,
 //! parallel tempering, nested sampling, AIS…) is a [`Family::Population`] engine whose
-//! [`Engine::points`] the plane draws and whose histograms show the population now — see
-//! [`Particles`] for the shape (a `Population2d` from `core::sampler` adapts the same way, with
-//! `points()` passed through).
+//! [`Engine::points`] the plane draws and whose histograms show the population now: wrap any
+//! [`Population2d`] with [`crowd`] (its tuning function and how a click moves its members), as
+//! [`Particles`] is wired by hand.
 
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 use crate::core::sampler::gibbs2d::DEFAULT_GRID_CELLS;
 use crate::core::sampler::{
     langevin_particles, Event2d, GaussianWalk, Gibbs2d, Hmc, ImportanceProposal, ImportanceSampler,
-    Langevin, Mala, Metropolis, Nuts, Sampler2d, SamplerError, StepSchedule,
+    Langevin, Mala, Metropolis, Nuts, Population2d, Sampler2d, SamplerError, StepSchedule,
 };
 use crate::core::settings::{opt, Opt};
 
@@ -267,6 +267,59 @@ impl<S: Sampler2d> Engine for Chain<S> {
     }
 }
 
+/// A [`Population2d`] as an [`Engine`]: `tune` applies changed knobs and T with its own
+/// setters; `place` moves every member to a clicked point.
+pub struct Crowd<P> {
+    p: P,
+    tune: fn(&mut P, &Knobs, f64) -> Result<(), SamplerError>,
+    place: fn(&mut P, [f64; 2]) -> Result<(), SamplerError>,
+}
+
+/// Wraps a population sampler (SVGD, DE-MCMC-Z, parallel tempering, nested sampling, AIS…).
+pub fn crowd<P: Population2d + 'static>(
+    p: P,
+    tune: fn(&mut P, &Knobs, f64) -> Result<(), SamplerError>,
+    place: fn(&mut P, [f64; 2]) -> Result<(), SamplerError>,
+) -> Box<dyn Engine> {
+    Box::new(Crowd { p, tune, place })
+}
+
+/// The mean of `points` (the origin for none).
+fn centroid(points: &[[f64; 2]]) -> [f64; 2] {
+    let n = points.len().max(1) as f64;
+    let s = points
+        .iter()
+        .fold([0.0, 0.0], |a, p| [a[0] + p[0], a[1] + p[1]]);
+    [s[0] / n, s[1] / n]
+}
+
+impl<P: Population2d> Engine for Crowd<P> {
+    fn step(
+        &mut self,
+        target: &dyn Energy2d,
+        rng: &mut Rng,
+        on: &mut dyn FnMut(Event2d),
+    ) -> Result<Draw, SamplerError> {
+        self.p.step(target, rng, &mut |_, e| on(e));
+        match self.p.halted() {
+            Some(e) => Err(e.clone()),
+            None => Ok(Draw::Population),
+        }
+    }
+    fn position(&self) -> [f64; 2] {
+        centroid(self.p.points())
+    }
+    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
+        (self.place)(&mut self.p, x)
+    }
+    fn retune(&mut self, k: &Knobs, t: f64) -> Result<(), SamplerError> {
+        (self.tune)(&mut self.p, k, t)
+    }
+    fn points(&self) -> &[[f64; 2]] {
+        self.p.points()
+    }
+}
+
 /// Self-normalised importance sampling with a Gaussian proposal `q = N(μ, σ²I)` from the knobs
 /// `ismx`, `ismy`, `iss`. A change of q or T keeps the draws so far: each keeps the weight
 /// `p̃/q` of the q and T it was drawn with, and the estimates stay consistent.
@@ -415,12 +468,7 @@ impl Engine for Particles {
         Ok(Draw::Population)
     }
     fn position(&self) -> [f64; 2] {
-        let n = self.xs.len().max(1) as f64;
-        let s = self
-            .xs
-            .iter()
-            .fold([0.0, 0.0], |a, p| [a[0] + p[0], a[1] + p[1]]);
-        [s[0] / n, s[1] / n]
+        centroid(&self.xs)
     }
     fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
         if !(x[0].is_finite() && x[1].is_finite()) {
@@ -685,6 +733,33 @@ mod tests {
         let s = k.schedule().expect("decaying");
         assert!((s.eps_at(0) - 0.1).abs() < 1e-12, "ε₀ = ε");
         assert!(s.eps_at(100) < 0.05);
+    }
+
+    #[test]
+    fn a_population_sampler_plugs_in_through_crowd() {
+        use crate::core::landscape::Gaussian;
+        use crate::core::sampler::Svgd;
+        let g = Gaussian::isotropic([0.0, 0.0], 1.0).expect("gauss");
+        let start: Vec<[f64; 2]> = (0..20).map(|i| [f64::from(i) * 0.1, 1.0]).collect();
+        let mut k = Knobs::default();
+        k.set("eps", 0.1);
+        let mut e = crowd(
+            Svgd::new(&start, 0.1, 1.0).expect("svgd"),
+            |s, k, t| {
+                s.set_eps(k.get("eps"))?;
+                s.set_temperature(t)
+            },
+            |s, x| (0..s.points().len()).try_for_each(|i| s.set_particle(i, x)),
+        );
+        let mut rng = Rng::new(1);
+        for _ in 0..30 {
+            assert_eq!(e.step(&g, &mut rng, &mut |_| {}), Ok(Draw::Population));
+        }
+        assert_eq!(e.points().len(), 20);
+        k.set("eps", 0.05);
+        e.retune(&k, 2.0).expect("in range");
+        e.set_position([0.5, 0.5]).expect("finite");
+        assert_eq!(e.position(), [0.5, 0.5]);
     }
 
     #[test]
