@@ -217,3 +217,58 @@ async fn sampling_from_the_model_completes() {
     let count = count_after(&field(), [86, 180, 233]);
     assert!(count > 100, "sample dots drawn ({count} px)");
 }
+
+/// The trained network is an energy on the plane: the Sampling lab offers it as a target and
+/// every sampler of its registry runs on it.
+#[wasm_bindgen_test]
+async fn every_sampler_runs_on_the_energy_trained_in_the_energy_lab() {
+    open("#energy?seed=31&preset=2gauss&n=200&hidden=32").await;
+    step(3);
+    frames().await;
+    open("#sampling?seed=31&view=mcmc&target=learned&sampler=rwmh").await;
+    let (msg, _) = status();
+    assert!(!msg.contains("no trained energy"), "{msg}");
+    assert!(
+        current_hash().contains("target=learned"),
+        "{}",
+        current_hash()
+    );
+    let opt = support::doc()
+        .query_selector("#lab-sampling [data-key='target'] option[value='9']")
+        .expect("query")
+        .expect("option");
+    assert!(!opt.has_attribute("disabled"), "chosen from the menu");
+    assert!(
+        support::maybe_num("sampling-exact1", "data-value").is_some(),
+        "exact mean by grid integration"
+    );
+    for s in [
+        "rwmh",
+        "gibbs",
+        "ula",
+        "mala",
+        "hmc",
+        "nuts",
+        "is",
+        "particles",
+    ] {
+        open(&format!(
+            "#sampling?seed=31&view=mcmc&target=learned&sampler={s}"
+        ))
+        .await;
+        step(4);
+        frames().await;
+        assert_eq!(
+            support::maybe_num("sampling-steps-a", "data-value"),
+            Some(4.0),
+            "{s} steps on it"
+        );
+        assert!(
+            current_hash().contains("target=learned"),
+            "{s}: {}",
+            current_hash()
+        );
+        let (msg, _) = status();
+        assert!(!msg.contains("stopped"), "{s}: {msg}");
+    }
+}

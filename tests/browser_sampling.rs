@@ -350,3 +350,74 @@ async fn direct_sampling_and_markov_views_step() {
         "π_t cycles with period 3"
     );
 }
+
+/// The range input of the control with `data-key` `key`.
+fn slider(key: &str) -> web_sys::HtmlInputElement {
+    doc()
+        .query_selector(&format!(
+            "#lab-sampling [data-key='{key}'] input[type=range]"
+        ))
+        .expect("query")
+        .unwrap_or_else(|| panic!("slider {key}"))
+        .dyn_into()
+        .expect("input")
+}
+
+/// Moves a slider to position `pos` as a visitor's drag does (an `input` event).
+async fn drag_slider(key: &str, pos: f64) {
+    let s = slider(key);
+    s.set_value_as_number(pos);
+    s.dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    frames().await;
+}
+
+fn info(run: &str, attr: &str) -> String {
+    el(&format!("sampling-info-{run}"))
+        .get_attribute(attr)
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn moving_the_step_size_or_temperature_slider_keeps_the_chain() {
+    open("#sampling?seed=12&view=mcmc&target=banana&sampler=mala&eps=0.1").await;
+    step(30).await;
+    assert_eq!(value("sampling-steps-a"), Some(30.0));
+    assert_eq!(info("a", "data-marks"), "0");
+    // The step size ε (a log slider: position log₁₀ ε, on a grid of 1/50 decade).
+    drag_slider("eps", -0.5).await;
+    assert!(current_hash().contains("eps=0.316"), "{}", current_hash());
+    assert_eq!(value("sampling-steps-a"), Some(30.0), "the samples stay");
+    assert_eq!(info("a", "data-marks"), "1", "the trace marks the change");
+    let line = el("sampling-info-a").text_content().unwrap_or_default();
+    assert!(
+        line.contains("ε = 0.316"),
+        "the sampler runs with the new ε: {line}"
+    );
+    step(5).await;
+    assert_eq!(value("sampling-steps-a"), Some(35.0), "the chain goes on");
+    // The temperature.
+    drag_slider("T", 0.2).await;
+    assert!(current_hash().contains("T=1.58"), "{}", current_hash());
+    assert_eq!(value("sampling-steps-a"), Some(35.0), "the samples stay");
+    assert_eq!(info("a", "data-marks"), "2", "a second mark");
+    step(5).await;
+    assert_eq!(value("sampling-steps-a"), Some(40.0), "the chain goes on");
+    let (msg, _) = status();
+    assert!(!msg.contains("restart"), "nothing restarted: {msg}");
+    // A new target starts the chain afresh and says so.
+    let target: HtmlSelectElement = doc()
+        .query_selector("#lab-sampling [data-key='target'] select")
+        .expect("query")
+        .expect("target")
+        .dyn_into()
+        .expect("select");
+    target.set_selected_index(0);
+    target
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    frames().await;
+    assert_eq!(value("sampling-steps-a"), Some(0.0));
+    let (msg, class) = status();
+    assert!(msg.contains("restart") && class.contains("info"), "{msg}");
+}

@@ -17,6 +17,7 @@ pub mod pattern;
 pub mod rbm;
 pub mod rng;
 pub mod sampler;
+pub mod sampling;
 pub mod settings;
 pub mod temperature;
 pub mod trace;

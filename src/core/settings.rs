@@ -32,6 +32,9 @@ pub struct Range {
     pub show: Show,
     /// Unit named after the value ("sweeps / frame"); empty for none.
     pub unit: &'static str,
+    /// A link value outside the range is moved to its nearest end (with a message) instead of
+    /// being refused.
+    pub clamp: bool,
     /// Also admits 0, set by a checkbox beside the slider with this label (a temperature whose
     /// log slider cannot reach its T = 0 limit); `None` for none.
     pub zero: Option<&'static str>,
@@ -50,6 +53,9 @@ pub enum Show {
     Sig,
     /// A fraction as a percentage.
     Percent,
+    /// The shortest exact decimal, with an exponent below 10⁻³ ("0.003", "1e-4"), in ASCII
+    /// (for a text field, which reads it back).
+    Short,
 }
 
 impl Range {
@@ -63,6 +69,7 @@ impl Range {
             int: false,
             show: Show::Step,
             unit: "",
+            clamp: false,
             zero: None,
         }
     }
@@ -86,6 +93,7 @@ impl Range {
             int: false,
             show: Show::Sig,
             unit: "",
+            clamp: false,
             zero: None,
         }
     }
@@ -109,12 +117,29 @@ impl Range {
         Self { unit, ..self }
     }
 
+    /// The same range, moving a link value outside it to its nearest end (with a message)
+    /// instead of refusing it.
+    pub const fn clamped(self) -> Self {
+        Self {
+            clamp: true,
+            ..self
+        }
+    }
+
     /// The same range also admitting 0, set by a checkbox labelled `label` beside the slider.
     pub const fn or_zero(self, label: &'static str) -> Self {
         Self {
             zero: Some(label),
             ..self
         }
+    }
+
+    /// `v` moved into the range (rounded if the range is whole); `None` if `v` is not finite.
+    pub fn clamp_value(&self, v: f64) -> Option<f64> {
+        v.is_finite().then(|| {
+            let v = if self.int { v.round() } else { v };
+            v.clamp(self.min, self.max)
+        })
     }
 
     /// The slider's position for value `v` (0 of an [`Range::or_zero`] range sits at `min`).
@@ -161,8 +186,15 @@ impl Range {
             Show::Signed(d) => format!("{v:+.*}", d as usize),
             Show::Sig => fmt_sig(v, 3),
             Show::Percent => format!("{:.0} %", v * 100.0),
+            Show::Short if v != 0.0 && v.abs() < 1e-3 => format!("{v:e}"),
+            Show::Short => format!("{v}"),
         };
-        let s = s.replace('-', "−");
+        // A typographic minus, except in the short form a text field must read back.
+        let s = if self.show == Show::Short {
+            s
+        } else {
+            s.replace('-', "−")
+        };
         if self.unit.is_empty() {
             s
         } else {
@@ -463,6 +495,20 @@ impl<S: 'static> Setting<S> {
         }
     }
 
+    /// A link number outside a clamping row's range, moved to the nearest end (`None` for
+    /// other rows, and for text that is not a finite number).
+    pub fn clamp_link(&self, raw: &str) -> Option<Value> {
+        match &self.kind {
+            Kind::Number { range, .. } if range.clamp => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|x| range.clamp_value(x))
+                .map(Value::Num),
+            _ => None,
+        }
+    }
+
     /// Writes a value as the link carries it (reads back to the same value).
     pub fn format(&self, v: &Value) -> String {
         match (&self.kind, v) {
@@ -556,10 +602,16 @@ impl<S: 'static> Table<S> {
                 None => row.default_value(),
                 Some(raw) => match row.parse(raw) {
                     Ok(v) => v,
-                    Err(e) => {
-                        msgs.push(format!("{e}; kept {}", row.format(&row.get(s))));
-                        continue;
-                    }
+                    Err(e) => match row.clamp_link(raw) {
+                        Some(v) => {
+                            msgs.push(format!("{e}; clamped to {}", row.format(&v)));
+                            v
+                        }
+                        None => {
+                            msgs.push(format!("{e}; kept {}", row.format(&row.get(s))));
+                            continue;
+                        }
+                    },
                 },
             };
             if row.get(s) != v && row.set(s, &v).is_err() {
@@ -921,6 +973,52 @@ mod tests {
         assert_eq!(fmt_sig(12345.0, 3), "12345");
         assert_eq!(decimals(0.05), 2);
         assert_eq!(decimals(1.0), 0);
+    }
+
+    static CLAMPED: Table<Demo> = Table::new(&[Setting::number(
+        "T",
+        "Temperature T",
+        "temperature",
+        Range::log(0.01, 100.0).clamped().show(Show::Short),
+        1.0,
+        |s| s.t,
+        |s, v| {
+            s.t = v;
+            Ok(())
+        },
+    )]);
+
+    #[test]
+    fn clamping_rows_move_link_values_into_range_and_say_so() {
+        assert_eq!(CLAMPED.lint(), Vec::<String>::new());
+        let mut s = Demo::default();
+        let msgs = CLAMPED.load(&mut s, &Params::parse("#demo?T=0").expect("parse"));
+        assert_eq!(s.t, 0.01);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("T=0 ") && msgs[0].contains("clamped to 0.01"));
+        CLAMPED.load(&mut s, &Params::parse("#demo?T=1e9").expect("parse"));
+        assert_eq!(s.t, 100.0);
+        // Not a number: refused, kept.
+        let msgs = CLAMPED.load(&mut s, &Params::parse("#demo?T=NaN").expect("parse"));
+        assert!(msgs[0].contains("kept 100"), "{msgs:?}");
+        assert_eq!(s.t, 100.0);
+        // Rows that do not clamp still refuse.
+        let mut d = Demo::default();
+        TABLE.load(&mut d, &Params::new("demo"));
+        let msgs = TABLE.load(&mut d, &Params::parse("#demo?T=9").expect("parse"));
+        assert!(msgs[0].contains("kept"), "{msgs:?}");
+    }
+
+    #[test]
+    fn short_numbers_use_an_exponent_only_when_tiny() {
+        let r = Range::log(1e-5, 0.1).show(Show::Short);
+        assert_eq!(r.display(0.003), "0.003");
+        assert_eq!(r.display(1e-4), "1e-4");
+        assert_eq!(r.display(0.1), "0.1");
+        assert_eq!(
+            Range::int(10.0, 1e4).show(Show::Short).display(10_000.0),
+            "10000"
+        );
     }
 
     #[test]

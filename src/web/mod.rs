@@ -12,6 +12,7 @@ pub mod grid;
 pub mod hopfield;
 pub mod ising;
 pub mod lecture;
+pub mod plane;
 pub mod plot;
 pub mod rbm;
 pub mod sampling;
@@ -53,12 +54,14 @@ fn install_panic_hook() {
 /// Builds the whole page inside `root`.
 pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
+    // The energy trained in the "Train an energy" lab, offered as a Sampling lab target.
+    let learned: crate::core::ebm::LearnedSlot = Rc::new(RefCell::new(None));
     let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
         hopfield::HopfieldLab::new(seed)?,
         boltzmann::BoltzmannLab::new(seed)?,
         rbm::RbmLab::new(seed)?,
-        sampling::SamplingLab::new(seed)?,
-        energy::EnergyLab::new(seed)?,
+        sampling::SamplingLab::new(seed, learned.clone())?,
+        energy::EnergyLab::new(seed, learned)?,
         ising::IsingLab::new(seed)?,
         bench::BenchLab::new()?,
     ];

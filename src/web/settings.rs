@@ -57,6 +57,7 @@ enum Input {
     Select(HtmlSelectElement),
     Check(HtmlInputElement),
     Text(HtmlInputElement),
+    Field(HtmlInputElement),
     Segmented(Vec<web_sys::HtmlButtonElement>),
 }
 
@@ -97,6 +98,12 @@ impl Controls {
                 }
                 (Input::Text(t), _, Value::Text(text)) if t.value() != *text => {
                     t.set_value(text);
+                }
+                (Input::Field(t), Kind::Number { range, .. }, Value::Num(x)) => {
+                    let shown = range.display(*x);
+                    if t.value() != shown {
+                        t.set_value(&shown);
+                    }
                 }
                 _ => {}
             }
@@ -167,6 +174,73 @@ pub fn build<L: Tabled>(
         let mut l = lab.borrow_mut();
         let (state, controls) = l.parts();
         controls.widgets.push(w);
+        controls.sync(L::table(), state);
+    }
+    Ok(())
+}
+
+/// Builds number rows `keys` as text fields (for values typed exactly, such as a learning
+/// rate): a typed number outside the row's range is moved to its nearest end and the status
+/// line says so; text that is not a number is refused and the field shows the state's value
+/// again. The link and the scripting API treat the row as any number row.
+pub fn fields<L: Tabled>(
+    lab: &Rc<RefCell<L>>,
+    parent: &Element,
+    keys: &[&str],
+) -> Result<(), JsValue> {
+    for key in keys {
+        let row = L::table()
+            .row(key)
+            .ok_or_else(|| JsValue::from_str(&format!("no setting {key:?}")))?;
+        let Kind::Number { range, .. } = row.kind else {
+            return Err(JsValue::from_str("a text field needs a number row"));
+        };
+        let wrap = dom::el(parent, "label", "ctl")?;
+        wrap.set_attribute("data-key", row.key)?;
+        wrap.set_title(row.tip);
+        dom::text(&wrap, "span", "ctl-name", row.label)?;
+        let t = dom::el(&wrap, "input", "ctl-num")?.dyn_into::<HtmlInputElement>()?;
+        t.set_type("text");
+        t.set_attribute("inputmode", "decimal")?;
+        t.set_attribute("spellcheck", "false")?;
+        let (l, t2, key) = (lab.clone(), t.clone(), row.key);
+        dom::on(&t, "change", move |_: web_sys::Event| {
+            let typed = t2.value();
+            let typed = typed.trim();
+            let mut lab = l.borrow_mut();
+            match typed
+                .parse::<f64>()
+                .ok()
+                .and_then(|v| Some((v, range.clamp_value(v)?)))
+            {
+                Some((v, c)) => {
+                    let ok = apply(&mut *lab, key, &Value::Num(c));
+                    if ok && c != v && !range.contains(v) {
+                        let side = if v < range.min { "small" } else { "large" };
+                        status::warn(&format!(
+                            "{} {typed} is too {side}; clamped to {}",
+                            row.label,
+                            range.display(c)
+                        ));
+                    }
+                }
+                None => {
+                    let kept = row.display(&row.get(lab.state()));
+                    sync(&mut *lab);
+                    status::warn(&format!(
+                        "{} {typed:?} is not a number; kept {kept}",
+                        row.label
+                    ));
+                }
+            }
+        })?;
+        let mut l = lab.borrow_mut();
+        let (state, controls) = l.parts();
+        controls.widgets.push(Widget {
+            key: row.key,
+            wrap,
+            input: Input::Field(t),
+        });
         controls.sync(L::table(), state);
     }
     Ok(())

@@ -335,3 +335,56 @@ pub async fn upload(selector: &str, name: &str, text: &str) {
     fire(&input, "change");
     wait(150).await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The transport and the lecture scenes
+
+/// The transport button whose text contains `label` ("Play" matches "▶ Play").
+pub fn transport(label: &str) -> HtmlButtonElement {
+    query_all::<HtmlButtonElement>("header .transport button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default().contains(label))
+        .unwrap_or_else(|| panic!("no transport button {label}"))
+}
+
+/// Clicks Step `n` times and waits a few frames.
+pub async fn step(n: usize) {
+    let b = transport("Step");
+    for _ in 0..n {
+        b.click();
+    }
+    frames().await;
+}
+
+/// Applies the lecture scene titled `title` as the lecture menu does (mounting the app first)
+/// and checks that it applied without a refused setting.
+pub async fn scene(title: &str) {
+    mounted();
+    frames().await;
+    let i = web::lecture::SCENES
+        .iter()
+        .position(|s| s.title == title)
+        .unwrap_or_else(|| panic!("no scene {title:?}"));
+    web::app::with_app(|a| a.choose_scene(i));
+    frames().await;
+    let (msg, class) = status();
+    assert!(class.contains("info"), "the scene applies cleanly: {msg}");
+}
+
+/// The number attribute `name` of element `id`, if present and a number.
+pub fn maybe_num(id: &str, name: &str) -> Option<f64> {
+    el(id).get_attribute(name).and_then(|v| v.parse().ok())
+}
+
+/// Presses Play until attribute `name` of `id` reads at least `n` (or `ms` milliseconds pass),
+/// then Pause.
+pub async fn play_until(id: &str, name: &str, n: f64, ms: i32) {
+    transport("Play").click();
+    let mut waited = 0;
+    while maybe_num(id, name).unwrap_or(0.0) < n && waited < ms {
+        wait(50).await;
+        waited += 50;
+    }
+    transport("Pause").click();
+    frames().await;
+}

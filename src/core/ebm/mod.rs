@@ -11,15 +11,20 @@
 //! - all randomness comes from the caller's `&mut Rng`, so a run replays from its seed.
 //!
 //! Files: [`mlp`] (the network `E_θ`, its forward pass and both gradients), [`train`]
-//! (Langevin sampling, contrastive divergence, Adam), [`data`] (dataset presets and user points).
+//! (Langevin sampling, contrastive divergence, Adam), [`data`] (dataset presets and user points),
+//! [`learned`] (the trained network as an [`Energy2d`](crate::core::landscape::Energy2d)),
+//! [`session`] (the "Train an energy" lab's run and its settings table).
 
 pub mod data;
+pub mod learned;
 pub mod mlp;
+pub mod session;
 pub mod train;
 
 use std::fmt;
 
 pub use data::{Dataset, Preset, MAX_POINTS};
+pub use learned::{LearnedEnergy, LearnedSlot};
 pub use mlp::{Mlp, Workspace, DEFAULT_HIDDEN, MAX_HIDDEN};
 pub use train::{
     contrastive_divergence, langevin, CdLoss, CdScratch, GridView, LangevinParams, TrainConfig,

@@ -9,6 +9,7 @@
 //!   differences in the tests) and a default view box [`Bounds`].
 //! - [`grid`] evaluates `E` or `p` on a W×H raster for heatmaps, and exact marginals and moments
 //!   by numerical integration (references for the sampler tests and the histograms).
+//! - [`raster`] resamples such a grid to the pixels of a picture (bilinear).
 //! - [`posterior`] has two-parameter Bayesian posteriors on data (logistic regression, a
 //!   Gaussian's mean and log-sd) for SGLD.
 //! - [`contour`] traces iso-lines on such grids and finds the density levels that enclose
@@ -26,6 +27,7 @@ pub mod gaussian;
 pub mod grid;
 pub mod mixture;
 pub mod posterior;
+pub mod raster;
 pub mod ring;
 
 pub use banana::Banana;
@@ -38,6 +40,7 @@ pub use gaussian::Gaussian;
 pub use grid::{density_grid, energy_grid, grid_moments, marginals, GridMoments};
 pub use mixture::GaussianMixture;
 pub use posterior::{DataPosterior, GaussianPosterior, LogisticPosterior};
+pub use raster::upsample_bilinear;
 pub use ring::RingOfModes;
 
 /// Energy on the plane; target density `p(x) ∝ exp(−E(x)/T)`.

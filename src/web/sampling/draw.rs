@@ -7,6 +7,7 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 
 use crate::web::canvas::context_2d;
 use crate::web::dom;
+use crate::web::plane::device_pixel_ratio;
 
 /// A canvas drawn with vector strokes in CSS-pixel coordinates.
 pub struct Canvas2d {
@@ -19,14 +20,6 @@ pub struct Canvas2d {
     /// Height in CSS pixels.
     pub h: f64,
     dpr: f64,
-}
-
-/// The device pixel ratio, clamped to [1, 3].
-pub fn device_pixel_ratio() -> f64 {
-    web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0)
-        .clamp(1.0, 3.0)
 }
 
 impl Canvas2d {
@@ -101,6 +94,17 @@ impl Canvas2d {
     /// A circle, filled and/or stroked.
     pub fn circle(&self, at: (f64, f64), r: f64, fill: Option<&str>, stroke: Option<&str>) {
         circle(&self.ctx, at, r, fill, stroke);
+    }
+
+    /// A grey label of `px` pixels at `at` ("left", "center" or "right" aligned).
+    pub fn note(&self, s: &str, at: (f64, f64), px: u32, align: &str) {
+        self.text(
+            s,
+            at,
+            &format!("{px}px system-ui, sans-serif"),
+            "#333",
+            align,
+        );
     }
 
     /// Text at `at` with the given font, colour and alignment ("left", "center", "right").

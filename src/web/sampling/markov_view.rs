@@ -1,40 +1,18 @@
 //! "Markov chain": a 3- or 4-state chain drawn as a graph (circles, arrows labelled with
 //! transition probabilities), the distribution `π_{t+1} = π_t T` converging (or not) to the
 //! stationary π, a simulated walker and its visit frequencies, detailed balance and
-//! ergodicity checks — for an ergodic, a periodic, a reducible and a Metropolis–Hastings chain.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! ergodicity checks. The run is [`MarkovRun`] in the core.
 
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlElement, HtmlSelectElement};
+use web_sys::{Element, HtmlElement};
 
-use crate::core::params::Params;
-use crate::core::rng::Rng;
-use crate::core::sampler::MarkovChain;
-use crate::core::trace::Trace;
-use crate::web::app::mark_dirty;
+use crate::core::sampling::markov::{MarkovRun, MH_EXAMPLE};
+use crate::core::sampling::{fmt_count, show};
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, Series, SeriesData, PALETTE};
-use crate::web::status;
 
 use super::draw::Canvas2d;
-use super::{fmt_count, fmt_num, titled};
 
-/// The example chains (menu labels).
-const EXAMPLES: [&str; 4] = [
-    "ergodic: weather (3 states)",
-    "periodic: a 3-cycle",
-    "reducible: two islands (4 states)",
-    "MH chain for p = (0.1, 0.2, 0.3, 0.4)",
-];
-/// Start distributions (menu labels); index 3 is uniform.
-const STARTS: [&str; 4] = [
-    "all mass on state 1",
-    "all mass on state 2",
-    "all mass on state 3",
-    "uniform",
-];
 /// Steps per frame per unit of shell speed while playing (4 steps a second at speed 1).
 const STEPS_PER_FRAME: f64 = 1.0 / 15.0;
 
@@ -44,60 +22,18 @@ const INK: &str = "#182030";
 
 /// The Markov chain view.
 pub struct MarkovView {
-    rng: Rng,
-    seed: u64,
-    which: usize,
-    start: usize,
-    chain: MarkovChain,
-    names: Vec<String>,
-    pi_t: Vec<f64>,
-    scratch: Vec<f64>,
-    stationary: Option<Vec<f64>>,
-    t: u64,
-    walker: usize,
-    last_edge: Option<(usize, usize)>,
-    visits: Vec<u64>,
-    dist: Trace,
-    dist_now: f64,
-    acc: f64,
     graph: Canvas2d,
     bars: Canvas2d,
     dist_plot: Plot,
     facts: HtmlElement,
     readout: HtmlElement,
-    selects: Option<(HtmlSelectElement, HtmlSelectElement)>,
+    acc: f64,
     dirty: bool,
 }
 
-/// Example chain `i` and its state names.
-fn example(i: usize) -> Result<(MarkovChain, Vec<String>), String> {
-    let s = |n: usize| (1..=n).map(|k| format!("s{k}")).collect::<Vec<_>>();
-    Ok(match i {
-        0 => (
-            MarkovChain::example_ergodic(),
-            vec!["sunny".into(), "cloudy".into(), "rainy".into()],
-        ),
-        1 => (MarkovChain::example_periodic(), s(3)),
-        2 => (MarkovChain::example_reducible(), s(4)),
-        _ => {
-            // Proposal: step to a neighbour on a ring with probability ½ each.
-            let q = MarkovChain::new(
-                4,
-                vec![
-                    0.0, 0.5, 0.0, 0.5, 0.5, 0.0, 0.5, 0.0, 0.0, 0.5, 0.0, 0.5, 0.5, 0.0, 0.5, 0.0,
-                ],
-            )
-            .map_err(|e| e.to_string())?;
-            let c = MarkovChain::metropolis_hastings(&[0.1, 0.2, 0.3, 0.4], &q)
-                .map_err(|e| e.to_string())?;
-            (c, s(4))
-        }
-    })
-}
-
 impl MarkovView {
-    /// Builds the view inside `parent`.
-    pub fn new(parent: &Element, seed: u64) -> Result<Rc<RefCell<Self>>, JsValue> {
+    /// The view inside `parent`, and the row its controls go in.
+    pub fn new(parent: &Element) -> Result<(Self, HtmlElement), JsValue> {
         let ctl = dom::el(parent, "div", "controls samp-markov-ctl")?;
         dom::text(&ctl, "h3", "", "Markov chain")?;
         dom::text(
@@ -129,68 +65,24 @@ impl MarkovView {
             "bars of π_t and the walker's visit frequencies against the stationary distribution",
         )?;
         let dist_plot = Plot::new(&right, "mc-dist", 560.0, 200.0)?;
-        dist_plot.canvas.set_attribute("role", "img")?;
-        dist_plot.canvas.set_attribute(
-            "aria-label",
+        dom::img_label(
+            &dist_plot.canvas,
             "distance of π_t to the stationary distribution, log scale",
         )?;
         let readout = dom::text(&right, "p", "readout", "")?;
         readout.set_id("markov-readout");
-        let (chain, names) = example(0).map_err(|e| JsValue::from_str(&e))?;
-        let n = chain.n();
-        let mut v = Self {
-            rng: Rng::new(seed),
-            seed,
-            which: 0,
-            start: 0,
-            chain,
-            names,
-            pi_t: vec![0.0; n],
-            scratch: vec![0.0; n],
-            stationary: None,
-            t: 0,
-            walker: 0,
-            last_edge: None,
-            visits: vec![0; n],
-            dist: Trace::new(1000),
-            dist_now: f64::NAN,
-            acc: 0.0,
-            graph,
-            bars,
-            dist_plot,
-            facts,
-            readout,
-            selects: None,
-            dirty: true,
-        };
-        v.restart();
-        let lab = Rc::new(RefCell::new(v));
-        let ex = {
-            let l = lab.clone();
-            dom::select(&row, "Chain", &EXAMPLES, 0, move |i| {
-                l.borrow_mut().set_example(i);
-                mark_dirty();
-            })?
-        };
-        titled(
-            &ex,
-            "Ergodic (irreducible and aperiodic): π_t → π from any start; periodic or reducible: not",
-        );
-        let st = {
-            let l = lab.clone();
-            dom::select(&row, "π₀", &STARTS, 0, move |i| {
-                let mut s = l.borrow_mut();
-                s.start = i.min(3);
-                s.restart();
-                mark_dirty();
-            })?
-        };
-        titled(
-            &st,
-            "The starting distribution π₀ (the walker starts in state 1 for 'uniform')",
-        );
-        lab.borrow_mut().selects = Some((ex, st));
-        Ok(lab)
+        Ok((
+            Self {
+                graph,
+                bars,
+                dist_plot,
+                facts,
+                readout,
+                acc: 0.0,
+                dirty: true,
+            },
+            row,
+        ))
     }
 
     /// Marks everything for redrawing.
@@ -198,144 +90,57 @@ impl MarkovView {
         self.dirty = true;
     }
 
-    fn set_example(&mut self, i: usize) {
-        match example(i.min(EXAMPLES.len() - 1)) {
-            Ok((c, names)) => {
-                self.which = i.min(EXAMPLES.len() - 1);
-                let n = c.n();
-                self.chain = c;
-                self.names = names;
-                self.pi_t = vec![0.0; n];
-                self.scratch = vec![0.0; n];
-                self.visits = vec![0; n];
-                self.restart();
-            }
-            Err(e) => status::warn(&e),
-        }
-    }
-
-    /// π₀, the walker and the stationary distribution, from the seed.
-    fn restart(&mut self) {
-        let n = self.chain.n();
-        self.rng = Rng::new(self.seed);
-        if self.start >= 3 || self.start >= n {
-            self.pi_t.fill(1.0 / n as f64);
-            self.walker = 0;
-        } else {
-            self.pi_t.fill(0.0);
-            self.pi_t[self.start] = 1.0;
-            self.walker = self.start;
-        }
-        self.visits.fill(0);
-        self.visits[self.walker] = 1;
-        self.last_edge = None;
-        self.t = 0;
-        self.acc = 0.0;
-        self.stationary = if self.chain.is_irreducible() {
-            self.chain.stationary_solve().ok()
-        } else {
-            None
-        };
-        self.dist.clear();
-        self.dist_now = self.distance(None);
-        self.dist.push(0.0, self.dist_now.max(1e-16).log10());
-        self.dirty = true;
-    }
-
-    /// ‖π_t − π‖₁ if π is unique, else the last change ‖π_t − π_{t−1}‖₁ (`prev`).
-    fn distance(&self, prev: Option<&[f64]>) -> f64 {
-        match (&self.stationary, prev) {
-            (Some(pi), _) => self.pi_t.iter().zip(pi).map(|(a, b)| (a - b).abs()).sum(),
-            (None, Some(p)) => self.pi_t.iter().zip(p).map(|(a, b)| (a - b).abs()).sum(),
-            (None, None) => f64::NAN,
-        }
-    }
-
-    fn one_step(&mut self) {
-        if self.chain.propagate(&self.pi_t, &mut self.scratch).is_err() {
-            return;
-        }
-        std::mem::swap(&mut self.pi_t, &mut self.scratch);
-        // scratch now holds π_{t−1}.
-        let prev = std::mem::take(&mut self.scratch);
-        self.dist_now = self.distance(Some(&prev));
-        self.scratch = prev;
-        let next = self.chain.step_state(self.walker, &mut self.rng);
-        self.last_edge = Some((self.walker, next));
-        self.walker = next;
-        self.visits[next] += 1;
-        self.t += 1;
-        self.dist
-            .push(self.t as f64, self.dist_now.max(1e-16).log10());
-        self.dirty = true;
-    }
-
     /// Steps while playing (a few per second, so the convergence can be watched).
-    pub fn tick(&mut self, speed: u32) -> bool {
+    pub fn tick(&mut self, m: &mut MarkovRun, speed: u32) -> bool {
         self.acc += f64::from(speed) * STEPS_PER_FRAME;
         let mut k = 0;
         while self.acc >= 1.0 && k < 10_000 {
-            self.one_step();
+            m.step();
             self.acc -= 1.0;
             k += 1;
         }
+        self.dirty |= k > 0;
         true
     }
 
     /// One step of π_t and of the walker.
-    pub fn step(&mut self) {
-        self.one_step();
-    }
-
-    /// Starts over with `seed`.
-    pub fn reset(&mut self, seed: u64) {
-        self.seed = seed;
-        self.restart();
-    }
-
-    fn node_pos(&self, i: usize) -> (f64, f64) {
-        let n = self.chain.n() as f64;
-        let off = if self.chain.n() == 4 {
-            -std::f64::consts::FRAC_PI_4
-        } else {
-            0.0
-        };
-        let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n + off;
-        (280.0 + 140.0 * a.cos(), 222.0 + 140.0 * a.sin())
+    pub fn step(&mut self, m: &mut MarkovRun) {
+        m.step();
+        self.dirty = true;
     }
 
     /// Repaints what changed.
-    pub fn draw(&mut self) -> Result<(), JsValue> {
+    pub fn draw(&mut self, m: &MarkovRun) -> Result<(), JsValue> {
         if !self.dirty {
             return Ok(());
         }
         self.dirty = false;
-        self.draw_graph();
-        self.draw_bars();
-        self.draw_dist();
-        self.draw_facts()?;
+        self.draw_graph(m);
+        self.draw_bars(m);
+        self.draw_dist(m);
+        self.draw_facts(m)?;
         Ok(())
     }
 
-    fn draw_graph(&self) {
+    fn draw_graph(&self, m: &MarkovRun) {
         let c = &self.graph;
         c.clear("#ffffff");
-        let n = self.chain.n();
+        let n = m.chain.n();
         let r = 36.0;
         let centre = (280.0, 222.0);
         // Edges i → j, bent to the left of their direction so both directions show.
         for i in 0..n {
             for j in 0..n {
-                let p = self.chain.transition(i, j);
+                let p = m.chain.transition(i, j);
                 if p <= 0.0 {
                     continue;
                 }
-                let hot = self.last_edge == Some((i, j));
+                let hot = m.last_edge == Some((i, j));
                 let col = if hot { ORANGE } else { "#5b6270" };
                 let w = if hot { 3.5 } else { 1.5 + 2.0 * p };
                 if i == j {
                     // Self-loop outside the node, away from the centre.
-                    let a = self.node_pos(i);
+                    let a = node_pos(m, i);
                     let (dx, dy) = (a.0 - centre.0, a.1 - centre.1);
                     let d = dx.hypot(dy).max(1e-9);
                     let (ux, uy) = (dx / d, dy / d);
@@ -347,7 +152,7 @@ impl MarkovView {
                     self.edge_label(&format!("{p:.2}"), lab, hot);
                     continue;
                 }
-                let (a, b) = (self.node_pos(i), self.node_pos(j));
+                let (a, b) = (node_pos(m, i), node_pos(m, j));
                 let (dx, dy) = (b.0 - a.0, b.1 - a.1);
                 let d = dx.hypot(dy).max(1e-9);
                 let (ux, uy) = (dx / d, dy / d);
@@ -376,27 +181,27 @@ impl MarkovView {
             }
         }
         // Nodes shaded by π_t.
-        let max = self.pi_t.iter().copied().fold(1e-12, f64::max);
+        let max = m.pi_t.iter().copied().fold(1e-12, f64::max);
         for i in 0..n {
-            let at = self.node_pos(i);
-            let a = 0.12 + 0.75 * self.pi_t[i] / max;
+            let at = node_pos(m, i);
+            let a = 0.12 + 0.75 * m.pi_t[i] / max;
             c.ctx.set_line_width(2.0);
             c.circle(at, r, Some("#ffffff"), None);
             c.circle(at, r, Some(&format!("rgba(0,114,178,{a:.3})")), Some(INK));
-            if i == self.walker {
+            if i == m.walker {
                 c.ctx.set_line_width(5.0);
                 c.circle(at, r + 5.0, None, Some(ORANGE));
             }
             let txt = if a > 0.55 { "#ffffff" } else { INK };
             c.text(
-                &self.names[i],
+                &m.names[i],
                 (at.0, at.1 - 3.0),
                 "600 14px system-ui, sans-serif",
                 txt,
                 "center",
             );
             c.text(
-                &format!("{:.3}", self.pi_t[i]),
+                &format!("{:.3}", m.pi_t[i]),
                 (at.0, at.1 + 14.0),
                 "12px system-ui, sans-serif",
                 txt,
@@ -404,7 +209,7 @@ impl MarkovView {
             );
         }
         c.text(
-            &format!("t = {}", self.t),
+            &format!("t = {}", m.t()),
             (12.0, 22.0),
             "600 15px system-ui, sans-serif",
             INK,
@@ -430,24 +235,18 @@ impl MarkovView {
         let _ = c.fill_text(s, at.0, at.1);
     }
 
-    fn draw_bars(&self) {
+    fn draw_bars(&self, m: &MarkovRun) {
         let c = &self.bars;
         c.clear("#ffffff");
-        let n = self.chain.n();
+        let n = m.chain.n();
         let (x0, y0, w, h) = (50.0, 30.0, 490.0, 160.0);
-        let total: u64 = self.visits.iter().sum();
-        let freq = |i: usize| self.visits[i] as f64 / total.max(1) as f64;
+        let total: u64 = m.visits.iter().sum();
+        let freq = |i: usize| m.visits[i] as f64 / total.max(1) as f64;
         let py = |v: f64| y0 + h - v * h;
         c.line((x0, y0 + h), (x0 + w, y0 + h), "#555", 1.0);
         c.line((x0, y0), (x0, y0 + h), "#555", 1.0);
         for t in [0.0, 0.5, 1.0] {
-            c.text(
-                &format!("{t}"),
-                (x0 - 6.0, py(t) + 4.0),
-                "11px system-ui, sans-serif",
-                "#333",
-                "right",
-            );
+            c.note(&format!("{t}"), (x0 - 6.0, py(t) + 4.0), 11, "right");
         }
         let slot = w / n as f64;
         for i in 0..n {
@@ -455,11 +254,11 @@ impl MarkovView {
             let bw = slot * 0.3;
             c.ctx.set_fill_style_str(BLUE);
             c.ctx
-                .fill_rect(gx + slot * 0.18, py(self.pi_t[i]), bw, self.pi_t[i] * h);
+                .fill_rect(gx + slot * 0.18, py(m.pi_t[i]), bw, m.pi_t[i] * h);
             c.ctx.set_fill_style_str(ORANGE);
             c.ctx
                 .fill_rect(gx + slot * 0.18 + bw, py(freq(i)), bw, freq(i) * h);
-            if let Some(pi) = &self.stationary {
+            if let Some(pi) = &m.stationary {
                 c.line(
                     (gx + slot * 0.1, py(pi[i])),
                     (gx + slot * 0.9, py(pi[i])),
@@ -467,34 +266,22 @@ impl MarkovView {
                     2.5,
                 );
             }
-            c.text(
-                &self.names[i],
-                (gx + slot / 2.0, y0 + h + 15.0),
-                "12px system-ui, sans-serif",
-                "#333",
-                "center",
-            );
+            c.note(&m.names[i], (gx + slot / 2.0, y0 + h + 15.0), 12, "center");
         }
-        let legend = if self.stationary.is_some() {
+        let legend = if m.stationary.is_some() {
             "blue: π_t · orange: walker's visit frequency · black line: stationary π"
         } else {
             "blue: π_t · orange: walker's visit frequency · (no unique π)"
         };
-        c.text(
-            legend,
-            (x0, 16.0),
-            "12px system-ui, sans-serif",
-            "#333",
-            "left",
-        );
+        c.note(legend, (x0, 16.0), 12, "left");
     }
 
-    fn draw_dist(&self) {
-        let unique = self.stationary.is_some();
+    fn draw_dist(&self, m: &MarkovRun) {
+        let unique = m.stationary.is_some();
         let series = [Series {
             name: "",
             color: PALETTE[0],
-            data: SeriesData::Points(self.dist.points()),
+            data: SeriesData::Points(m.dist.points()),
             dashed: false,
         }];
         self.dist_plot.line_chart(
@@ -519,20 +306,20 @@ impl MarkovView {
         };
         self.readout.set_text_content(Some(&format!(
             "t = {} · {what} = {} · walker visits: {}",
-            self.t,
-            fmt_num(self.dist_now),
-            fmt_count(self.visits.iter().sum())
+            m.t(),
+            show(m.distance()),
+            fmt_count(m.visits.iter().sum())
         )));
-        let _ = self.readout.set_attribute("data-t", &self.t.to_string());
+        let _ = self.readout.set_attribute("data-t", &m.t().to_string());
         let _ = self
             .readout
-            .set_attribute("data-dist", &self.dist_now.to_string());
+            .set_attribute("data-dist", &m.distance().to_string());
     }
 
-    fn draw_facts(&self) -> Result<(), JsValue> {
+    fn draw_facts(&self, m: &MarkovRun) -> Result<(), JsValue> {
         let f = &self.facts;
         f.set_text_content(None);
-        let c = &self.chain;
+        let c = &m.chain;
         let irr = c.is_irreducible();
         let period = c.period();
         let ergodic = c.is_ergodic();
@@ -567,7 +354,7 @@ impl MarkovView {
         // Stationary π: unique, or (reducible) the one reached by the lazy chain from uniform.
         let mut lazy = vec![0.0; c.n()];
         let mut scratch = vec![0.0; c.n()];
-        let pi = match &self.stationary {
+        let pi = match &m.stationary {
             Some(p) => Some(p.clone()),
             None => c
                 .stationary_power(1e-12, 100_000, &mut lazy, &mut scratch)
@@ -577,7 +364,7 @@ impl MarkovView {
         if let Some(pi) = &pi {
             let list: Vec<String> = pi.iter().map(|v| format!("{v:.3}")).collect();
             item(
-                &if self.stationary.is_some() {
+                &if m.stationary.is_some() {
                     format!("Stationary π = π T: ({})", list.join(", "))
                 } else {
                     format!(
@@ -613,7 +400,7 @@ impl MarkovView {
                 }
             }
         }
-        if self.which == 3 {
+        if m.which() == MH_EXAMPLE {
             item(
                 "Built by Metropolis–Hastings from a ring proposal q (½ to each neighbour): \
                  T_ij = q_ij·min(1, p_j q_ji/(p_i q_ij)); rejected mass stays put",
@@ -622,35 +409,17 @@ impl MarkovView {
         }
         Ok(())
     }
+}
 
-    /// Writes the settings into the URL state.
-    pub fn save(&self, p: &mut Params) {
-        p.set("chain", &self.which.to_string());
-        p.set("start", &self.start.to_string());
-    }
-
-    /// Applies settings from a URL; returns messages for refused values.
-    pub fn load(&mut self, p: &Params) -> Vec<String> {
-        let mut msgs = Vec::new();
-        match p.u64_in("chain", 0, (EXAMPLES.len() - 1) as u64) {
-            Ok(Some(i)) => self.set_example(i as usize),
-            Ok(None) => {}
-            Err(e) => msgs.push(e.to_string()),
-        }
-        match p.u64_in("start", 0, 3) {
-            Ok(Some(i)) => {
-                self.start = i as usize;
-                self.restart();
-            }
-            Ok(None) => {}
-            Err(e) => msgs.push(e.to_string()),
-        }
-        if let Some((ex, st)) = &self.selects {
-            ex.set_selected_index(self.which as i32);
-            st.set_selected_index(self.start as i32);
-        }
-        msgs
-    }
+fn node_pos(m: &MarkovRun, i: usize) -> (f64, f64) {
+    let n = m.chain.n() as f64;
+    let off = if m.chain.n() == 4 {
+        -std::f64::consts::FRAC_PI_4
+    } else {
+        0.0
+    };
+    let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n + off;
+    (280.0 + 140.0 * a.cos(), 222.0 + 140.0 * a.sin())
 }
 
 /// The point at distance `r` from `from` towards `to`.

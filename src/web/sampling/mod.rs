@@ -1,135 +1,132 @@
 //! The Sampling lab (lecture part 3, "Sampling Methods" to "Stochastic Gradient MCMC"), in
-//! three views chosen from a select:
+//! three views chosen from a bar of buttons:
 //!
 //! - **MCMC on the plane** ([`mcmc`]): a target density on the plane (Gaussians, mixture,
-//!   banana, donut, funnel, double well, ring of modes, or a landscape drawn with the pointer)
-//!   sampled live by random-walk Metropolis–Hastings, Gibbs, unadjusted Langevin, MALA, HMC,
-//!   NUTS, importance sampling or thousands of Langevin particles; every proposal, leapfrog
-//!   path and momentum drawn from the events the core samplers emit; marginal histograms
-//!   against the exact marginals, trace, autocorrelation, ESS; a second sampler side by side.
+//!   banana, donut, funnel, double well, ring of modes, a landscape drawn with the pointer, or
+//!   the energy trained in the "Train an energy" lab) sampled live by the samplers of the core
+//!   registry; every proposal, leapfrog path and momentum drawn from the events the samplers
+//!   emit; marginal histograms against the exact marginals, trace, autocorrelation, ESS; a
+//!   second sampler side by side.
 //! - **Direct sampling** ([`direct_view`]): inverse CDF, the central-limit construction,
 //!   Box–Muller, and `x = Lz + μ`.
 //! - **Markov chain** ([`markov_view`]): a 3–4 state chain's graph, `π_t → π`, detailed
 //!   balance and ergodicity.
 //!
-//! All math comes from `crate::core`; this module only draws and wires controls.
+//! The state and every parameter are in `crate::core::sampling` ([`Sampling`] and its
+//! settings table); this module lays out the controls built from the rows and draws.
 
+mod charts;
 mod direct_view;
 mod draw;
 mod markov_view;
 mod mcmc;
-mod plane;
-mod run;
-mod setup;
+mod overlay;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlSelectElement};
+use web_sys::HtmlElement;
 
-use super::app::{mark_dirty, Lab};
-use super::dom;
+use super::app::Lab;
+use super::settings::{self, Controls, Tabled};
+use super::{dom, status};
+use crate::core::ebm::LearnedSlot;
 use crate::core::params::Params;
+use crate::core::sampling::lab::{DIRECT, MARKOV, MCMC};
+use crate::core::sampling::{Sampling, TABLE};
+use crate::core::settings::Table;
 
 use direct_view::DirectView;
 use markov_view::MarkovView;
-use mcmc::Mcmc;
-
-/// The lab's three views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Mcmc,
-    Direct,
-    Markov,
-}
-
-impl Mode {
-    const ALL: [Mode; 3] = [Mode::Mcmc, Mode::Direct, Mode::Markov];
-    fn id(self) -> &'static str {
-        match self {
-            Mode::Mcmc => "mcmc",
-            Mode::Direct => "direct",
-            Mode::Markov => "markov",
-        }
-    }
-    fn label(self) -> &'static str {
-        match self {
-            Mode::Mcmc => "MCMC on the plane",
-            Mode::Direct => "Direct sampling",
-            Mode::Markov => "Markov chain",
-        }
-    }
-}
+use mcmc::McmcView;
 
 /// The Sampling lab.
 pub struct SamplingLab {
     panel: HtmlElement,
-    mode: Mode,
+    state: Sampling,
+    controls: Controls,
     boxes: [HtmlElement; 3],
-    mode_select: HtmlSelectElement,
-    mcmc: Rc<RefCell<Mcmc>>,
-    direct: Rc<RefCell<DirectView>>,
-    markov: Rc<RefCell<MarkovView>>,
+    mcmc: McmcView,
+    direct: DirectView,
+    markov: MarkovView,
 }
 
 impl SamplingLab {
-    /// Builds the lab (hidden until its tab is chosen).
-    pub fn new(seed: u64) -> Result<Rc<RefCell<Self>>, JsValue> {
+    /// Builds the lab (hidden until its tab is chosen); the learned energy comes from
+    /// `learned`.
+    pub fn new(seed: u64, learned: LearnedSlot) -> Result<Rc<RefCell<Self>>, JsValue> {
         let doc = dom::document()?;
         let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
         panel.set_class_name("lab hidden samp");
         panel.set_id("lab-sampling");
-        let bar = dom::el(&panel, "div", "samp-modebar")?;
-        let labels: Vec<&str> = Mode::ALL.iter().map(|m| m.label()).collect();
-        let mode_select = dom::select(&bar, "View", &labels, 0, |_| {})?;
-        titled(
-            &mode_select,
-            "Lecture part 3: samplers on a 2-D energy landscape, direct sampling by transforms, \
-             or a small Markov chain",
-        );
+        let bar = dom::el(&panel, "div", "")?;
         let boxes = [
             dom::el(&panel, "div", "samp-view")?,
             dom::el(&panel, "div", "samp-view hidden")?,
             dom::el(&panel, "div", "samp-view hidden")?,
         ];
-        let mcmc = Mcmc::new(&boxes[0], seed)?;
-        let direct = DirectView::new(&boxes[1], seed)?;
-        let markov = MarkovView::new(&boxes[2], seed)?;
+        let state = Sampling::new(seed, learned).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let (mcmc, mcmc_boxes) = McmcView::new(&boxes[0])?;
+        let (direct, direct_boxes) = DirectView::new(&boxes[1])?;
+        let (markov, markov_box) = MarkovView::new(&boxes[2])?;
         let lab = Rc::new(RefCell::new(Self {
             panel,
-            mode: Mode::Mcmc,
+            state,
+            controls: Controls::default(),
             boxes,
-            mode_select: mode_select.clone(),
             mcmc,
             direct,
             markov,
         }));
+        settings::segmented(&lab, &bar, "view", "samp-modebar", "sampling-view")?;
+        McmcView::wire(&lab, mcmc_boxes)?;
+        DirectView::wire(&lab, direct_boxes)?;
+        settings::build(&lab, &markov_box, &["chain", "start"])?;
         {
             let l = lab.clone();
-            let sel = mode_select.clone();
-            dom::on(&mode_select, "change", move |_: web_sys::Event| {
-                let i = sel.selected_index().max(0) as usize;
-                l.borrow_mut().set_mode(Mode::ALL[i.min(2)]);
-                mark_dirty();
+            let w = web_sys::window().ok_or("no window")?;
+            dom::on(&w, "resize", move |_: web_sys::Event| {
+                let mut s = l.borrow_mut();
+                let cmp = s.state.mcmc.compare();
+                s.mcmc.resize(cmp);
             })?;
         }
+        lab.borrow_mut().changed_all();
         Ok(lab)
     }
 
-    fn set_mode(&mut self, m: Mode) {
-        self.mode = m;
-        for (k, b) in Mode::ALL.iter().zip(&self.boxes) {
-            let _ = b.class_list().toggle_with_force("hidden", *k != m);
+    /// Shows the chosen view and what the settings call for; marks everything for repainting.
+    fn changed_all(&mut self) {
+        let v = self.state.view();
+        for (k, b) in self.boxes.iter().enumerate() {
+            let _ = b.class_list().toggle_with_force("hidden", k != v);
         }
-        self.mode_select
-            .set_selected_index(Mode::ALL.iter().position(|k| *k == m).unwrap_or(0) as i32);
-        match m {
-            Mode::Mcmc => self.mcmc.borrow_mut().touch(),
-            Mode::Direct => self.direct.borrow_mut().touch(),
-            Mode::Markov => self.markov.borrow_mut().touch(),
+        self.mcmc.layout(&self.state.mcmc);
+        self.direct.touch();
+        self.markov.touch();
+        settings::sync(self);
+    }
+}
+
+impl Tabled for SamplingLab {
+    type State = Sampling;
+    fn table() -> &'static Table<Sampling> {
+        &TABLE
+    }
+    fn state(&self) -> &Sampling {
+        &self.state
+    }
+    fn parts(&mut self) -> (&mut Sampling, &mut Controls) {
+        (&mut self.state, &mut self.controls)
+    }
+    fn changed(&mut self, _key: &'static str) {
+        if let Some(note) = self.state.mcmc.take_note() {
+            self.mcmc.restarted();
+            status::info(&note);
         }
+        self.changed_all();
     }
 }
 
@@ -144,125 +141,41 @@ impl Lab for SamplingLab {
         &self.panel
     }
     fn tick(&mut self, speed: u32) -> bool {
-        match self.mode {
-            Mode::Mcmc => self.mcmc.borrow_mut().tick(speed),
-            Mode::Direct => self.direct.borrow_mut().tick(speed),
-            Mode::Markov => self.markov.borrow_mut().tick(speed),
+        match self.state.view() {
+            MCMC => self.mcmc.tick(&mut self.state.mcmc, speed),
+            DIRECT => self.direct.tick(&mut self.state.direct, speed),
+            _ => self.markov.tick(&mut self.state.markov, speed),
         }
     }
     fn step(&mut self) {
-        match self.mode {
-            Mode::Mcmc => self.mcmc.borrow_mut().step(),
-            Mode::Direct => self.direct.borrow_mut().step(),
-            Mode::Markov => self.markov.borrow_mut().step(),
+        match self.state.view() {
+            MCMC => self.mcmc.step(&mut self.state.mcmc),
+            DIRECT => self.direct.step(&mut self.state.direct),
+            _ => self.markov.step(&mut self.state.markov),
         }
     }
     fn reset(&mut self, seed: u64) {
-        self.mcmc.borrow_mut().reset(seed);
-        self.direct.borrow_mut().reset(seed);
-        self.markov.borrow_mut().reset(seed);
+        self.state.restart(seed);
+        self.state.mcmc.take_note();
+        self.mcmc.restarted();
+        self.changed_all();
     }
     fn draw(&mut self) -> Result<(), JsValue> {
-        match self.mode {
-            Mode::Mcmc => self.mcmc.borrow_mut().draw(),
-            Mode::Direct => self.direct.borrow_mut().draw(),
-            Mode::Markov => self.markov.borrow_mut().draw(),
+        match self.state.view() {
+            MCMC => self.mcmc.draw(&mut self.state.mcmc),
+            DIRECT => self.direct.draw(&self.state.direct),
+            MARKOV => self.markov.draw(&self.state.markov),
+            _ => Ok(()),
         }
     }
     fn save(&self, p: &mut Params) {
-        p.set("view", self.mode.id());
-        match self.mode {
-            Mode::Mcmc => self.mcmc.borrow().save(p),
-            Mode::Direct => self.direct.borrow().save(p),
-            Mode::Markov => self.markov.borrow().save(p),
-        }
+        settings::save(self, p);
     }
     fn load(&mut self, p: &Params) -> Vec<String> {
-        let mut msgs = Vec::new();
-        let ids = Mode::ALL.map(|m| m.id());
-        match p.choice("view", &ids) {
-            Ok(Some(v)) => {
-                let m = Mode::ALL
-                    .into_iter()
-                    .find(|m| m.id() == v)
-                    .unwrap_or(Mode::Mcmc);
-                self.set_mode(m);
-            }
-            Ok(None) => {}
-            Err(e) => msgs.push(e.to_string()),
-        }
-        msgs.extend(self.mcmc.borrow_mut().load(p));
-        msgs.extend(self.direct.borrow_mut().load(p));
-        msgs.extend(self.markov.borrow_mut().load(p));
+        let msgs = settings::load(self, p);
+        // Settings first, then a fresh start from the seed: the link alone fixes the run.
+        let seed = self.state.seed();
+        self.reset(seed);
         msgs
-    }
-}
-
-/// Sets the tooltip of a control's label (the one-line explanation in the lecture's terms).
-fn titled(control: &Element, tip: &str) {
-    if let Some(p) = control.parent_element() {
-        let _ = p.set_attribute("title", tip);
-    }
-}
-
-/// Milliseconds from the page's clock.
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
-}
-
-/// A number from the URL: refused (with a message) if it is not a finite number, clamped
-/// into `[lo, hi]` (with a message) if outside.
-fn num_param(p: &Params, key: &str, lo: f64, hi: f64, msgs: &mut Vec<String>) -> Option<f64> {
-    let raw = p.get(key)?;
-    match raw.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => {
-            let c = v.clamp(lo, hi);
-            if c != v {
-                msgs.push(format!(
-                    "link setting {key}={raw} is outside {lo}…{hi}; clamped to {c}"
-                ));
-            }
-            Some(c)
-        }
-        _ => {
-            msgs.push(format!(
-                "link setting {key}={raw:?} is not a finite number; kept the current value"
-            ));
-            None
-        }
-    }
-}
-
-/// A count with thin-space thousands separators ("12 345").
-fn fmt_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// A number with about three significant digits.
-fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if !v.is_finite() {
-        "—".into()
-    } else if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e5).contains(&a) {
-        format!("{v:.2e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
     }
 }
