@@ -1,6 +1,7 @@
 //! Pure model math: no browser crate is visible here, so everything in `core` builds and is
 //! tested natively with `cargo test`.
 
+pub mod about;
 pub mod bench;
 pub mod boltzmann;
 pub mod chart;

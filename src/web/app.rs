@@ -42,14 +42,15 @@ pub trait Lab {
     fn save(&self, p: &mut Params);
     /// Applies settings from a URL; returns messages for refused values.
     fn load(&mut self, p: &Params) -> Vec<String>;
-    /// What one unit of the speed setting is in this lab (shown beside the speed slider).
-    fn speed_unit(&self) -> &'static str {
+    /// What one unit of the speed setting is in this lab, singular and plural (shown beside
+    /// the speed slider).
+    fn speed_unit(&self) -> (&'static str, &'static str) {
         match self.id() {
-            "hopfield" => "neuron updates / frame",
-            "boltzmann" | "ising" => "sweeps / frame",
-            "rbm" => "× mini-batches / frame",
-            "energy" => "training steps / frame",
-            _ => "steps / frame",
+            "hopfield" => ("neuron update", "neuron updates"),
+            "boltzmann" | "ising" => ("sweep", "sweeps"),
+            "rbm" => ("× mini-batches", "× mini-batches"),
+            "energy" => ("training step", "training steps"),
+            _ => ("step", "steps"),
         }
     }
     /// Whether play / step / reset / speed mean anything here (not on the Speed tab).
@@ -96,6 +97,8 @@ pub struct App {
     hide: Vec<String>,
     /// Animation frames run so far (tests wait on it).
     frames: u64,
+    /// Each lab's "What am I looking at?" box.
+    abouts: Vec<super::about::AboutBox>,
     /// The transport bar (hidden on the Speed tab).
     transport: HtmlElement,
     /// The current scene's panel: title, note, ‹ › and ×.
@@ -134,8 +137,11 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     status::flush_pending();
     let footer = dom::el(root, "footer", "foot")?;
 
+    let mut abouts = Vec::with_capacity(labs.len());
     for lab in &labs {
-        main.append_child(lab.borrow().panel())?;
+        let l = lab.borrow();
+        main.append_child(l.panel())?;
+        abouts.push(super::about::AboutBox::new(l.panel())?);
     }
 
     let help = dom::el(root, "div", "help hidden")?;
@@ -197,6 +203,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         scene: None,
         hide: Vec::new(),
         frames: 0,
+        abouts,
         transport: transport.clone(),
         scene_panel,
     }));
@@ -443,8 +450,9 @@ impl App {
     /// Shows the speed with the active lab's unit.
     fn show_speed(&self) {
         if let Some(s) = &self.speed_slider {
-            let unit = self.lab().borrow().speed_unit();
-            s.show(&format!("{} {unit}", self.speed));
+            let (one, many) = self.lab().borrow().speed_unit();
+            let unit = if self.speed == 1 { one } else { many };
+            s.show(&format!("{} {unit}/frame", self.speed));
         }
     }
 
@@ -620,9 +628,15 @@ impl App {
         if let Ok(h) = w.history() {
             let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
         }
-        // Read back what the browser made of it (it may re-encode characters).
-        let loc = w.location().hash().unwrap_or(hash);
-        self.load_hash(&loc)
+        // Read back what the browser made of it (it may re-encode characters). A browser may
+        // also drop the change (Chromium ignores history changes beyond ~100 in 10 s): then
+        // apply what was asked, and take the address bar as it is so that the frame loop does
+        // not mistake the old address for a link followed from outside.
+        let loc = w.location().hash().unwrap_or_default();
+        let same = Params::parse(&loc).ok() == Params::parse(&hash).ok();
+        let ok = self.load_hash(if same { &loc } else { &hash });
+        self.last_hash = loc;
+        ok
     }
 
     /// Starts or stops playing.
@@ -777,6 +791,10 @@ impl App {
 
     fn save_hash(&mut self) {
         let p = self.params();
+        let id = self.lab().borrow().id();
+        if let Some(a) = self.abouts.get_mut(self.active) {
+            a.show(id, p.get("view").unwrap_or(""));
+        }
         if let Some(w) = web_sys::window() {
             if let Ok(h) = w.history() {
                 let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&p.format()));

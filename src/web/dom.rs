@@ -193,3 +193,43 @@ pub fn fmt2(v: f64) -> String {
 pub fn fmt_pct(v: f64) -> String {
     format!("{:.0} %", v * 100.0)
 }
+
+/// The MathML namespace.
+const MATHML: &str = "http://www.w3.org/1998/Math/MathML";
+
+/// Typesets `tex` (the subset [`crate::core::math`] reads) as a `<math>` element at the end of
+/// `parent`, built element by element (no markup text is parsed). `display` sets block layout.
+pub fn math(parent: &Element, tex: &str, display: bool) -> Result<Element, JsValue> {
+    let tree = crate::core::math::parse(tex).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let doc = document()?;
+    let root = doc.create_element_ns(Some(MATHML), "math")?;
+    if display {
+        root.set_attribute("display", "block")?;
+    }
+    build_math(&doc, &root, &tree)?;
+    parent.append_child(&root)?;
+    Ok(root)
+}
+
+fn build_math(
+    doc: &Document,
+    parent: &Element,
+    node: &crate::core::math::Node,
+) -> Result<(), JsValue> {
+    let e = doc.create_element_ns(Some(MATHML), node.tag())?;
+    match node.text() {
+        Some(t) => {
+            if t.chars().count() > 1 && node.tag() == "mi" {
+                e.set_attribute("mathvariant", "normal")?;
+            }
+            e.set_text_content(Some(t));
+        }
+        None => {
+            for c in node.children() {
+                build_math(doc, &e, c)?;
+            }
+        }
+    }
+    parent.append_child(&e)?;
+    Ok(())
+}

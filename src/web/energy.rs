@@ -102,9 +102,10 @@ impl EnergyLab {
         let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
         panel.set_class_name("lab energy hidden");
         panel.set_id("lab-energy");
-        let cols = dom::el(&panel, "div", "cols")?;
-        let left = dom::el(&cols, "div", "col energy-left")?;
-        let right = dom::el(&cols, "div", "col side-col")?;
+        let stage = dom::el(&panel, "div", "stage")?;
+        let left = dom::el(&stage, "div", "stage-pic energy-left")?;
+        let right = dom::el(&stage, "div", "stage-side")?;
+        let more = dom::el(&stage, "div", "stage-more")?;
         let session = EnergySession::new(seed);
         let mut plane = PlaneView::new(
             &left,
@@ -163,7 +164,7 @@ impl EnergyLab {
             points: cell("points", "energy-points", "Number of training points")?,
             el: ro,
         };
-        let chart_box = dom::el(&left, "div", "energy-chart")?;
+        let chart_box = dom::el(&more, "div", "energy-chart")?;
         let loss_plot = Plot::new(&chart_box, "plot", 480.0, 185.0)?;
         dom::img_label(
             &loss_plot.canvas,
@@ -322,6 +323,12 @@ impl EnergyLab {
 
     /// A new energy grid: the heatmap and the colour scale's labels.
     fn render_field(&mut self) {
+        // The plane follows its column's width (the page's layout): render again at a new size.
+        if let Some(col) = self.plane.canvas.parent_element() {
+            if self.plane.fit_to(&col).unwrap_or(false) {
+                self.field_seen = None;
+            }
+        }
         let (grid, version) = self.session.field();
         if self.field_seen == Some(version) {
             return;

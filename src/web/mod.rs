@@ -1,6 +1,7 @@
 //! The browser shell (wasm only): DOM wiring, canvases, plots and the animation loop.
 //! It holds no model math; everything it animates comes from `crate::core`.
 
+pub mod about;
 pub mod api;
 pub mod app;
 pub mod bench;

@@ -126,6 +126,18 @@ impl PlaneView {
         Ok(())
     }
 
+    /// Follows the width of `container` (the page's layout decides the plane's size): resizes
+    /// when it changed by a pixel or more; true if it did (the background must be rendered
+    /// again).
+    pub fn fit_to(&mut self, container: &Element) -> Result<bool, JsValue> {
+        let w = f64::from(container.client_width()).floor();
+        if w < 50.0 || (w - self.css).abs() < 1.0 {
+            return Ok(false);
+        }
+        self.resize(w)?;
+        Ok(true)
+    }
+
     /// Colours the heatmap with `map` (0 = least likely … 1 = most likely) instead of
     /// [`blues`]; takes effect at the next render.
     pub fn set_colour_map(&mut self, map: impl Fn(f64) -> [u8; 3]) {

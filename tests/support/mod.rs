@@ -50,6 +50,20 @@ pub async fn frames() {
     at_least_frames(3).await;
 }
 
+/// Resolves in the next animation frame, after the app's own frame callback (which was
+/// registered first): exactly one app frame has run since the call.
+pub async fn next_frame() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .request_animation_frame(&resolve)
+            .expect("rAF");
+    });
+    wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .expect("frame");
+}
+
 /// Waits until the app has run `n` more animation frames (at most 3 s): on a busy machine a
 /// frame can take longer than a fixed wait.
 pub async fn at_least_frames(n: u64) {

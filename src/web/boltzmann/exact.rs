@@ -69,17 +69,18 @@ fn superscript(n: usize) -> String {
 impl ExactView {
     /// Lays out the view inside `section`; returns it and the column for the controls.
     pub(super) fn new(section: &HtmlElement) -> Result<(Self, HtmlElement), JsValue> {
-        let cols = dom::el(section, "div", "cols")?;
-        let left = dom::el(&cols, "div", "col bz-wide-col")?;
-        let right = dom::el(&cols, "div", "col side-col")?;
-        let dist_plot = Plot::new(&left, "bz-plot", 680.0, 280.0)?;
+        let stage = dom::el(section, "div", "stage")?;
+        let left = dom::el(&stage, "div", "stage-pic")?;
+        let right = dom::el(&stage, "div", "stage-side")?;
+        let more = dom::el(&stage, "div", "stage-more")?;
+        let dist_plot = Plot::new(&left, "bz-plot main-plot", 680.0, 420.0)?;
         dom::img_label(
             &dist_plot.canvas,
             "exact probability and sampled frequency of every state, sorted by energy",
         )?;
         let tv_out = dom::text(&left, "div", "readout", "")?;
         tv_out.set_id("bz-tv");
-        let tv_plot = Plot::new(&left, "bz-plot", 680.0, 220.0)?;
+        let tv_plot = Plot::new(&more, "bz-plot", 680.0, 220.0)?;
         dom::img_label(
             &tv_plot.canvas,
             "total-variation distance between sampled frequencies and the exact distribution",

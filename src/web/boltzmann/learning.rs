@@ -66,9 +66,10 @@ fn cell(px: &mut [u8], v: i8) {
 impl LearnView {
     /// Lays out the view inside `section`; returns it and the column for the controls.
     pub(super) fn new(section: &HtmlElement) -> Result<(Self, HtmlElement), JsValue> {
-        let cols = dom::el(section, "div", "cols")?;
-        let left = dom::el(&cols, "div", "col bz-wide-col")?;
-        let right = dom::el(&cols, "div", "col side-col")?;
+        let stage = dom::el(section, "div", "stage")?;
+        let left = dom::el(&stage, "div", "stage-pic")?;
+        let right = dom::el(&stage, "div", "stage-side")?;
+        let more = dom::el(&stage, "div", "stage-more")?;
         let heats = dom::el(&left, "div", "bz-row")?;
         let heat = |label| -> Result<Plot, JsValue> {
             let p = Plot::new(&heats, "bz-plot", 300.0, 250.0)?;
@@ -80,7 +81,7 @@ impl LearnView {
         let readout = dom::text(&left, "div", "readout", "")?;
         readout.set_id("bz-ll");
         let bar = progress(&left, "training progress")?;
-        let ll_plot = Plot::new(&left, "bz-plot", 610.0, 220.0)?;
+        let ll_plot = Plot::new(&more, "bz-plot", 610.0, 220.0)?;
         dom::img_label(&ll_plot.canvas, "exact log-likelihood of the data per step")?;
         let pics = dom::el(&left, "div", "bz-row")?;
         let tiles = figure(

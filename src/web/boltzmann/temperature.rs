@@ -122,14 +122,14 @@ static ANNEAL: &[Action<BoltzmannLab>] = &[Action {
 impl TempView {
     /// Lays out the view inside `section`.
     pub(super) fn new(section: &HtmlElement) -> Result<(Self, Slots), JsValue> {
-        let cols = dom::el(section, "div", "cols")?;
-        let left = dom::el(&cols, "div", "col bz-grid-col")?;
-        let mid = dom::el(&cols, "div", "col bz-chart-col")?;
-        let right = dom::el(&cols, "div", "col side-col")?;
+        let stage = dom::el(section, "div", "stage")?;
+        let left = dom::el(&stage, "div", "stage-pic")?;
+        let right = dom::el(&stage, "div", "stage-side")?;
+        let mid = dom::el(&stage, "div", "stage-more")?;
         let grids = dom::el(&left, "div", "bz-grids")?;
         let grid = figure(
             &grids,
-            "grid bz-live",
+            "grid bz-live main-pic",
             "live neuron grid (last state y_L); draw with the pointer, right button or Shift erases",
             "last state y_L (draw on it)",
         )?;
@@ -141,12 +141,12 @@ impl TempView {
         )?;
         let readout = dom::text(&left, "div", "readout", "")?;
         readout.set_id("bz-temp-readout");
-        let bars = Plot::new(&left, "bz-plot", 470.0, 190.0)?;
+        let bars = Plot::new(&mid, "bz-plot", 470.0, 190.0)?;
         dom::img_label(
             &bars.canvas,
             "overlap m = ξ·y/N of the last state and of the averaged state with each memory",
         )?;
-        let legend = dom::el(&left, "div", "bz-legend")?;
+        let legend = dom::el(&mid, "div", "bz-legend")?;
         dom::text(&legend, "span", "bz-key bz-key-a", "last state y_L")?;
         dom::text(&legend, "span", "bz-key bz-key-b", "average of the last M")?;
 

@@ -123,14 +123,12 @@ impl Ui {
             .train_row
             .class_list()
             .toggle_with_force("hidden", t.is_none());
-        let Some(t) = t else {
+        let Some(t) = t.filter(|t| t.iterations > 0) else {
             self.train_info.set_text_content(None);
+            let _ = self.train_info.remove_attribute("data-stable");
+            let _ = self.train_info.remove_attribute("data-iterations");
             return;
         };
-        if t.iterations == 0 {
-            self.train_info.set_text_content(None);
-            return;
-        }
         self.train_info.set_text_content(Some(&format!(
             "{} gradient steps: {} of {} memories are fixed points{}",
             t.iterations,

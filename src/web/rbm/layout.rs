@@ -105,9 +105,10 @@ pub(super) fn build() -> Result<Layout, JsValue> {
     panel.set_class_name("lab rbm hidden");
     panel.set_id("lab-rbm");
     let seg = dom::el(&panel, "div", "")?;
-    let cols = dom::el(&panel, "div", "cols")?;
-    let main_col = dom::el(&cols, "div", "col rbm-main")?;
-    let side = dom::el(&cols, "div", "col side-col")?;
+    let stage = dom::el(&panel, "div", "stage")?;
+    let main_col = dom::el(&stage, "div", "stage-pic rbm-main")?;
+    let side = dom::el(&stage, "div", "stage-side")?;
+    let more = dom::el(&stage, "div", "stage-more")?;
     let mut view_boxes = Vec::new();
     for v in View::ALL {
         let b = dom::el(&main_col, "div", "rbm-view hidden")?;
@@ -119,6 +120,7 @@ pub(super) fn build() -> Result<Layout, JsValue> {
     let tv = dom::el(&view_boxes[0], "div", "rbm-figs")?;
     let f = figure(&tv, "Weight filters: the receptive field wᵢⱼ of each hidden unit j (blue −, red +, scaled per unit)")?;
     let filters = tiles(&f, "weight filters of the hidden units", "rbm-filters")?;
+    filters.canvas.class_list().add_1("main-pic")?;
     let right = dom::el(&tv, "div", "")?;
     let f = figure(
         &right,
@@ -149,7 +151,7 @@ pub(super) fn build() -> Result<Layout, JsValue> {
     let complete_ctl = dom::el(&f, "div", "rbm-ctl-col")?;
     let f = figure(
         &view_boxes[1],
-        "The 16 conditioned chains (known pixels clamped with set_clamp)",
+        "The 16 conditioned chains (the known pixels clamped)",
     )?;
     let comp_chains = tiles(&f, "conditioned Gibbs chains", "rbm-comp-chains")?;
     let comp_readout = readout(&view_boxes[1], "readout", "rbm-complete-readout")?;
@@ -213,7 +215,7 @@ pub(super) fn build() -> Result<Layout, JsValue> {
     progress.set_value(0.0);
     progress.set_attribute("aria-label", "training progress")?;
     let train_readout = readout(&pbox, "readout", "rbm-train-readout")?;
-    let charts = dom::el(&main_col, "div", "rbm-charts")?;
+    let charts = dom::el(&more, "div", "rbm-charts")?;
     let err_chart = chart(
         &charts,
         385.0,
