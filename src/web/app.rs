@@ -535,7 +535,8 @@ impl App {
                 missing
             ));
         } else if clean {
-            status::info(&format!("Scene {}/{n} · {} — {}", i + 1, sc.title, sc.note));
+            // The note itself is in the scene panel, with its formulas typeset.
+            status::info(&format!("Scene {}/{n} · {}", i + 1, sc.title));
         }
         self.scene_panel.set(i, n, sc.title, sc.note);
     }

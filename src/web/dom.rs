@@ -233,3 +233,27 @@ fn build_math(
     parent.append_child(&e)?;
     Ok(())
 }
+
+/// A new element holding `text`, in which every `$…$` is a formula typeset as inline MathML
+/// ([`math`]); a formula that does not parse is shown as written.
+pub fn rich(parent: &Element, tag: &str, class: &str, text: &str) -> Result<HtmlElement, JsValue> {
+    let e = el(parent, tag, class)?;
+    set_rich(&e, text)?;
+    Ok(e)
+}
+
+/// Replaces `e`'s content by `text` with its `$…$` formulas typeset (see [`rich`]).
+pub fn set_rich(e: &Element, text: &str) -> Result<(), JsValue> {
+    e.set_text_content(None);
+    let doc = document()?;
+    for (k, part) in text.split('$').enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        if k % 2 == 1 && math(e, part, false).is_ok() {
+            continue;
+        }
+        e.append_child(&doc.create_text_node(part))?;
+    }
+    Ok(())
+}

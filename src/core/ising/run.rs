@@ -466,7 +466,7 @@ pub static TABLE: Table<IsingRun> = Table {
         "dynamics",
         "Dynamics",
         "Markov chain with stationary law ∝ exp(−E/T): Metropolis accepts a flip with \
-         min(1, e^(−ΔE/T)); heat bath sets a spin from its conditional; Wolff flips clusters",
+         min(1, exp(−ΔE/T)); heat bath sets a spin from its conditional; Wolff flips clusters",
         &DYNAMICS_OPTS,
         0,
         |r| DYNAMICS.iter().position(|&d| d == r.dynamics).unwrap_or(0),

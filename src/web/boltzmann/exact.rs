@@ -231,13 +231,16 @@ pub(super) fn wire(lab: &Rc<RefCell<BoltzmannLab>>, right: &HtmlElement) -> Resu
          Hebbian: wᵢⱼ = (1/N) Σₚ ξᵢᵖ ξⱼᵖ; σ applies to random weights only.",
     )?;
     let b = controls_box(right, "Temperature and sampling")?;
-    formula(&b, "P(y) = exp(−E(y)/T) / Z,   Z = Σ_y exp(−E(y)/T)")?;
+    formula(
+        &b,
+        r"P(y) = \frac{e^{-E(y)/T}}{Z},\quad Z = \sum_y e^{-E(y)/T}",
+    )?;
     settings::build(lab, &b, &["te", "logp"])?;
     settings::buttons(lab, &b, SAMPLES)?;
     note(
         &b,
         "Z sums over all 2ᴺ states. Gibbs sampling: each sweep updates every neuron with \
-         P(yᵢ = +1 | rest) = σ(2hᵢ/T) and counts the state it reaches. TV = ½ Σ_y |f(y) − P(y)| \
+         P(yᵢ = +1 | rest) = σ(2hᵢ/T) and counts the state it reaches. $TV = \\frac{1}{2}\\sum_y |f(y) - P(y)|$ \
          falls like 1/√samples once the chain mixes; at low T it stalls near ½ while the chain is \
          stuck in one of the two mirror-image valleys. At T = 0, P concentrates on the ground \
          states and the sampler becomes deterministic descent into a local minimum.",

@@ -76,8 +76,8 @@ impl LearnView {
             dom::img_label(&p.canvas, label)?;
             Ok(p)
         };
-        let data_heat = heat("heatmap of the clamped-phase correlations ⟨yᵢyⱼ⟩_data")?;
-        let model_heat = heat("heatmap of the free-phase correlations ⟨yᵢyⱼ⟩_model")?;
+        let data_heat = heat("heatmap of the clamped-phase correlations ⟨yᵢyⱼ⟩ over the data")?;
+        let model_heat = heat("heatmap of the free-phase correlations ⟨yᵢyⱼ⟩ of the model")?;
         let readout = dom::text(&left, "div", "readout", "")?;
         readout.set_id("bz-ll");
         let bar = progress(&left, "training progress")?;
@@ -213,13 +213,16 @@ pub(super) fn wire(lab: &Rc<RefCell<BoltzmannLab>>, right: &HtmlElement) -> Resu
     settings::build(lab, &b, &["data", "nv", "np"])?;
     settings::buttons(lab, &b, DATA)?;
     let b = controls_box(right, "Boltzmann machine (T = 1)")?;
-    formula(&b, "wᵢⱼ ← wᵢⱼ + η (⟨yᵢyⱼ⟩_data − ⟨yᵢyⱼ⟩_model)")?;
+    formula(
+        &b,
+        r"w_{ij} \leftarrow w_{ij} + \eta(\langle y_i y_j \rangle_{\text{data}} - \langle y_i y_j \rangle_{\text{model}})",
+    )?;
     settings::build(lab, &b, &["hidden", "eta", "m", "kc", "pcd", "steps"])?;
     settings::buttons(lab, &b, TRAINING)?;
     note(
         &b,
-        "Maximise L(W) = (1/N_P) Σ_{v∈P} log P(v), P(v) = Σ_h P(v, h). \
-         Gradient: ∇_{wᵢⱼ}L = ⟨yᵢyⱼ⟩_data − ⟨yᵢyⱼ⟩_model. Clamped phase: fix the visible units \
+        "Maximise $L(W) = \\frac{1}{N_P}\\sum_{v \\in P} \\log P(v)$, \
+         $P(v) = \\sum_h P(v, h)$. Gradient: $\\partial L / \\partial w_{ij} = \\langle y_i y_j \\rangle_{\\text{data}} - \\langle y_i y_j \\rangle_{\\text{model}}$. Clamped phase: fix the visible units \
          to each pattern, Gibbs-sample the hidden ones (K samples each). Free phase: run the \
          whole network from a random start, keep the last M samples. Then wᵢⱼ ← wᵢⱼ + η ∇L \
          (biases likewise). L is computed exactly over all 2ᴺ states (N ≤ 16). The best L for \

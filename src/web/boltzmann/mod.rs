@@ -109,12 +109,14 @@ fn say(s: Say) {
 
 /// A small note in the lecture's terms, under the controls.
 fn note(parent: &Element, text: &str) -> Result<HtmlElement, JsValue> {
-    dom::text(parent, "p", "bz-note", text)
+    dom::rich(parent, "p", "bz-note", text)
 }
 
 /// The view's key formula, in readable type.
-fn formula(parent: &Element, text: &str) -> Result<HtmlElement, JsValue> {
-    dom::text(parent, "p", "bz-formula", text)
+fn formula(parent: &Element, tex: &str) -> Result<HtmlElement, JsValue> {
+    let p = dom::el(parent, "p", "bz-formula")?;
+    dom::math(&p, tex, false)?;
+    Ok(p)
 }
 
 /// A titled box of controls.

@@ -402,17 +402,18 @@ pub(super) fn wire(lab: &Rc<RefCell<BoltzmannLab>>, s: &Slots) -> Result<(), JsV
     }
     note(
         &b,
-        "Hebb: wᵢⱼ = (1/N) Σₚ ξᵢᵖ ξⱼᵖ, wᵢᵢ = 0; E(y) = −Σ_{i<j} wᵢⱼ yᵢ yⱼ. \
-         The glyphs share their background, so A and H lie close together (m = 0.84).",
+        "Hebb: $w_{ij} = \\frac{1}{N}\\sum_p \\xi_i^p \\xi_j^p$, $w_{ii} = 0$; \
+         $E(y) = -\\sum_{i<j} w_{ij} y_i y_j$. The glyphs share their background, so A and H lie \
+         close together (m = 0.84).",
     )?;
 
     let b = controls_box(&s.right, "Gibbs sampling at T")?;
-    formula(&b, "P(yᵢ = +1 | y_{j≠i}) = σ(2hᵢ / T)")?;
-    formula(&b, "hᵢ = Σⱼ wᵢⱼ yⱼ + bᵢ")?;
+    formula(&b, r"P(y_i = +1 \mid y_{j \neq i}) = \sigma(2 h_i / T)")?;
+    formula(&b, r"h_i = \sum_j w_{ij} y_j + b_i")?;
     settings::build(lab, &b, &["T", "M"])?;
     note(
         &b,
-        "σ(z) = 1/(1 + e^(−z)); flipping yᵢ changes E by 2yᵢhᵢ, hence the 2. \
+        "$\\sigma(z) = 1/(1 + e^{-z})$; flipping yᵢ changes E by 2yᵢhᵢ, hence the 2. \
          T = 0 is the deterministic Hopfield network yᵢ = Θ(hᵢ); as T → ∞ every neuron is a fair \
          coin. One sweep updates every neuron once, in order; Play runs (speed) sweeps per frame.",
     )?;
@@ -421,10 +422,11 @@ pub(super) fn wire(lab: &Rc<RefCell<BoltzmannLab>>, s: &Slots) -> Result<(), JsV
     settings::build(lab, &b, &["tmax", "alpha", "k", "tmin", "sched"])?;
     note(
         &b,
-        "Lecture: initialise y, T ← T_max; repeat a few sweeps at T, then T ← αT, until \
-         T ≤ T_min; the final state is the retrieved pattern (the most likely state — or a local \
-         minimum). Linear: equal steps over the same number of levels. Logarithmic (Geman & \
-         Geman 1984) provably finds the ground state but needs about 2^(T_max/T_min) levels.",
+        "Lecture: initialise y, $T \\leftarrow T_{max}$; repeat a few sweeps at T, then \
+         $T \\leftarrow \\alpha T$, until $T \\le T_{min}$; the final state is the retrieved \
+         pattern (the most likely state — or a local minimum). Linear: equal steps over the same \
+         number of levels. Logarithmic (Geman & Geman 1984) provably finds the ground state but \
+         needs about $2^{T_{max}/T_{min}}$ levels.",
     )?;
     let btn = settings::buttons(lab, &s.anneal, ANNEAL)?.remove(0);
     btn.set_id("bz-anneal-btn");

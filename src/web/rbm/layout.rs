@@ -189,7 +189,7 @@ pub(super) fn build() -> Result<Layout, JsValue> {
     let dbn_readout = readout(&view_boxes[3], "readout", "rbm-dbn-readout")?;
 
     // Gaussian view.
-    dom::text(&view_boxes[4], "p", "muted rbm-note", "Gaussian visible units v ∈ ℝ² with fixed noise σ and 0/1 hidden units: v | h ~ N(b + Wh, σ²I), P(hⱼ = 1 | v) = σ(cⱼ + Σᵢ wᵢⱼvᵢ/σ²). Summing out h leaves a mixture of 2^(hidden) Gaussians — the lecture's exponential-family remark.")?;
+    dom::rich(&view_boxes[4], "p", "muted rbm-note", "Gaussian visible units $v \\in R^2$ with fixed noise σ and 0/1 hidden units: $v \\mid h \\sim N(b + W h, \\sigma^2 I)$, $P(h_j = 1 \\mid v) = \\sigma(c_j + \\sum_i w_{ij} v_i / \\sigma^2)$. Summing out h leaves a mixture of $2^H$ Gaussians for H hidden units — the lecture's exponential-family remark.")?;
     let scatter = Scatter::new(&view_boxes[4], "rbm-scatter", 400.0)?;
     dom::img_label(
         &scatter.canvas,
