@@ -370,6 +370,9 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
                         .and_then(|d| d.body())
                     {
                         let _ = b.class_list().remove_1("presenter");
+                        if let Some(html) = b.owner_document().and_then(|d| d.document_element()) {
+                            let _ = html.class_list().remove_1("presenter");
+                        }
                         plot::set_scale(1.0);
                     }
                 }
@@ -411,6 +414,8 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
     start_loop(app.clone())?;
     root.set_attribute("data-ready", "1")?;
+    // When the labs became interactive, in ms after navigation (the e2e check prints it).
+    root.set_attribute("data-ready-at", &format!("{:.0}", dom::now()))?;
     Ok(app)
 }
 
@@ -683,6 +688,10 @@ impl App {
         let Some(body) = doc.body() else { return };
         let on = !body.class_list().contains("presenter");
         let _ = body.class_list().toggle_with_force("presenter", on);
+        // The root font size scales every rem-sized text and column with it.
+        if let Some(html) = doc.document_element() {
+            let _ = html.class_list().toggle_with_force("presenter", on);
+        }
         plot::set_scale(if on { PRESENTER_SCALE } else { 1.0 });
         if on {
             if let Some(el) = doc.document_element() {
