@@ -220,6 +220,8 @@ pub struct HopfieldRun {
     drawing: (usize, Vec<i8>),
     trace: Trace,
     updates: u64,
+    /// Neurons changed by synchronous updates since recall started.
+    sync_flips: usize,
     outcome: Outcome,
     highlight: Option<usize>,
     noise: f64,
@@ -261,6 +263,7 @@ impl HopfieldRun {
             drawing: (side, vec![-1; n]),
             trace: Trace::new(1200),
             updates: 0,
+            sync_flips: 0,
             outcome: Outcome::Running,
             highlight: None,
             noise: 0.25,
@@ -368,9 +371,13 @@ impl HopfieldRun {
         self.updates
     }
 
-    /// Flips since recall started (asynchronous updates).
+    /// Neurons flipped since recall started (one at a time, or all at once).
     pub fn flips(&self) -> usize {
-        self.dynamics.flips()
+        if self.mode == Mode::Sync {
+            self.sync_flips
+        } else {
+            self.dynamics.flips()
+        }
     }
 
     /// What recall reached.
@@ -1050,6 +1057,7 @@ impl HopfieldRun {
         self.sync.restart();
         self.trace.clear();
         self.updates = 0;
+        self.sync_flips = 0;
         self.trace.push(0.0, self.energy());
         self.outcome = Outcome::Running;
         self.highlight = None;
@@ -1074,6 +1082,8 @@ impl HopfieldRun {
         }
         let n = self.n();
         let mut done: Option<String> = None;
+        // A 2-cycle is not a state: it is not named as a memory or a spurious state.
+        let mut cycle = false;
         let mut result = Ok(());
         match (self.mode, &mut self.engine) {
             (Mode::Sync, Engine::Dense { net, state }) => {
@@ -1081,12 +1091,14 @@ impl HopfieldRun {
                     match self.sync.step(net, state) {
                         Ok(step) => {
                             self.updates += n as u64;
+                            self.sync_flips += step.flips;
                             self.trace
                                 .push(self.updates as f64 / n as f64, state.energy());
                             let steps = self.sync.steps();
                             match step.outcome {
                                 SyncOutcome::Moving => {}
                                 SyncOutcome::TwoCycle => {
+                                    cycle = true;
                                     done = Some(format!(
                                         "a 2-cycle after {steps} synchronous updates: all-at-once updates need not converge, because the energy argument holds only for one flip at a time"
                                     ));
@@ -1157,8 +1169,11 @@ impl HopfieldRun {
             Some(self.dynamics.next_neuron())
         };
         if let Some(how) = done {
-            let what = self.classify();
-            self.outcome = Outcome::Done(format!("Reached {how}: {what}"));
+            self.outcome = Outcome::Done(if cycle {
+                format!("Reached {how}. The state flips between two states forever.")
+            } else {
+                format!("Reached {how}: {}", self.classify())
+            });
         } else if let Err(e) = &result {
             self.outcome = Outcome::Done(format!("Stopped: {e}"));
         }
@@ -1399,6 +1414,28 @@ mod tests {
         let mut back = HopfieldRun::new(5);
         assert_eq!(back.import(lib.clone()), Ok(1));
         assert_eq!(back.library(), lib);
+    }
+
+    #[test]
+    fn a_two_cycle_is_named_as_such_with_its_flips() {
+        let mut r = HopfieldRun::new(8);
+        let _ = r.apply_link(Some("AHOU"), None);
+        TABLE.set_text(&mut r, "mode", "sync").expect("sync");
+        let _ = r.apply_link(None, Some("H"));
+        // The lecture scene: 30 % noise on H, synchronous updates, seed 8.
+        TABLE.set_text(&mut r, "noise", "0.3").expect("noise");
+        r.reset(8);
+        let _ = r.apply_link(None, Some("H"));
+        r.to_fixed_point(50).expect("recall");
+        let Outcome::Done(what) = r.outcome() else {
+            panic!("running");
+        };
+        assert!(what.contains("2-cycle"), "{what}");
+        assert!(
+            !what.contains("spurious") && !what.contains("stored pattern"),
+            "{what}"
+        );
+        assert!(r.flips() > 0, "flips are counted in synchronous mode");
     }
 
     #[test]
