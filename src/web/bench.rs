@@ -172,12 +172,19 @@ impl BenchLab {
         }
         let v: serde_json::Value =
             serde_json::from_str(json).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        // Rows are named by what they do, as a reader says it (the JSON keeps the ids).
+        let described = crate::core::bench::workloads();
         if let Some(obj) = v.as_object() {
             for (name, r) in obj {
                 let tr = dom::el(&self.table, "tr", "")?;
                 let wasm = r["wasm_ms"].as_f64().unwrap_or(f64::NAN);
                 let js = r["js_ms"].as_f64();
-                dom::text(&tr, "td", "", name)?;
+                let what = described
+                    .iter()
+                    .find(|w| w.name == name.as_str())
+                    .map_or(name.as_str(), |w| w.what);
+                let cell = dom::text(&tr, "td", "", what)?;
+                cell.set_attribute("data-id", name)?;
                 dom::text(&tr, "td", "num", &format!("{wasm:.3}"))?;
                 dom::text(
                     &tr,

@@ -171,20 +171,15 @@ impl HopfieldLab {
         let n = self.run.n();
         let side = self.run.side();
         let Some(net) = self.run.network() else {
-            self.ui.weights_plot.heatmap(
-                "No weight matrix in overlap mode",
-                &[],
-                0,
-                0,
-                None,
-                true,
-            )?;
+            // No matrix to show: the note says why, instead of an empty chart.
+            self.ui.weights_plot.set_visible(false);
             self.ui.weights_note.set_text_content(Some(
-                "Overlap mode: hᵢ = Σₚ ξᵢᵖ mₚ (Hebbian, 1/N) — the N×N matrix is never stored, which is what lets \
-                 256×256 images recall at frame rate.",
+                "Overlap mode: hᵢ = Σₚ ξᵢᵖ mₚ (Hebbian, 1/N) — the N×N weight matrix is never stored, \
+                 which is what lets 256×256 images recall at frame rate.",
             ));
             return Ok(());
         };
+        self.ui.weights_plot.set_visible(true);
         let w = net.weights();
         if n <= FULL_W_MAX {
             // Reused buffer: during gradient training this redraws every frame.
