@@ -227,21 +227,19 @@ impl IsingLab {
                 input.set_attribute("list", "ising-t-ticks")?;
             }
         }
-        // A scale under the slider: ordered | T_c | disordered.
+        // A mark under the slider at T_c (the note beside the button says what it divides).
         let scale = dom::el(box_, "div", "ising-scale")?;
         scale.set_attribute("aria-hidden", "true")?;
-        dom::text(&scale, "span", "ising-scale-lo", "← ordered")?;
-        dom::text(&scale, "span", "ising-scale-hi", "disordered →")?;
-        let tc = dom::text(&scale, "span", "ising-tc", "T_c ≈ 2.269")?;
+        let tc = dom::rich(&scale, "span", "ising-tc", "$T_c$ ≈ 2.269")?;
         let pct = 100.0 * (CRITICAL_TEMPERATURE - T_RANGE.0) / (T_RANGE.1 - T_RANGE.0);
         tc.style().set_property("left", &format!("{pct:.2}%"))?;
         let row = dom::el(box_, "div", "row")?;
         settings::buttons(lab, &row, &ACTIONS[..1])?;
-        dom::text(
+        dom::rich(
             &row,
             "span",
             "muted ising-tc-note",
-            "T_c = 2/ln(1+√2) ≈ 2.269: order below, disorder above",
+            r"$T_c = 2/\ln(1 + \sqrt{2})$ ≈ 2.269: order below, disorder above",
         )?;
         settings::build(lab, box_, &["h"])?;
         let row = dom::el(box_, "div", "row")?;
