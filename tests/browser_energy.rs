@@ -176,15 +176,19 @@ async fn points_are_cleared_and_drawn_by_hand() {
     assert_eq!(attr(&r, "data-points"), "7", "1 click + a 6-point drag");
     // A white data dot sits at the centre of the field (within the rounding of client
     // coordinates to whole CSS pixels).
+    // The field's backing store follows its laid-out size, so work in its own pixels.
     let px = pixels(&canvas);
-    let white_near_centre = (236..245).any(|y| {
-        (236..245).any(|x| {
-            let k = 4 * (y * 480 + x);
+    let w = canvas.width() as usize;
+    assert_eq!(px.len(), 4 * w * canvas.height() as usize);
+    let (mx, my) = (w / 2, canvas.height() as usize / 2);
+    let white_near_centre = (my - 4..=my + 4).any(|y| {
+        (mx - 4..=mx + 4).any(|x| {
+            let k = 4 * (y * w + x);
             px[k..k + 3] == [255, 255, 255]
         })
     });
     assert!(white_near_centre, "a dot at the click");
-    let corner = 4 * (10 * 480 + 10);
+    let corner = 4 * (10 * w + 10);
     assert_ne!(&px[corner..corner + 3], &[255, 255, 255], "no dot far away");
     step(3);
     frames().await;
