@@ -10,6 +10,7 @@ pub mod fuzz;
 pub mod hopfield;
 pub mod ising;
 pub mod landscape;
+pub mod lanes;
 pub mod params;
 pub mod pattern;
 pub mod rbm;
