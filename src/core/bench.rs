@@ -5,6 +5,7 @@
 use crate::core::hopfield::{
     bench_recall_setup, Dense, Dynamics, Network, Order, OverlapNetwork, State,
 };
+use crate::core::ising::{bench_lattice, bench_one_sweep, Lattice};
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
 use crate::core::sampler::bench_steps;
@@ -53,6 +54,31 @@ pub fn workloads() -> Vec<Workload> {
             name: "ising_metropolis_512x512_10_sweeps",
             what: "10 checkerboard Metropolis sweeps of a 512×512 lattice at T = 2.5 (plus its random start)",
             prepare: |seed| Box::new(move || crate::core::ising::bench_ising_sweeps(512, 10, seed)),
+        },
+        Workload {
+            name: "ising_metropolis_1024x1024_sweep",
+            what: "one checkerboard Metropolis sweep of a 1024×1024 lattice at T = 2.5 (the vectorised \
+                   plane kernel), from a fixed state restored by a copy",
+            prepare: |seed| ising_sweep_workload(seed, false),
+        },
+        Workload {
+            name: "ising_heat_bath_1024x1024_sweep",
+            what: "one checkerboard heat-bath sweep of a 1024×1024 lattice at T = 2.5, from a fixed \
+                   state restored by a copy",
+            prepare: |seed| ising_sweep_workload(seed, true),
+        },
+        Workload {
+            name: "ising_paint_rgba_1024x1024",
+            what: "paint a 1024×1024 lattice into an RGBA u32 buffer (branch-free select per pixel)",
+            prepare: |seed| {
+                let lat = ising_start(seed);
+                let mut buf = vec![0u32; lat.n()];
+                Box::new(move || {
+                    lat.paint_rgba(&mut buf, 0xFF93_5400, 0xFF40_C4F7);
+                    // a sample of the pixels, so the work cannot be dropped
+                    buf.iter().step_by(4097).map(|&p| f64::from(p & 0xFF)).sum()
+                })
+            },
         },
         Workload {
             name: "ebm_cd_20_steps_batch128",
@@ -114,6 +140,20 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_steps("hmc", 1_000, seed)),
         },
     ]
+}
+
+/// The 1024² lattice of the Ising rows: 20 Metropolis sweeps from a random start.
+fn ising_start(seed: u64) -> Lattice {
+    match bench_lattice(1024, 20, seed) {
+        Ok(l) => l,
+        Err(e) => unreachable!("1024 is a valid side: {e}"),
+    }
+}
+
+fn ising_sweep_workload(seed: u64, heat_bath: bool) -> Box<dyn FnMut() -> f64> {
+    let start = ising_start(seed);
+    let mut lat = start.clone();
+    Box::new(move || bench_one_sweep(&mut lat, &start, heat_bath, seed))
 }
 
 /// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.
