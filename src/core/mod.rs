@@ -11,6 +11,7 @@ pub mod hopfield;
 pub mod ising;
 pub mod landscape;
 pub mod lanes;
+pub mod math;
 pub mod params;
 pub mod pattern;
 pub mod rbm;
