@@ -111,14 +111,28 @@ impl<const W: usize> RngLanes<W> {
         }
     }
 
-    /// Uniform `f32` on the open interval (0, 1) in every lane: `(bits >> 8 + ½) · 2⁻²⁴`
-    /// (24 random bits, never 0 or 1, so safe to take the logarithm of either `u` or `1 − u`).
+    /// Uniform `f32` on the open interval (0, 1) in every lane: `(k + ½)·2⁻²³` for a uniform
+    /// 23-bit `k` (every value exact in `f32`, never 0 or 1, so safe to take the logarithm of
+    /// either `u` or `1 − u`; `P(u < p)` is within 2⁻²⁴ of `p` and exactly 0 or 1 at `p = 0, 1`).
     #[inline(always)]
     pub fn uniform_open_f32(&mut self, out: &mut [f32; W]) {
         let mut bits = [0u32; W];
         self.next_u32(&mut bits);
         for (o, b) in out.iter_mut().zip(bits) {
-            *o = ((b >> 8) as f32 + 0.5) * (1.0 / 16_777_216.0);
+            *o = ((b >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
+        }
+    }
+
+    /// `out[k] = 1` with probability `p[k]`, else 0 (`p` in [0, 1]; see
+    /// [`RngLanes::uniform_open_f32`] for the resolution), `W` units per step of the lanes.
+    #[inline]
+    pub fn bernoulli_f32(&mut self, p: &[f32], out: &mut [f32]) {
+        let mut u = [0.0f32; W];
+        for (pc, oc) in p.chunks(W).zip(out.chunks_mut(W)) {
+            self.uniform_open_f32(&mut u);
+            for ((o, &pk), &uk) in oc.iter_mut().zip(pc).zip(&u) {
+                *o = if uk < pk { 1.0 } else { 0.0 };
+            }
         }
     }
 }
@@ -203,5 +217,25 @@ mod tests {
         }
         // sd of the mean = sqrt(1/12/n) ≈ 5.1e-4 for n = 320 000; 5 sd.
         assert!((sum / n as f64 - 0.5).abs() < 2.6e-3);
+        // the extreme words map inside (0, 1): the conversion of uniform_open_f32
+        let to_unit = |b: u32| ((b >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
+        let (lo, hi) = (
+            to_unit(std::hint::black_box(0)),
+            to_unit(std::hint::black_box(u32::MAX)),
+        );
+        assert!(lo > 0.0 && hi < 1.0, "{lo} {hi}");
+        let p = [0.0f32, 1.0, 0.25, 0.9];
+        let mut ones = [0usize; 4];
+        let mut out = [0.0f32; 4];
+        for _ in 0..40_000 {
+            lanes.bernoulli_f32(&p, &mut out);
+            for (c, &o) in ones.iter_mut().zip(&out) {
+                *c += usize::from(o == 1.0);
+            }
+        }
+        assert_eq!((ones[0], ones[1]), (0, 40_000));
+        // binomial sd: √(40000·¼·¾) ≈ 87, √(40000·0.09) = 60; 5 sd
+        assert!((ones[2] as f64 - 10_000.0).abs() < 435.0, "{}", ones[2]);
+        assert!((ones[3] as f64 - 36_000.0).abs() < 300.0, "{}", ones[3]);
     }
 }
