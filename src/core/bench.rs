@@ -8,6 +8,8 @@ use crate::core::hopfield::{
 use crate::core::ising::{bench_lattice, bench_one_sweep, Lattice};
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
+use crate::core::sampler::batch::bench_batch;
+use crate::core::sampler::bench::bench_langevin_particles;
 use crate::core::sampler::bench_steps;
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
@@ -128,6 +130,24 @@ pub fn workloads() -> Vec<Workload> {
             name: "rwmh_banana_10k",
             what: "10 000 random-walk Metropolis steps (σ = 1) on the banana",
             prepare: |seed| Box::new(move || bench_steps("rwmh", 10_000, seed)),
+        },
+        Workload {
+            name: "rwmh_batch_10k_chains_banana",
+            what: "10 steps of 10 000 random-walk Metropolis chains (σ = 1) on the banana as one \
+                   batch (structure of arrays, 100 000 chain-steps)",
+            prepare: |seed| Box::new(move || bench_batch("rwmh", 10_000, 10, seed)),
+        },
+        Workload {
+            name: "langevin_batch_10k_particles_banana",
+            what: "10 unadjusted Langevin steps (ε = 0.05) of 10 000 particles on the banana as one \
+                   batch (structure of arrays, 100 000 particle-steps)",
+            prepare: |seed| Box::new(move || bench_batch("langevin", 10_000, 10, seed)),
+        },
+        Workload {
+            name: "langevin_particles_10k_banana",
+            what: "the same 10 Langevin steps of 10 000 particles through langevin_particles \
+                   (interleaved positions, one energy call and two normal draws per particle)",
+            prepare: |seed| Box::new(move || bench_langevin_particles(10_000, 10, seed)),
         },
         Workload {
             name: "mala_banana_10k",

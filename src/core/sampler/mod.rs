@@ -19,7 +19,8 @@
 //!
 //! Files: [`direct`] (inverse CDF, central-limit construction, Box–Muller, `Lz + μ`),
 //! [`importance`], [`markov_chain`], [`metropolis`], [`gibbs2d`], [`langevin`](mod@langevin), [`mala`],
-//! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`diagnostics`] (ESS, ACF, …),
+//! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`batch`] (many chains as arrays,
+//! the particle mode), [`diagnostics`] (ESS, ACF, …),
 //! [`bench`](mod@bench) (pure benchmark workloads).
 
 use std::fmt;
@@ -27,6 +28,7 @@ use std::fmt;
 use super::landscape::Energy2d;
 use super::rng::Rng;
 
+pub mod batch;
 pub mod bench;
 pub mod chains;
 pub mod diagnostics;
@@ -40,6 +42,7 @@ pub mod markov_chain;
 pub mod metropolis;
 pub mod nuts;
 
+pub use batch::{BatchKernel, BatchStep, ChainBatch};
 pub use bench::bench_steps;
 pub use chains::Chains;
 pub use diagnostics::{AcceptanceCounter, RunningMoments};
