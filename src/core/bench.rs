@@ -5,8 +5,11 @@
 use crate::core::hopfield::{
     bench_recall_setup, Dense, Dynamics, Network, Order, OverlapNetwork, State,
 };
+use crate::core::ising::{bench_lattice, bench_one_sweep, Lattice};
 use crate::core::pattern::{flip_fraction, random_pattern};
 use crate::core::rng::Rng;
+use crate::core::sampler::batch::bench_batch;
+use crate::core::sampler::bench::bench_langevin_particles;
 use crate::core::sampler::{bench_population, bench_sgld, bench_steps};
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
@@ -53,6 +56,31 @@ pub fn workloads() -> Vec<Workload> {
             name: "ising_metropolis_512x512_10_sweeps",
             what: "10 checkerboard Metropolis sweeps of a 512×512 lattice at T = 2.5 (plus its random start)",
             prepare: |seed| Box::new(move || crate::core::ising::bench_ising_sweeps(512, 10, seed)),
+        },
+        Workload {
+            name: "ising_metropolis_1024x1024_sweep",
+            what: "one checkerboard Metropolis sweep of a 1024×1024 lattice at T = 2.5 (the vectorised \
+                   plane kernel), from a fixed state restored by a copy",
+            prepare: |seed| ising_sweep_workload(seed, false),
+        },
+        Workload {
+            name: "ising_heat_bath_1024x1024_sweep",
+            what: "one checkerboard heat-bath sweep of a 1024×1024 lattice at T = 2.5, from a fixed \
+                   state restored by a copy",
+            prepare: |seed| ising_sweep_workload(seed, true),
+        },
+        Workload {
+            name: "ising_paint_rgba_1024x1024",
+            what: "paint a 1024×1024 lattice into an RGBA u32 buffer (branch-free select per pixel)",
+            prepare: |seed| {
+                let lat = ising_start(seed);
+                let mut buf = vec![0u32; lat.n()];
+                Box::new(move || {
+                    lat.paint_rgba(&mut buf, 0xFF93_5400, 0xFF40_C4F7);
+                    // a sample of the pixels, so the work cannot be dropped
+                    buf.iter().step_by(4097).map(|&p| f64::from(p & 0xFF)).sum()
+                })
+            },
         },
         Workload {
             name: "ebm_cd_20_steps_batch128",
@@ -102,6 +130,24 @@ pub fn workloads() -> Vec<Workload> {
             name: "rwmh_banana_10k",
             what: "10 000 random-walk Metropolis steps (σ = 1) on the banana",
             prepare: |seed| Box::new(move || bench_steps("rwmh", 10_000, seed)),
+        },
+        Workload {
+            name: "rwmh_batch_10k_chains_banana",
+            what: "10 steps of 10 000 random-walk Metropolis chains (σ = 1) on the banana as one \
+                   batch (structure of arrays, 100 000 chain-steps)",
+            prepare: |seed| Box::new(move || bench_batch("rwmh", 10_000, 10, seed)),
+        },
+        Workload {
+            name: "langevin_batch_10k_particles_banana",
+            what: "10 unadjusted Langevin steps (ε = 0.05) of 10 000 particles on the banana as one \
+                   batch (structure of arrays, 100 000 particle-steps)",
+            prepare: |seed| Box::new(move || bench_batch("langevin", 10_000, 10, seed)),
+        },
+        Workload {
+            name: "langevin_particles_10k_banana",
+            what: "the same 10 Langevin steps of 10 000 particles through langevin_particles \
+                   (interleaved positions, one energy call and two normal draws per particle)",
+            prepare: |seed| Box::new(move || bench_langevin_particles(10_000, 10, seed)),
         },
         Workload {
             name: "mala_banana_10k",
@@ -164,6 +210,20 @@ pub fn workloads() -> Vec<Workload> {
             prepare: |seed| Box::new(move || bench_steps("mchmc", 10_000, seed)),
         },
     ]
+}
+
+/// The 1024² lattice of the Ising rows: 20 Metropolis sweeps from a random start.
+fn ising_start(seed: u64) -> Lattice {
+    match bench_lattice(1024, 20, seed) {
+        Ok(l) => l,
+        Err(e) => unreachable!("1024 is a valid side: {e}"),
+    }
+}
+
+fn ising_sweep_workload(seed: u64, heat_bath: bool) -> Box<dyn FnMut() -> f64> {
+    let start = ising_start(seed);
+    let mut lat = start.clone();
+    Box::new(move || bench_one_sweep(&mut lat, &start, heat_bath, seed))
 }
 
 /// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.

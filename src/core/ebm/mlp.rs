@@ -106,10 +106,11 @@ impl Layout {
     }
 }
 
-/// Logistic sigmoid `σ(z) = 1/(1 + e^{−z})` (saturates cleanly: `e^{−z} = ∞` gives 0).
+/// Logistic sigmoid `σ(z) = 1/(1 + e^{−z})`: [`crate::core::fastmath::sigmoid_f32`], branch-free
+/// and the same bits in wasm and natively (below z ≈ −88 it gives a number under 10⁻³⁸, not 0).
 #[inline(always)]
 fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
+    crate::core::fastmath::sigmoid_f32(z)
 }
 
 /// `silu'(z) = σ(z)(1 + z(1 − σ(z)))`, from `σ = silu/z` stored in the forward pass.

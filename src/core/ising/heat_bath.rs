@@ -31,10 +31,10 @@ pub fn flip_probability(delta_e: f64, t: f64) -> f64 {
 
 impl Lattice {
     /// One heat-bath (Gibbs) sweep in checkerboard order, probabilities looked up in a table
-    /// precomputed for the current `(T, h)`. No allocation. Returns the number of flips.
+    /// precomputed for the current `(T, h)` (vectorised for even L, see [`super::checkerboard`]).
+    /// No allocation. Returns the number of flips.
     pub fn heat_bath_sweep(&mut self, rng: &mut Rng) -> usize {
-        let table = self.heat_bath_table;
-        self.checkerboard_sweep(&table, rng)
+        self.sweeps(true, 1, rng)
     }
 
     /// The lecture's name for the same sweep: Gibbs sampling of every spin once.
@@ -44,7 +44,7 @@ impl Lattice {
 
     /// `sweeps` heat-bath sweeps (a batch call for one animation frame). Returns flips.
     pub fn heat_bath_sweeps(&mut self, sweeps: usize, rng: &mut Rng) -> usize {
-        (0..sweeps).map(|_| self.heat_bath_sweep(rng)).sum()
+        self.sweeps(true, sweeps, rng)
     }
 }
 

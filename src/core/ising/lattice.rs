@@ -4,6 +4,7 @@
 //! The lattice also carries `T` and `h` and the two flip-probability tables built from them, so a
 //! sweep can never use a table that belongs to another temperature.
 
+use super::checkerboard::{plane_sweeps, PlaneScratch, Thresholds};
 use super::{check_temperature, IsingError};
 use crate::core::rng::Rng;
 use crate::core::temperature::IntoTemperature;
@@ -52,6 +53,12 @@ pub struct Lattice {
     spin_sum: i64,
     pub(crate) metropolis_table: FlipTable,
     pub(crate) heat_bath_table: FlipTable,
+    /// The tables as integer thresholds for the plane sweep (even L).
+    metropolis_thresholds: Thresholds,
+    heat_bath_thresholds: Thresholds,
+    /// The two sublattice planes and buffers of the plane sweep (empty for odd L). Every change
+    /// of `spins` outside a plane sweep must call `scratch.invalidate()`.
+    scratch: PlaneScratch,
 }
 
 impl Lattice {
@@ -112,6 +119,13 @@ impl Lattice {
             spin_sum: 0,
             metropolis_table: [0.0; 10],
             heat_bath_table: [0.0; 10],
+            metropolis_thresholds: Thresholds::new(&[0.0; 10]),
+            heat_bath_thresholds: Thresholds::new(&[0.0; 10]),
+            scratch: if l % 2 == 0 {
+                PlaneScratch::new(l)
+            } else {
+                PlaneScratch::default()
+            },
         };
         lat.rebuild_tables();
         lat.recount();
@@ -172,6 +186,7 @@ impl Lattice {
     pub fn fill(&mut self, s: i8) {
         let s = if s > 0 { 1 } else { -1 };
         self.spins.fill(s);
+        self.scratch.invalidate();
         self.recount();
     }
 
@@ -180,6 +195,7 @@ impl Lattice {
         for s in &mut self.spins {
             *s = rng.spin();
         }
+        self.scratch.invalidate();
         self.recount();
     }
 
@@ -253,6 +269,7 @@ impl Lattice {
         self.bond_sum -= 2 * s * nb;
         self.spin_sum -= 2 * s;
         self.spins[i] = -self.spins[i];
+        self.scratch.invalidate();
     }
 
     /// `Σ_⟨ij⟩ sᵢ sⱼ` over the 2N bonds (tracked).
@@ -329,17 +346,18 @@ impl Lattice {
         Ok(accept)
     }
 
-    /// One checkerboard sweep: first every site with `x + y` even, then every site with `x + y`
-    /// odd, each flipped with probability `table[s, Σ neighbours]`. Sites are updated one after
-    /// the other, so each update sees the current neighbours and satisfies detailed balance; on
-    /// even L the two sublattices are independent given each other (the order used by parallel
-    /// codes), on odd L the order is simply a fixed deterministic order. No allocation.
+    /// One checkerboard sweep site by site: first every site with `x + y` even, then every site
+    /// with `x + y` odd, each flipped with probability `table[s, Σ neighbours]`. Sites are
+    /// updated one after the other, so each update sees the current neighbours and satisfies
+    /// detailed balance; on odd L the order is simply a fixed deterministic order (even L uses
+    /// the plane kernel through [`Lattice::sweeps`]). No allocation.
     pub(crate) fn checkerboard_sweep(&mut self, table: &FlipTable, rng: &mut Rng) -> usize {
         let l = self.l;
         let n = self.spins.len();
         let mut bonds = self.bond_sum;
         let mut sum = self.spin_sum;
         let mut flips = 0usize;
+        self.scratch.invalidate();
         let s = &mut self.spins;
         for parity in 0..2 {
             for y in 0..l {
@@ -372,9 +390,55 @@ impl Lattice {
         flips
     }
 
+    /// `sweeps` checkerboard sweeps under a single-spin rule (`heat_bath` picks heat bath over
+    /// Metropolis), the order of [`Lattice::checkerboard_sweep`]: sublattice `x + y` even, then
+    /// odd. For even L every neighbour of a sublattice lies in the other one, so a whole
+    /// sublattice is updated at once by the vectorised plane kernel
+    /// ([`super::checkerboard`]); odd L (where the two colours meet across the periodic seam)
+    /// uses the site-by-site sweep. Returns the number of accepted flips. No allocation.
+    pub(crate) fn sweeps(&mut self, heat_bath: bool, sweeps: usize, rng: &mut Rng) -> usize {
+        let table = if heat_bath {
+            self.heat_bath_table
+        } else {
+            self.metropolis_table
+        };
+        if self.l % 2 == 1 {
+            return (0..sweeps)
+                .map(|_| self.checkerboard_sweep(&table, rng))
+                .sum();
+        }
+        let thr = if heat_bath {
+            self.heat_bath_thresholds
+        } else {
+            self.metropolis_thresholds
+        };
+        if sweeps == 0 {
+            return 0;
+        }
+        let r = plane_sweeps(
+            &mut self.spins,
+            self.l,
+            &thr,
+            sweeps,
+            &mut self.scratch,
+            rng,
+        );
+        self.bond_sum = r.bond_sum;
+        self.spin_sum = r.spin_sum;
+        r.flips
+    }
+
+    /// Paints the lattice into an RGBA image (`L²` pixels, row-major like the spins) without
+    /// per-pixel branching: see [`super::checkerboard::paint_rgba`].
+    pub fn paint_rgba(&self, out: &mut [u32], up: u32, down: u32) {
+        super::checkerboard::paint_rgba(&self.spins, out, up, down);
+    }
+
     fn rebuild_tables(&mut self) {
         self.metropolis_table = build_table(self.t, self.h, super::metropolis::acceptance);
         self.heat_bath_table = build_table(self.t, self.h, super::heat_bath::flip_probability);
+        self.metropolis_thresholds = Thresholds::new(&self.metropolis_table);
+        self.heat_bath_thresholds = Thresholds::new(&self.heat_bath_table);
     }
 
     fn count(&self) -> (i64, i64) {

@@ -24,16 +24,15 @@ pub fn acceptance(delta_e: f64, t: f64) -> f64 {
 
 impl Lattice {
     /// One Metropolis sweep in checkerboard order (N attempted flips, acceptance looked up in a
-    /// table precomputed for the current `(T, h)` — no `exp` and no allocation in the loop).
-    /// Returns the number of accepted flips.
+    /// table precomputed for the current `(T, h)` — no `exp` and no allocation in the loop;
+    /// vectorised for even L, see [`super::checkerboard`]). Returns the number of accepted flips.
     pub fn metropolis_sweep(&mut self, rng: &mut Rng) -> usize {
-        let table = self.metropolis_table;
-        self.checkerboard_sweep(&table, rng)
+        self.sweeps(false, 1, rng)
     }
 
     /// `sweeps` Metropolis sweeps (a batch call for one animation frame). Returns accepted flips.
     pub fn metropolis_sweeps(&mut self, sweeps: usize, rng: &mut Rng) -> usize {
-        (0..sweeps).map(|_| self.metropolis_sweep(rng)).sum()
+        self.sweeps(false, sweeps, rng)
     }
 }
 

@@ -21,9 +21,11 @@
 //! `T > 0`.
 //!
 //! Files: [`lattice`] (state, energy, tracked sums), [`metropolis`] and [`heat_bath`]
-//! (checkerboard single-spin sweeps with precomputed tables), [`wolff`] (cluster flips),
+//! (checkerboard single-spin sweeps with precomputed tables), [`checkerboard`] (the vectorised
+//! sublattice kernel for even L, and the RGBA painter), [`wolff`] (cluster flips),
 //! [`observables`] (binning, a resumable temperature scan), [`onsager`] (exact results).
 
+pub mod checkerboard;
 pub mod heat_bath;
 pub mod lattice;
 pub mod metropolis;
@@ -36,6 +38,7 @@ use std::fmt;
 
 use crate::core::temperature::IntoTemperature;
 
+pub use checkerboard::{paint_rgba, paint_rgba_bytes};
 pub use lattice::{Lattice, MAX_SIDE, MIN_SIDE};
 pub use observables::{BlockAverager, ScanConfig, ScanPoint, TemperatureScan, BLOCKS};
 pub use onsager::{
@@ -152,6 +155,29 @@ pub fn bench_ising_sweeps(l: usize, sweeps: usize, seed: u64) -> f64 {
         sum += lat.energy_per_site();
     }
     sum
+}
+
+/// Benchmark workload state: an `l×l` lattice at `T = 2.5`, `h = 0`, after `warm` sweeps from a
+/// random start (seeded by `seed`), whose sublattice planes are current.
+pub fn bench_lattice(l: usize, warm: usize, seed: u64) -> Result<Lattice, IsingError> {
+    let mut rng = crate::core::rng::Rng::new(seed);
+    let mut lat = Lattice::random(l, 2.5, 0.0, &mut rng)?;
+    lat.metropolis_sweeps(warm, &mut rng);
+    Ok(lat)
+}
+
+/// Benchmark workload (no timing inside): restores `lat` from `start` (a copy) and does one
+/// checkerboard sweep with seed `seed` — Metropolis, or heat bath if `heat_bath` — as one
+/// animation frame does. Returns a checksum: accepted flips + energy per site.
+pub fn bench_one_sweep(lat: &mut Lattice, start: &Lattice, heat_bath: bool, seed: u64) -> f64 {
+    lat.clone_from(start);
+    let mut rng = crate::core::rng::Rng::new(seed);
+    let flips = if heat_bath {
+        lat.heat_bath_sweep(&mut rng)
+    } else {
+        lat.metropolis_sweep(&mut rng)
+    };
+    flips as f64 + lat.energy_per_site()
 }
 
 #[cfg(test)]

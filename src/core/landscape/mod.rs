@@ -69,6 +69,40 @@ pub trait Energy2d {
     fn name(&self) -> &'static str {
         "energy"
     }
+
+    /// `out[k] = E((xs[k], ys[k]))` for many points at once (structure of arrays, over the
+    /// shortest of the three slices). The default body is compiled for each landscape, so
+    /// behind one dynamic call per batch its loop calls [`Energy2d::energy`] directly — inlined,
+    /// and vectorised where the energy allows.
+    fn energies(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        for ((e, &x), &y) in out.iter_mut().zip(xs).zip(ys) {
+            *e = self.energy([x, y]);
+        }
+    }
+
+    /// [`Energy2d::energies`] with the gradients: `e[k] = E(p_k)`, `(gx[k], gy[k]) = ∇E(p_k)`
+    /// for `p_k = (xs[k], ys[k])`, over the shortest of the slices.
+    fn energies_and_grads(
+        &self,
+        xs: &[f64],
+        ys: &[f64],
+        e: &mut [f64],
+        gx: &mut [f64],
+        gy: &mut [f64],
+    ) {
+        let n = xs
+            .len()
+            .min(ys.len())
+            .min(e.len())
+            .min(gx.len())
+            .min(gy.len());
+        for k in 0..n {
+            let mut g = [0.0; 2];
+            e[k] = self.energy_and_grad([xs[k], ys[k]], &mut g);
+            gx[k] = g[0];
+            gy[k] = g[1];
+        }
+    }
 }
 
 /// An axis-aligned box `[x_min, x_max] × [y_min, y_max]` (a view box, or an integration domain).

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::core::fastmath::sigmoid_in_place;
 use crate::core::rng::Rng;
 
 /// Largest layer the dense representation accepts.
@@ -224,6 +225,118 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
 pub(crate) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += a * xi;
+    }
+}
+
+/// `y += x` over the common length.
+#[inline]
+pub(crate) fn add_into(x: &[f32], y: &mut [f32]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += xi;
+    }
+}
+
+/// `out = bias + Σ_{k ∈ rows} w[k·n .. (k+1)·n]`: the sum of the chosen rows of the row-major
+/// matrix `w` (`· × n`), e.g. a layer's local fields given the units that are on. Columns are
+/// taken 32 at a time with the partial sums held in registers across all chosen rows, so each
+/// row is only loaded. `out` and `bias` have `n` entries; every index must be a row of `w`.
+pub(crate) fn sum_rows(out: &mut [f32], bias: &[f32], w: &[f32], n: usize, rows: &[u32]) {
+    const W: usize = 32;
+    let (out, bias) = (&mut out[..n], &bias[..n]);
+    let mut c = 0;
+    while c + W <= n {
+        let mut acc = [0.0f32; W];
+        acc.copy_from_slice(&bias[c..c + W]);
+        for &k in rows {
+            let k = k as usize;
+            let wr = &w[k * n + c..k * n + c + W];
+            for l in 0..W {
+                acc[l] += wr[l];
+            }
+        }
+        out[c..c + W].copy_from_slice(&acc);
+        c += W;
+    }
+    if c < n {
+        out[c..].copy_from_slice(&bias[c..]);
+        for &k in rows {
+            let k = k as usize;
+            add_into(&w[k * n + c..(k + 1) * n], &mut out[c..]);
+        }
+    }
+}
+
+/// The indices of the entries equal to 1 of `row` into `on` (branch-free), returning how many;
+/// `None` unless every entry is 0 or 1. `on` has at least `row.len()` entries.
+#[inline]
+pub(crate) fn ones(on: &mut [u32], row: &[f32]) -> Option<usize> {
+    let on = &mut on[..row.len()];
+    let mut n = 0;
+    let mut binary = true;
+    for (i, &x) in row.iter().enumerate() {
+        binary &= x == 0.0 || x == 1.0;
+        on[n] = i as u32;
+        n += usize::from(x == 1.0);
+    }
+    binary.then_some(n)
+}
+
+/// `g[j·n + i] += s · Σ_r a[r·m + j] · b[r·n + i]` for `j < m`, `i < n`: a sum of outer products
+/// of the rows of `a` (`rows × m`) and `b` (`rows × n`), e.g. `⟨vᵢ hⱼ⟩` into a hidden-major
+/// gradient. Blocked over two `j` and sixteen `i` so the partial sums stay in SIMD registers for
+/// all rows and `g` is read and written once. `g` is `m × n`; `a.len()/m == b.len()/n`.
+pub(crate) fn add_outer_products(g: &mut [f32], a: &[f32], m: usize, b: &[f32], n: usize, s: f32) {
+    const W: usize = 16;
+    let rows = a.len() / m;
+    let (a, b) = (&a[..rows * m], &b[..rows * n]);
+    let mut g_rows = g[..m * n].chunks_exact_mut(n);
+    let mut j = 0;
+    while j < m {
+        let pair = j + 1 < m;
+        let g0 = match g_rows.next() {
+            Some(r) => r,
+            None => return,
+        };
+        let mut spare = [0.0f32; 0];
+        let g1: &mut [f32] = if pair {
+            match g_rows.next() {
+                Some(r) => r,
+                None => return,
+            }
+        } else {
+            &mut spare
+        };
+        let mut i = 0;
+        while i + W <= n {
+            let (mut acc0, mut acc1) = ([0.0f32; W], [0.0f32; W]);
+            for (ar, br) in a.chunks_exact(m).zip(b.chunks_exact(n)) {
+                let bs = &br[i..i + W];
+                let h0 = ar[j];
+                let h1 = if pair { ar[j + 1] } else { 0.0 };
+                for l in 0..W {
+                    acc0[l] += h0 * bs[l];
+                    acc1[l] += h1 * bs[l];
+                }
+            }
+            for (gl, al) in g0[i..i + W].iter_mut().zip(acc0) {
+                *gl += s * al;
+            }
+            if pair {
+                for (gl, al) in g1[i..i + W].iter_mut().zip(acc1) {
+                    *gl += s * al;
+                }
+            }
+            i += W;
+        }
+        // the last n mod 16 columns
+        for (ar, br) in a.chunks_exact(m).zip(b.chunks_exact(n)) {
+            let bs = &br[i..];
+            axpy(s * ar[j], bs, &mut g0[i..]);
+            if pair {
+                axpy(s * ar[j + 1], bs, &mut g1[i..]);
+            }
+        }
+        j += if pair { 2 } else { 1 };
     }
 }
 
@@ -479,7 +592,10 @@ impl Rbm {
         for (hr, zr) in h.chunks_exact(self.nh).zip(out.chunks_exact_mut(self.nv)) {
             zr.copy_from_slice(&self.bv);
             for (j, &hj) in hr.iter().enumerate() {
-                if hj != 0.0 {
+                if hj == 1.0 {
+                    // binary hⱼ = 1: zᵢ += wᵢⱼ without a multiply
+                    add_into(self.row(j), zr);
+                } else if hj != 0.0 {
                     // zᵢ += wᵢⱼ hⱼ (row j is contiguous; binary hⱼ skips zero rows)
                     axpy(hj, self.row(j), zr);
                 }
@@ -488,19 +604,16 @@ impl Rbm {
     }
 
     /// `P(hⱼ = 1 | v) = σ(bₕⱼ + Σᵢ wᵢⱼ vᵢ)` for a batch (internal, lengths pre-checked).
+    /// σ is the vectorised [`sigmoid_in_place`] (within a few ulp of [`sigmoid`]).
     pub(crate) fn hidden_probs_into(&self, v: &[f32], out: &mut [f32]) {
         self.hidden_field_into(v, out);
-        for p in out.iter_mut() {
-            *p = sigmoid(*p);
-        }
+        sigmoid_in_place(out);
     }
 
     /// `P(vᵢ = 1 | h) = σ(bᵥᵢ + Σⱼ wᵢⱼ hⱼ)` for a batch (internal, lengths pre-checked).
     pub(crate) fn visible_probs_into(&self, h: &[f32], out: &mut [f32]) {
         self.visible_field_into(h, out);
-        for p in out.iter_mut() {
-            *p = sigmoid(*p);
-        }
+        sigmoid_in_place(out);
     }
 
     fn batch_rows(&self, what: &'static str, len: usize, width: usize) -> Result<usize, RbmError> {

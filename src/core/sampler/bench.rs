@@ -143,6 +143,23 @@ pub fn bench_population(kind: &str, n_iter: usize, seed: u64) -> f64 {
     }
 }
 
+/// Runs `steps` unadjusted Langevin steps (ε = 0.05, T = 1) of `n` particles on the default
+/// [`Banana`] through [`super::langevin_particles`], from the same grid of starts as
+/// [`super::batch::bench_batch`], and returns the sum of the final coordinates.
+pub fn bench_langevin_particles(n: usize, steps: usize, seed: u64) -> f64 {
+    let target = Banana::default();
+    let mut xs: Vec<f64> = (0..n)
+        .flat_map(|k| [(k % 100) as f64 * 0.04 - 2.0, (k / 100) as f64 * 0.04 - 2.0])
+        .collect();
+    let mut rng = Rng::new(seed);
+    for _ in 0..steps {
+        if super::langevin_particles(&mut xs, &target, 0.05, 1.0, &mut rng).is_err() {
+            return f64::NAN;
+        }
+    }
+    xs.iter().sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +191,7 @@ mod tests {
         let a = bench_sgld(100, 1);
         assert!(a.is_finite());
         assert_eq!(a.to_bits(), bench_sgld(100, 1).to_bits());
+        let a = bench_langevin_particles(50, 3, 1);
+        assert!(a.is_finite() && a.to_bits() == bench_langevin_particles(50, 3, 1).to_bits());
     }
 }

@@ -146,7 +146,7 @@ impl Transition for Hmc {
         on(Event2d::EnergyError { delta_h });
         on(Event2d::Proposal { from: x0, to: x });
         // α = min(1, exp(−ΔH)).
-        let prob = (-delta_h).min(0.0).exp();
+        let prob = crate::core::fastmath::exp((-delta_h).min(0.0));
         let accepted = accept_or_reject(prob, rng, on);
         self.stats.record(accepted);
         if accepted {

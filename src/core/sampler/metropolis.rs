@@ -114,7 +114,13 @@ pub fn acceptance_probability(
     if log_ratio.is_nan() {
         return 0.0;
     }
-    log_ratio.min(0.0).exp()
+    // α = e^{min(0, ln ratio)}: 1 without an exponential for uphill-in-density moves, and the
+    // crate's own exp (inlined, the same bits in wasm and natively) otherwise
+    if log_ratio >= 0.0 {
+        1.0
+    } else {
+        crate::core::fastmath::exp(log_ratio)
+    }
 }
 
 /// The accept/reject decision of a Metropolis–Hastings step with acceptance probability

@@ -26,7 +26,8 @@
 //!
 //! Files: [`direct`] (inverse CDF, central-limit construction, Box–Muller, `Lz + μ`),
 //! [`importance`], [`markov_chain`], [`metropolis`], [`gibbs2d`], [`langevin`](mod@langevin), [`mala`],
-//! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`diagnostics`] (ESS, ACF, …),
+//! [`hmc`], [`nuts`], [`chains`] (several chains at once), [`batch`] (many chains as arrays,
+//! the particle mode), [`diagnostics`] (ESS, ACF, …),
 //! [`bench`](mod@bench) (pure benchmark workloads); adaptive and population samplers:
 //! [`adaptive_metropolis`], [`dual_averaging`] (step-size and mass-matrix warm-up for HMC and
 //! NUTS), [`de_mcmc_z`], [`svgd`], [`nested`], [`tempering`], [`ais`], [`sgld`], [`mchmc`];
@@ -40,6 +41,7 @@ use super::temperature::{IntoTemperature, TemperatureError};
 
 pub mod adaptive_metropolis;
 pub mod ais;
+pub mod batch;
 pub mod bench;
 pub mod chains;
 pub mod de_mcmc_z;
@@ -63,6 +65,7 @@ pub mod tempering;
 
 pub use adaptive_metropolis::AdaptiveMetropolis;
 pub use ais::{Ais, AisSettings};
+pub use batch::{BatchKernel, BatchStep, ChainBatch};
 pub use bench::{bench_population, bench_sgld, bench_steps};
 pub use chains::Chains;
 pub use de_mcmc_z::{DeMcmcZ, DeSettings};

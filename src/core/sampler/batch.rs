@@ -1,0 +1,428 @@
+//! Many chains of one kernel stepped together, structure of arrays: the particle mode.
+//!
+//! [`ChainBatch`] keeps the x and y coordinates of N chains in two flat arrays and moves all of
+//! them with one kernel per step: random-walk Metropolis ([`BatchKernel::RandomWalk`], as
+//! [`super::Metropolis`] with a [`super::GaussianWalk`]) or unadjusted Langevin
+//! ([`BatchKernel::Langevin`], as [`super::langevin_particles`]). A step makes one dynamic call
+//! to the target for all chains ([`Energy2d::energies`] / [`Energy2d::energies_and_grads`],
+//! whose loop over the points is compiled per landscape), and the rest — proposals, acceptance,
+//! moves — are loops over the arrays that the compiler vectorises. There are no events: the
+//! renderer reads the positions.
+//!
+//! Random numbers: each step seeds 16 lock-step streams ([`RngLanes`]) from the caller's
+//! [`Rng`], so a run replays from its seed; chain `k` takes lane `k mod 16`. Gaussian noise is
+//! Box–Muller in single precision ([`crate::core::fastmath::box_muller_f32`]: symmetric, cut off at
+//! radius 5.77), the Metropolis uniforms have 52 bits (compared in single precision first, and
+//! in double precision wherever that could differ, see `ChainBatch::accept`).
+//!
+//! Non-finite values (the NaN guard of the module [`super`]): a chain whose current energy is
+//! NaN or −∞, or whose move or proposal would leave the finite plane or land on a NaN/−∞
+//! energy, stays where it is for that step and is counted in [`BatchStep::frozen`]. A
+//! Metropolis proposal with `E = +∞` is rejected.
+
+use super::diagnostics::AcceptanceCounter;
+use super::{check_positive, check_temperature, SamplerError};
+use crate::core::fastmath::{exp, exp_f32};
+use crate::core::landscape::Energy2d;
+use crate::core::lanes::{RngLanes, LANES};
+use crate::core::rng::Rng;
+
+/// Largest number of chains in one batch.
+pub const MAX_BATCH_CHAINS: usize = 1 << 20;
+
+/// The transition every chain of a [`ChainBatch`] makes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BatchKernel {
+    /// Random-walk Metropolis: propose `s′ = s + σz`, `z ~ N(0, I)`, accept with
+    /// `min(1, e^{−(E(s′) − E(s))/T})`.
+    RandomWalk {
+        /// Proposal step size σ > 0.
+        sigma: f64,
+    },
+    /// Unadjusted Langevin: `s′ = s − (ε/2T)∇E(s) + √ε z`.
+    Langevin {
+        /// Step size ε > 0.
+        eps: f64,
+    },
+}
+
+/// What one call of [`ChainBatch::step`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchStep {
+    /// Chain-steps taken (chains × steps).
+    pub moves: u64,
+    /// Metropolis proposals accepted (0 for Langevin).
+    pub accepted: u64,
+    /// Chain-steps left in place by the NaN guard.
+    pub frozen: u64,
+}
+
+/// N chains of one kernel at temperature T, positions in two arrays (structure of arrays).
+#[derive(Clone, Debug)]
+pub struct ChainBatch {
+    kernel: BatchKernel,
+    t: f64,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    stats: AcceptanceCounter,
+    // per-step buffers
+    e: Vec<f64>,
+    px: Vec<f64>,
+    py: Vec<f64>,
+    pe: Vec<f64>,
+    gx: Vec<f64>,
+    gy: Vec<f64>,
+    la: Vec<f64>,
+    a32: Vec<f32>,
+    hi: Vec<u32>,
+    lo: Vec<u32>,
+    decision: Vec<u8>,
+}
+
+impl ChainBatch {
+    /// Chains started at `starts` (flat `[x₀, y₀, x₁, y₁, …]`, 1 to [`MAX_BATCH_CHAINS`] finite
+    /// points) moving by `kernel` (σ or ε positive and finite) at temperature `T > 0`.
+    pub fn new(starts: &[f64], kernel: BatchKernel, t: f64) -> Result<Self, SamplerError> {
+        let n = starts.len() / 2;
+        if starts.len() % 2 != 0 || n == 0 || n > MAX_BATCH_CHAINS {
+            return Err(SamplerError::Length {
+                what: "start points (2 numbers per chain, 1 to 1048576 chains)",
+                expected: 2 * n.clamp(1, MAX_BATCH_CHAINS),
+                got: starts.len(),
+            });
+        }
+        if let Some(&v) = starts.iter().find(|v| !v.is_finite()) {
+            return Err(SamplerError::NotFinite {
+                what: "start position",
+                value: v,
+            });
+        }
+        let mut b = Self {
+            kernel: check_kernel(kernel)?,
+            t: check_temperature(t)?.0,
+            x: starts.iter().step_by(2).copied().collect(),
+            y: starts.iter().skip(1).step_by(2).copied().collect(),
+            stats: AcceptanceCounter::default(),
+            e: Vec::new(),
+            px: Vec::new(),
+            py: Vec::new(),
+            pe: Vec::new(),
+            gx: Vec::new(),
+            gy: Vec::new(),
+            la: vec![0.0; n],
+            a32: vec![0.0; n],
+            hi: vec![0; n],
+            lo: vec![0; n],
+            decision: vec![0; n],
+        };
+        for v in [
+            &mut b.e, &mut b.px, &mut b.py, &mut b.pe, &mut b.gx, &mut b.gy,
+        ] {
+            v.resize(n, 0.0);
+        }
+        Ok(b)
+    }
+
+    /// Number of chains.
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    /// Always false (a batch has at least one chain).
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+
+    /// The kernel.
+    pub fn kernel(&self) -> BatchKernel {
+        self.kernel
+    }
+
+    /// Replaces the kernel (e.g. a new step size from a slider); σ or ε positive and finite.
+    pub fn set_kernel(&mut self, kernel: BatchKernel) -> Result<(), SamplerError> {
+        self.kernel = check_kernel(kernel)?;
+        Ok(())
+    }
+
+    /// Temperature T.
+    pub fn temperature(&self) -> f64 {
+        self.t
+    }
+
+    /// Changes T (> 0, finite).
+    pub fn set_temperature(&mut self, t: f64) -> Result<(), SamplerError> {
+        self.t = check_temperature(t)?.0;
+        Ok(())
+    }
+
+    /// The x coordinates of all chains.
+    pub fn xs(&self) -> &[f64] {
+        &self.x
+    }
+
+    /// The y coordinates of all chains.
+    pub fn ys(&self) -> &[f64] {
+        &self.y
+    }
+
+    /// Writes the positions interleaved, `[x₀, y₀, x₁, y₁, …]`, into `out` (2 per chain, as far
+    /// as `out` reaches).
+    pub fn write_positions(&self, out: &mut [f64]) {
+        for ((p, &x), &y) in out.chunks_exact_mut(2).zip(&self.x).zip(&self.y) {
+            p[0] = x;
+            p[1] = y;
+        }
+    }
+
+    /// Metropolis acceptance summed over chains since the start or [`ChainBatch::reset_stats`]
+    /// (empty for Langevin).
+    pub fn acceptance(&self) -> AcceptanceCounter {
+        self.stats
+    }
+
+    /// Zeroes the acceptance counter.
+    pub fn reset_stats(&mut self) {
+        self.stats = AcceptanceCounter::default();
+    }
+
+    /// `steps` steps of every chain on `target` (which must not change during the call; between
+    /// calls it may). No allocation.
+    pub fn step(&mut self, steps: usize, target: &dyn Energy2d, rng: &mut Rng) -> BatchStep {
+        let mut out = BatchStep::default();
+        if steps == 0 {
+            return out;
+        }
+        let inv_t = 1.0 / self.t;
+        match self.kernel {
+            BatchKernel::RandomWalk { sigma } => {
+                // E at the current points; afterwards carried along with the accepted moves
+                target.energies(&self.x, &self.y, &mut self.e);
+                for _ in 0..steps {
+                    let mut lanes = RngLanes::<LANES>::from_rng(rng);
+                    self.propose(sigma, &mut lanes);
+                    target.energies(&self.px, &self.py, &mut self.pe);
+                    let (acc, frozen) = self.accept(inv_t, &mut lanes);
+                    out.accepted += acc;
+                    out.frozen += frozen;
+                }
+                self.stats.proposed += (steps * self.len()) as u64 - out.frozen;
+                self.stats.accepted += out.accepted as f64;
+            }
+            BatchKernel::Langevin { eps } => {
+                for _ in 0..steps {
+                    let mut lanes = RngLanes::<LANES>::from_rng(rng);
+                    target.energies_and_grads(
+                        &self.x,
+                        &self.y,
+                        &mut self.e,
+                        &mut self.gx,
+                        &mut self.gy,
+                    );
+                    out.frozen += self.langevin_move(eps, inv_t, &mut lanes);
+                }
+            }
+        }
+        out.moves = (steps * self.len()) as u64;
+        out
+    }
+
+    /// Proposals `p = s + σz` for every chain into `px`, `py`.
+    fn propose(&mut self, sigma: f64, lanes: &mut RngLanes<LANES>) {
+        let (mut z0, mut z1) = ([0.0f32; LANES], [0.0f32; LANES]);
+        let chunks = self
+            .x
+            .chunks(LANES)
+            .zip(self.y.chunks(LANES))
+            .zip(self.px.chunks_mut(LANES).zip(self.py.chunks_mut(LANES)));
+        for ((x, y), (px, py)) in chunks {
+            lanes.normals_f32(&mut z0, &mut z1);
+            for k in 0..x.len().min(px.len()) {
+                // s′ = s + σ z
+                px[k] = x[k] + sigma * f64::from(z0[k]);
+                py[k] = y[k] + sigma * f64::from(z1[k]);
+            }
+        }
+    }
+
+    /// The Metropolis decisions: accept with `α = min(1, e^{−(E(p) − E(s))/T})` iff `u < α` for
+    /// a 52-bit uniform `u`; returns (accepted, frozen).
+    ///
+    /// The comparison is first made in single precision over the whole batch in simple
+    /// vectorised passes: `u` rounded to 23 bits is within 6·10⁻⁸ of `u`, and [`exp_f32`] within
+    /// 2.6·10⁻⁷ of `α` (absolute, for `ln α ≤ 0`), so wherever the two differ by more than 10⁻⁶
+    /// the single-precision answer is the double-precision one. The rare chains inside that
+    /// margin (about 2·10⁻⁶ of them) are decided again with the full `u` and [`exp`], so every
+    /// decision is exactly `u < exp(ln α)`.
+    fn accept(&mut self, inv_t: f64, lanes: &mut RngLanes<LANES>) -> (u64, u64) {
+        const MARGIN: f32 = 1e-6;
+        let n = self.len();
+        // ln α = min(0, −(E(p) − E(s))/T) (E(p) = +∞ gives α = 0), and α in single precision
+        for ((la, &e_old), &e_new) in self.la.iter_mut().zip(&self.e).zip(&self.pe) {
+            *la = (-(e_new - e_old) * inv_t).min(0.0);
+        }
+        for (a, &la) in self.a32.iter_mut().zip(&self.la) {
+            *a = exp_f32(la as f32);
+        }
+        lanes.fill_u32(&mut self.hi);
+        lanes.fill_u32(&mut self.lo);
+        // 1 = accept for sure, 2 = too close to call in single precision, 0 = reject
+        for ((d, &h), &a) in self.decision.iter_mut().zip(&self.hi).zip(&self.a32) {
+            let u = ((h >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
+            let yes = u < a - MARGIN;
+            let no = u > a + MARGIN;
+            *d = u8::from(yes) | (u8::from(!yes & !no) << 1);
+        }
+        let (mut accepted, mut frozen) = (0u64, 0u64);
+        for k in 0..n {
+            let (e_old, e_new) = (self.e[k], self.pe[k]);
+            let (px, py) = (self.px[k], self.py[k]);
+            // the NaN guard: a NaN/−∞ energy or a non-finite proposal freezes the chain
+            let bad = e_old.is_nan()
+                || e_old == f64::NEG_INFINITY
+                || e_new.is_nan()
+                || e_new == f64::NEG_INFINITY
+                || !(px.is_finite() && py.is_finite());
+            let take = !bad
+                && match self.decision[k] {
+                    1 => true,
+                    0 => false,
+                    _ => {
+                        let bits = (u64::from(self.hi[k]) << 32) | u64::from(self.lo[k]);
+                        let u = f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0;
+                        u < exp(self.la[k])
+                    }
+                };
+            if take {
+                self.x[k] = px;
+                self.y[k] = py;
+                self.e[k] = e_new;
+            }
+            accepted += u64::from(take);
+            frozen += u64::from(bad);
+        }
+        (accepted, frozen)
+    }
+
+    /// The Langevin move `s′ = s − (ε/2)∇E/T + √ε z` for every chain, with the energies and
+    /// gradients at `s` in `e`, `gx`, `gy`; returns the number of chains left in place.
+    fn langevin_move(&mut self, eps: f64, inv_t: f64, lanes: &mut RngLanes<LANES>) -> u64 {
+        let half = 0.5 * eps * inv_t;
+        let s = eps.sqrt();
+        let (mut z0, mut z1) = ([0.0f32; LANES], [0.0f32; LANES]);
+        let mut frozen = 0u64;
+        let n = self.len();
+        let mut start = 0;
+        while start < n {
+            let end = (start + LANES).min(n);
+            lanes.normals_f32(&mut z0, &mut z1);
+            let x = &mut self.x[start..end];
+            let y = &mut self.y[start..end];
+            let (e, gx, gy) = (
+                &self.e[start..end],
+                &self.gx[start..end],
+                &self.gy[start..end],
+            );
+            for k in 0..x.len() {
+                // θ′ = θ − (ε/2)∇U(θ) + √ε z,  U = E/T
+                let nx = x[k] - half * gx[k] + s * f64::from(z0[k]);
+                let ny = y[k] - half * gy[k] + s * f64::from(z1[k]);
+                let ok = (e[k] * inv_t).is_finite()
+                    && (gx[k] * inv_t).is_finite()
+                    && (gy[k] * inv_t).is_finite()
+                    && nx.is_finite()
+                    && ny.is_finite();
+                x[k] = if ok { nx } else { x[k] };
+                y[k] = if ok { ny } else { y[k] };
+                frozen += u64::from(!ok);
+            }
+            start = end;
+        }
+        frozen
+    }
+}
+
+fn check_kernel(kernel: BatchKernel) -> Result<BatchKernel, SamplerError> {
+    match kernel {
+        BatchKernel::RandomWalk { sigma } => {
+            check_positive("proposal step size σ", sigma)?;
+        }
+        BatchKernel::Langevin { eps } => {
+            check_positive("step size ε", eps)?;
+        }
+    }
+    Ok(kernel)
+}
+
+/// Benchmark workload (no timing inside): `steps` steps of `n` chains of `kernel`
+/// (`"rwmh"`: σ = 1; `"langevin"`: ε = 0.05) on the default banana at T = 1, started on a grid
+/// around the origin, with seed `seed`. Returns a checksum (the sum of all final coordinates
+/// plus the accepted moves); NaN for an unknown kernel.
+pub fn bench_batch(kind: &str, n: usize, steps: usize, seed: u64) -> f64 {
+    let kernel = match kind {
+        "rwmh" => BatchKernel::RandomWalk { sigma: 1.0 },
+        "langevin" => BatchKernel::Langevin { eps: 0.05 },
+        _ => return f64::NAN,
+    };
+    let starts: Vec<f64> = (0..n)
+        .flat_map(|k| [(k % 100) as f64 * 0.04 - 2.0, (k / 100) as f64 * 0.04 - 2.0])
+        .collect();
+    let Ok(mut b) = ChainBatch::new(&starts, kernel, 1.0) else {
+        return f64::NAN;
+    };
+    let target = crate::core::landscape::Banana::default();
+    let mut rng = Rng::new(seed);
+    let s = b.step(steps, &target, &mut rng);
+    b.xs().iter().chain(b.ys()).sum::<f64>() + s.accepted as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::landscape::Gaussian;
+
+    #[test]
+    fn validates_and_replays_from_the_seed() {
+        let k = BatchKernel::RandomWalk { sigma: 0.5 };
+        assert!(ChainBatch::new(&[], k, 1.0).is_err());
+        assert!(ChainBatch::new(&[0.0], k, 1.0).is_err());
+        assert!(ChainBatch::new(&[f64::NAN, 0.0], k, 1.0).is_err());
+        assert!(ChainBatch::new(&[0.0, 0.0], k, 0.0).is_err());
+        assert!(ChainBatch::new(&[0.0, 0.0], BatchKernel::Langevin { eps: -1.0 }, 1.0).is_err());
+        let g = Gaussian::isotropic([1.0, -1.0], 1.0).expect("valid");
+        let run = |seed| {
+            let mut b = ChainBatch::new(&[0.0; 74], k, 1.0).expect("valid");
+            let s = b.step(5, &g, &mut Rng::new(seed));
+            let mut p = vec![0.0; 74];
+            b.write_positions(&mut p);
+            (p, s)
+        };
+        let (a, s) = run(3);
+        assert_eq!(run(3), (a.clone(), s));
+        assert_ne!(run(4).0, a);
+        assert_eq!((s.moves, s.frozen), (5 * 37, 0));
+        assert!(s.accepted > 0 && s.accepted < s.moves);
+        assert!(bench_batch("rwmh", 300, 3, 1).is_finite());
+        assert!(bench_batch("langevin", 300, 3, 1).is_finite());
+        assert!(bench_batch("nope", 300, 3, 1).is_nan());
+    }
+
+    #[test]
+    fn nan_guard_freezes_and_infinite_energy_rejects() {
+        // points where E overflows to +∞ (zero density): Langevin cannot move from there
+        let g = Gaussian::isotropic([0.0, 0.0], 1.0).expect("valid");
+        let mut b = ChainBatch::new(
+            &[1e200, 1e200, -1e200, 3.0],
+            BatchKernel::Langevin { eps: 0.1 },
+            1.0,
+        )
+        .expect("valid");
+        let s = b.step(2, &g, &mut Rng::new(1));
+        assert_eq!(s.frozen, 4);
+        assert_eq!(b.xs(), &[1e200, -1e200]);
+        // proposals 1e300 away have E = +∞ and are rejected, not frozen
+        let mut b = ChainBatch::new(&[0.5, 0.5], BatchKernel::RandomWalk { sigma: 1e300 }, 1.0)
+            .expect("valid");
+        let s = b.step(10, &g, &mut Rng::new(2));
+        assert_eq!((s.accepted, s.frozen, b.xs()[0]), (0, 0, 0.5));
+    }
+}
