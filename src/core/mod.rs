@@ -1,6 +1,8 @@
 //! Pure model math: no browser crate is visible here, so everything in `core` builds and is
 //! tested natively with `cargo test`.
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod boltzmann;
 pub mod chart;

@@ -18,15 +18,22 @@ pub enum ParamError {
     TooLong,
     /// A value could not be read as the expected type.
     Malformed {
+        /// The link key.
         key: String,
+        /// The value given.
         value: String,
+        /// What was expected.
         expected: &'static str,
     },
     /// A value is a number but outside the allowed range (or not finite).
     OutOfRange {
+        /// The link key.
         key: String,
+        /// The value given.
         value: String,
+        /// The smallest allowed value.
         min: f64,
+        /// The largest allowed value.
         max: f64,
     },
 }

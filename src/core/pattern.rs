@@ -23,19 +23,42 @@ pub const MAX_GRID_CELLS: usize = 1 << 16;
 #[derive(Clone, Debug, PartialEq)]
 pub enum PatternError {
     /// A grid side is zero or the grid has more than [`MAX_GRID_CELLS`] cells.
-    GridSize { w: usize, h: usize },
+    GridSize {
+        /// Grid width.
+        w: usize,
+        /// Grid height.
+        h: usize,
+    },
     /// A buffer has the wrong length.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A probability or fraction is not in [0, 1] (or is NaN).
-    Fraction { what: &'static str, value: f64 },
+    Fraction {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+        /// The value given.
+        value: f64,
+    },
     /// An entry is not ±1.
-    NotSpin { index: usize, value: i8 },
+    NotSpin {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: i8,
+    },
     /// A flip count exceeds the number of cells.
-    Count { count: usize, n: usize },
+    Count {
+        /// Flips asked for.
+        count: usize,
+        /// Number of cells.
+        n: usize,
+    },
 }
 
 impl fmt::Display for PatternError {

@@ -9,21 +9,49 @@ pub const MAX_DENSE_NEURONS: usize = 4096;
 #[derive(Clone, Debug, PartialEq)]
 pub enum HopfieldError {
     /// N was zero or above [`MAX_DENSE_NEURONS`].
-    Size { n: usize, max: usize },
+    Size {
+        /// The size given.
+        n: usize,
+        /// The largest allowed value.
+        max: usize,
+    },
     /// A buffer's length does not match the network.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A weight or bias is NaN or infinite.
-    NotFinite { what: &'static str, index: usize },
+    NotFinite {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+        /// Index of the offending entry.
+        index: usize,
+    },
     /// `W` is not symmetric or has a non-zero diagonal.
-    NotSymmetric { i: usize, j: usize },
+    NotSymmetric {
+        /// Row of the offending entry.
+        i: usize,
+        /// Column of the offending entry.
+        j: usize,
+    },
     /// A state entry is not ±1.
-    NotSpin { index: usize, value: i8 },
+    NotSpin {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: i8,
+    },
     /// A self-coupling `wᵢᵢ` is negative (the energy would no longer fall under the dynamics).
-    NegativeSelfCoupling { index: usize, value: f32 },
+    NegativeSelfCoupling {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: f32,
+    },
 }
 
 impl fmt::Display for HopfieldError {

@@ -20,41 +20,70 @@ pub const MAX_WEIGHTS: usize = 1 << 22;
 pub enum RbmError {
     /// A layer size was zero or too large.
     Size {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// The size given.
         n: usize,
+        /// The largest allowed value.
         max: usize,
     },
     /// A buffer's length does not match the model.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A parameter, weight or data value is NaN or infinite.
-    NotFinite { what: &'static str, index: usize },
+    NotFinite {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+        /// Index of the offending entry.
+        index: usize,
+    },
     /// A data value is finite but outside its allowed range.
     OutOfRange {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// Index of the offending entry.
         index: usize,
+        /// The value given.
         value: f32,
+        /// The constraint it breaks, in words.
         constraint: &'static str,
     },
     /// A scalar setting is out of its allowed range.
     Parameter {
+        /// The setting's name.
         name: &'static str,
+        /// The value given.
         value: f64,
+        /// The constraint it breaks, in words.
         constraint: &'static str,
     },
     /// Exact enumeration was requested for a model whose smaller layer is too wide.
     TooLargeForExact {
+        /// Visible units.
         nv: usize,
+        /// Hidden units.
         nh: usize,
+        /// The widest smaller layer that exact enumeration allows.
         max_bits: usize,
     },
     /// A class label is not below the number of classes.
-    Label { label: usize, classes: usize },
+    Label {
+        /// The label given.
+        label: usize,
+        /// Number of classes.
+        classes: usize,
+    },
     /// A data set had no rows.
-    Empty { what: &'static str },
+    Empty {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+    },
     /// A training step would have produced non-finite parameters; the model was left unchanged.
     Diverged,
 }
