@@ -185,6 +185,16 @@ pub fn invert(y: &mut [i8]) {
 }
 
 /// The overlap `m = ξ·y / N ∈ [−1, 1]` of two equally long ±1 patterns (N ≥ 1).
+///
+/// ```
+/// use energy_playground::core::pattern::{flip_exact, overlap};
+/// use energy_playground::core::rng::Rng;
+/// let xi = vec![1i8; 100];
+/// let mut y = xi.clone();
+/// flip_exact(&mut y, 10, &mut Rng::new(1))?;
+/// assert!((overlap(&xi, &y)? - 0.8).abs() < 1e-12); // m = (90 − 10)/100
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn overlap(xi: &[i8], y: &[i8]) -> Result<f64, PatternError> {
     check_len("second pattern", y, xi.len())?;
     if xi.is_empty() {

@@ -259,6 +259,24 @@ pub(crate) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
 /// A restricted Boltzmann machine with 0/1 visible units v and 0/1 hidden units h
 /// (Smolensky 1986, "harmonium"; Hinton 2002). Energy
 /// `E(v, h) = −vᵀWh − bᵥᵀv − bₕᵀh`, probability `P(v, h) = exp(−E(v, h)) / Z`.
+///
+/// Train on two 4-pixel patterns with CD-1 and watch the exact log-likelihood rise:
+///
+/// ```
+/// use energy_playground::core::rbm::exact::log_likelihood;
+/// use energy_playground::core::rbm::{CdConfig, Rbm, Trainer};
+/// use energy_playground::core::rng::Rng;
+/// let data: Vec<f32> = [[1., 1., 0., 0.], [0., 0., 1., 1.]].repeat(10).concat();
+/// let mut rng = Rng::new(3);
+/// let mut rbm = Rbm::with_random_weights(4, 3, 0.01, &mut rng)?;
+/// let before = log_likelihood(&rbm, &data)?; // exact: Z summed over 2³ hidden states
+/// let mut trainer = Trainer::new(&rbm, &data, CdConfig::default(), 200)?;
+/// trainer.step(&mut rbm, usize::MAX, &mut rng)?; // all 200 epochs
+/// let after = log_likelihood(&rbm, &data)?;
+/// assert!(after > before + 1.0, "{before} → {after}");
+/// assert!(rbm.free_energy(&[1., 1., 0., 0.])? < rbm.free_energy(&[1., 0., 1., 0.])?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rbm {
     nv: usize,
