@@ -15,10 +15,10 @@ use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 use super::{dom, plot, status};
 
 /// The lab's main picture: a visible `canvas.main-pic` if it has one, else its largest visible
-/// canvas.
+/// canvas that is not a chart (charts sit in a `.plot-wrap`), else its largest chart.
 pub fn main_canvas(panel: &HtmlElement) -> Option<HtmlCanvasElement> {
     let list = panel.query_selector_all("canvas").ok()?;
-    let mut best: Option<(i32, bool, HtmlCanvasElement)> = None;
+    let mut best: Option<((bool, bool, i32), HtmlCanvasElement)> = None;
     for i in 0..list.length() {
         let Some(c) = list
             .get(i)
@@ -28,14 +28,13 @@ pub fn main_canvas(panel: &HtmlElement) -> Option<HtmlCanvasElement> {
         };
         let area = c.client_width() * c.client_height();
         let main = c.class_list().contains("main-pic");
-        let better = best
-            .as_ref()
-            .is_none_or(|(a, m, _)| (main, area) > (*m, *a));
-        if area > 0 && better {
-            best = Some((area, main, c));
+        let picture = !c.closest(".plot-wrap").is_ok_and(|w| w.is_some());
+        let rank = (main, picture, area);
+        if area > 0 && best.as_ref().is_none_or(|(r, _)| rank > *r) {
+            best = Some((rank, c));
         }
     }
-    best.map(|(_, _, c)| c)
+    best.map(|(_, c)| c)
 }
 
 /// Downloads the lab's main picture as `<lab>-seed-<seed>.png` (pixel grids at their on-screen
