@@ -44,30 +44,73 @@ pub const MAX_SIDE: usize = 64;
 #[derive(Clone, Debug, PartialEq)]
 pub enum DigitsError {
     /// Fewer bytes than a header and trailer need.
-    TooShort { got: usize, need: usize },
+    TooShort {
+        /// Bytes given.
+        got: usize,
+        /// Bytes needed at least.
+        need: usize,
+    },
     /// The first four bytes are not `DIG8`.
-    BadMagic { got: [u8; 4] },
+    BadMagic {
+        /// The first four bytes.
+        got: [u8; 4],
+    },
     /// A format version this parser does not know.
-    UnsupportedVersion { got: u8 },
+    UnsupportedVersion {
+        /// The version byte found.
+        got: u8,
+    },
     /// Width, height, max value or count is zero or too large.
-    BadHeader { field: &'static str, value: usize },
+    BadHeader {
+        /// Which header field.
+        field: &'static str,
+        /// The value given.
+        value: usize,
+    },
     /// The byte length disagrees with what the header announces.
-    Length { expected: usize, got: usize },
+    Length {
+        /// What was expected.
+        expected: usize,
+        /// What was given.
+        got: usize,
+    },
     /// A label outside 0..=9.
-    BadLabel { image: usize, value: u8 },
+    BadLabel {
+        /// Index of the image.
+        image: usize,
+        /// The value given.
+        value: u8,
+    },
     /// A pixel above the header's max value.
     BadPixel {
+        /// Index of the image.
         image: usize,
+        /// Index of the pixel within the image.
         pixel: usize,
+        /// The value given.
         value: u8,
+        /// The largest allowed value.
         max: u8,
     },
     /// The trailing hash does not match the content (corrupted or edited file).
-    Checksum { stored: u32, computed: u32 },
+    Checksum {
+        /// The checksum stored in the file.
+        stored: u32,
+        /// The checksum of the content.
+        computed: u32,
+    },
     /// A split fraction outside (0, 1) or one that leaves a side empty.
-    BadFraction { value: f64 },
+    BadFraction {
+        /// The value given.
+        value: f64,
+    },
     /// A binarisation threshold outside 1..=max.
-    BadThreshold { value: u8, max: u8 },
+    BadThreshold {
+        /// The value given.
+        value: u8,
+        /// The largest allowed value.
+        max: u8,
+    },
 }
 
 impl fmt::Display for DigitsError {

@@ -24,19 +24,42 @@ pub struct FileKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileError {
     /// Larger than the format's size limit.
-    TooLarge { bytes: usize, max: usize },
+    TooLarge {
+        /// The size given, in bytes.
+        bytes: usize,
+        /// The largest allowed value.
+        max: usize,
+    },
     /// Not JSON, or not an object of the expected shape.
-    Json { noun: &'static str, error: String },
+    Json {
+        /// What kind of file (for the message).
+        noun: &'static str,
+        /// The parser's message.
+        error: String,
+    },
     /// Another format's tag.
-    Format { noun: &'static str, tag: String },
+    Format {
+        /// What kind of file (for the message).
+        noun: &'static str,
+        /// The tag found.
+        tag: String,
+    },
     /// A version this build cannot read.
     Version {
+        /// What kind of file (for the message).
         noun: &'static str,
+        /// The version found.
         got: u32,
+        /// The newest version this build reads.
         reads: u32,
     },
     /// A field is out of range or inconsistent.
-    Invalid { noun: &'static str, why: String },
+    Invalid {
+        /// What kind of file (for the message).
+        noun: &'static str,
+        /// What is wrong, in words.
+        why: String,
+    },
 }
 
 impl fmt::Display for FileError {

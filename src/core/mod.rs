@@ -1,6 +1,8 @@
 //! Pure model math: no browser crate is visible here, so everything in `core` builds and is
 //! tested natively with `cargo test`.
 
+#![warn(missing_docs)]
+
 pub mod about;
 pub mod bench;
 pub mod boltzmann;
@@ -18,9 +20,11 @@ pub mod math;
 pub mod params;
 pub mod pattern;
 pub mod rbm;
+pub mod record;
 pub mod rng;
 pub mod sampler;
 pub mod sampling;
 pub mod settings;
+pub mod shell;
 pub mod temperature;
 pub mod trace;

@@ -18,15 +18,22 @@ pub enum ParamError {
     TooLong,
     /// A value could not be read as the expected type.
     Malformed {
+        /// The link key.
         key: String,
+        /// The value given.
         value: String,
+        /// What was expected.
         expected: &'static str,
     },
     /// A value is a number but outside the allowed range (or not finite).
     OutOfRange {
+        /// The link key.
         key: String,
+        /// The value given.
         value: String,
+        /// The smallest allowed value.
         min: f64,
+        /// The largest allowed value.
         max: f64,
     },
 }
@@ -49,6 +56,16 @@ impl fmt::Display for ParamError {
 impl std::error::Error for ParamError {}
 
 /// A parsed hash: the lab's id and its settings, in order.
+///
+/// ```
+/// use energy_playground::core::params::Params;
+/// let p = Params::parse("#hopfield?n=32&noise=0.3&seed=1")?;
+/// assert_eq!(p.lab, "hopfield");
+/// assert_eq!(p.u64_in("n", 8, 256)?, Some(32));
+/// assert_eq!(p.f64_in("noise", 0.0, 1.0)?, Some(0.3));
+/// assert_eq!(p.format(), "#hopfield?n=32&noise=0.3&seed=1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params {
     /// The lab id (the part before `?`), lower-case ASCII letters, digits and `-` only.

@@ -23,19 +23,42 @@ pub const MAX_GRID_CELLS: usize = 1 << 16;
 #[derive(Clone, Debug, PartialEq)]
 pub enum PatternError {
     /// A grid side is zero or the grid has more than [`MAX_GRID_CELLS`] cells.
-    GridSize { w: usize, h: usize },
+    GridSize {
+        /// Grid width.
+        w: usize,
+        /// Grid height.
+        h: usize,
+    },
     /// A buffer has the wrong length.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A probability or fraction is not in [0, 1] (or is NaN).
-    Fraction { what: &'static str, value: f64 },
+    Fraction {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+        /// The value given.
+        value: f64,
+    },
     /// An entry is not ±1.
-    NotSpin { index: usize, value: i8 },
+    NotSpin {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: i8,
+    },
     /// A flip count exceeds the number of cells.
-    Count { count: usize, n: usize },
+    Count {
+        /// Flips asked for.
+        count: usize,
+        /// Number of cells.
+        n: usize,
+    },
 }
 
 impl fmt::Display for PatternError {
@@ -162,6 +185,16 @@ pub fn invert(y: &mut [i8]) {
 }
 
 /// The overlap `m = ξ·y / N ∈ [−1, 1]` of two equally long ±1 patterns (N ≥ 1).
+///
+/// ```
+/// use energy_playground::core::pattern::{flip_exact, overlap};
+/// use energy_playground::core::rng::Rng;
+/// let xi = vec![1i8; 100];
+/// let mut y = xi.clone();
+/// flip_exact(&mut y, 10, &mut Rng::new(1))?;
+/// assert!((overlap(&xi, &y)? - 0.8).abs() < 1e-12); // m = (90 − 10)/100
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn overlap(xi: &[i8], y: &[i8]) -> Result<f64, PatternError> {
     check_len("second pattern", y, xi.len())?;
     if xi.is_empty() {

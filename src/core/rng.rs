@@ -11,6 +11,15 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// A seeded, portable random stream. Cloning it forks an identical stream.
+///
+/// ```
+/// use energy_playground::core::rng::Rng;
+/// let (mut a, mut b) = (Rng::new(42), Rng::new(42));
+/// assert_eq!(a.next_u64(), b.next_u64()); // the same seed replays the same run
+/// let u = a.uniform();
+/// assert!((0.0..1.0).contains(&u));
+/// assert!(matches!(a.spin(), -1 | 1));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Rng {
     inner: Xoshiro256PlusPlus,

@@ -6,7 +6,7 @@
 //! by construction, because both are the row's [`Range`].
 //!
 //! Reading a link sets *every* row: the ones the link names to their values, the rest to their
-//! defaults ([`load`]), so the state after a link or a lecture scene does not depend on what
+//! defaults (`load`), so the state after a link or a lecture scene does not depend on what
 //! came before. Numbers are written in the shortest form that reads back to the same `f64`
 //! ([`format_number`]), so a saved link replays exactly.
 //!

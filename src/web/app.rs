@@ -5,18 +5,20 @@
 //! Lecture mode lives here too (the data is in [`super::lecture`]): the "Lecture scenes…" menu
 //! and `[` / `]`, the `hide=` link setting that hides named controls (kept in the shell's own
 //! state, so it survives the rewriting of the hash from the lab's settings), and "Save PNG".
+//! The link state (hash, scenes, `hide=`, `embed=`) is in [`link`], the keyboard in [`keys`];
+//! "Record" is [`super::record`], the embedded view [`super::picture`].
+
+mod keys;
+mod link;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
-    HtmlSelectElement, KeyboardEvent,
-};
+use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-use super::{dom, lecture, plot, status};
+use super::{dom, lecture, picture, plot, record, status};
 use crate::core::params::Params;
 
 /// One lab (a tab of the page).
@@ -103,6 +105,10 @@ pub struct App {
     transport: HtmlElement,
     /// The current scene's panel: title, note, ‹ › and ×.
     scene_panel: lecture::Panel,
+    /// `embed=1`: only the main picture, the transport and the scene note.
+    embed: picture::Embed,
+    /// The "Record" control.
+    recorder: Option<record::Recorder>,
 }
 
 /// How much larger everything drawn in canvases is in presenter mode (ticks 11 → 16.5 CSS px).
@@ -144,24 +150,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         abouts.push(super::about::AboutBox::new(l.panel())?);
     }
 
-    let help = dom::el(root, "div", "help hidden")?;
-    help.set_attribute("role", "dialog")?;
-    dom::text(&help, "h2", "", "Keyboard shortcuts")?;
-    let list = dom::el(&help, "dl", "")?;
-    for (k, v) in [
-        ("Space", "play / pause"),
-        ("n or →", "one step"),
-        ("r", "reset (same seed: replays the run)"),
-        ("s", "new random seed"),
-        ("1 – 9", "switch lab"),
-        ("[ and ]", "previous / next lecture scene"),
-        ("p", "presenter mode (fullscreen, large type)"),
-        ("?", "show or hide this help"),
-    ] {
-        dom::text(&list, "dt", "", k)?;
-        dom::text(&list, "dd", "", v)?;
-    }
-    dom::text(&help, "p", "muted", "Press ? or Esc to close.")?;
+    let help = keys::help(root)?;
 
     let seed = fresh_seed();
     let play_btn = dom::el(&transport, "button", "btn primary")?.dyn_into::<HtmlButtonElement>()?;
@@ -206,6 +195,8 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         abouts,
         transport: transport.clone(),
         scene_panel,
+        embed: picture::Embed::default(),
+        recorder: None,
     }));
     {
         // The scene panel's buttons.
@@ -307,8 +298,17 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
             &transport,
             "Save PNG",
             "Download the lab's main picture as a PNG image",
-            move || a.borrow().save_png(),
+            move || {
+                let app = a.borrow();
+                let lab = app.lab().borrow();
+                picture::save_png(lab.panel(), lab.id(), app.seed);
+            },
         )?;
+    }
+    {
+        let a = app.clone();
+        let r = record::Recorder::new(&transport, move || a.borrow_mut().toggle_record())?;
+        app.borrow_mut().recorder = Some(r);
     }
     {
         let a = app.clone();
@@ -339,58 +339,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         })?;
     }
 
-    // Keyboard shortcuts (ignored while typing in a field).
-    {
-        let a = app.clone();
-        let doc = dom::document()?;
-        dom::on(&doc, "keydown", move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
-                let tag = t.tag_name().to_ascii_lowercase();
-                if matches!(tag.as_str(), "input" | "select" | "textarea") {
-                    return;
-                }
-            }
-            let mut app = a.borrow_mut();
-            match e.key().as_str() {
-                " " => app.toggle_play(),
-                "n" | "ArrowRight" => app.step(),
-                "r" => app.reset(),
-                "s" => app.new_seed(),
-                "?" => app.toggle_help(None),
-                "p" => app.toggle_presenter(),
-                "[" => app.step_scene(-1),
-                "]" => app.step_scene(1),
-                "Escape" => {
-                    app.toggle_help(Some(false));
-                    if let Some(b) = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.body())
-                    {
-                        let _ = b.class_list().remove_1("presenter");
-                        if let Some(html) = b.owner_document().and_then(|d| d.document_element()) {
-                            let _ = html.class_list().remove_1("presenter");
-                        }
-                        plot::set_scale(1.0);
-                    }
-                }
-                k => {
-                    if let Some(d) = k.chars().next().and_then(|c| c.to_digit(10)) {
-                        if d >= 1 && (d as usize) <= app.labs.len() {
-                            app.select(d as usize - 1);
-                        } else {
-                            return;
-                        }
-                    } else {
-                        return;
-                    }
-                }
-            }
-            e.prevent_default();
-        })?;
-    }
+    keys::install(&app)?;
 
     // URL hash: restore now, and whenever the user edits it or follows a preset link.
     {
@@ -488,161 +437,38 @@ impl App {
         self.seed
     }
 
-    /// The shareable state of the active lab, as the URL hash would carry it.
-    pub fn state_hash(&self) -> String {
-        self.params().format()
-    }
-
-    /// The link state: the lab, the seed, the speed (if not 1), the lab's settings and `hide=`.
-    fn params(&self) -> Params {
-        let mut p = Params::new(self.lab().borrow().id());
-        p.set("seed", &self.seed.to_string());
-        if self.speed != 1 {
-            p.set("speed", &self.speed.to_string());
+    /// Starts recording the main picture (and playing), or stops the recording.
+    pub fn toggle_record(&mut self) {
+        if let Some(r) = self.recorder.as_mut().filter(|r| r.recording()) {
+            r.stop();
+            return;
         }
-        self.lab().borrow().save(&mut p);
-        if !self.hide.is_empty() {
-            p.set("hide", &self.hide.join(","));
-        }
-        p
-    }
-
-    /// Applies lecture scene `i` ([`lecture::SCENES`]): its link (keeping the current `hide=`
-    /// unless the scene sets its own), then the buttons it presses, then its note.
-    pub fn choose_scene(&mut self, i: usize) {
-        let Some(sc) = lecture::SCENES.get(i) else {
+        let (canvas, stem) = {
+            let lab = self.lab().borrow();
+            let view = self.params().get("view").map(str::to_string);
+            let stem =
+                crate::core::record::file_stem(lab.id(), self.scene, view.as_deref(), self.seed);
+            (picture::main_canvas(lab.panel()), stem)
+        };
+        let Some(canvas) = canvas else {
+            status::warn("this lab shows no picture to record");
             return;
         };
-        self.scene = Some(i);
-        if let Some(m) = &self.scene_menu {
-            m.set_value(&i.to_string());
-        }
-        let mut hash = sc.hash.to_string();
-        if !self.hide.is_empty() && Params::parse(sc.hash).is_ok_and(|p| p.get("hide").is_none()) {
-            hash.push(if hash.contains('?') { '&' } else { '?' });
-            hash.push_str("hide=");
-            hash.push_str(&self.hide.join(","));
-        }
-        let clean = self.apply_hash(&hash);
-        // Clicking runs the lab's own handlers, which borrow the lab: hold no borrow here.
-        let panel = self.lab().borrow().panel().clone();
-        let mut missing = Vec::new();
-        for b in sc.press {
-            if lecture::press(&panel, b) == 0 {
-                missing.push(*b);
-            }
-        }
-        let n = lecture::SCENES.len();
-        if !missing.is_empty() {
-            status::warn(&format!(
-                "scene {}: no button {:?} in this lab",
-                i + 1,
-                missing
-            ));
-        } else if clean {
-            // The note itself is in the scene panel, with its formulas typeset.
-            status::info(&format!("Scene {}/{n} · {}", i + 1, sc.title));
-        }
-        self.scene_panel.set(i, n, sc.title, sc.note);
-    }
-
-    /// The scene chosen last (an index into [`lecture::SCENES`]).
-    pub fn scene(&self) -> Option<usize> {
-        self.scene
-    }
-
-    /// Goes `delta` scenes forward (or back); from no scene, `]` starts at the first.
-    pub fn step_scene(&mut self, delta: i32) {
-        let n = lecture::SCENES.len() as i32;
-        let next = match self.scene {
-            None if delta > 0 => 0,
-            None => n - 1,
-            Some(k) => k as i32 + delta,
-        };
-        if (0..n).contains(&next) {
-            self.choose_scene(next as usize);
-        } else {
-            status::info(if next < 0 {
-                "this is the first lecture scene"
-            } else {
-                "this is the last lecture scene"
-            });
-        }
-    }
-
-    /// The labels hidden by the link's `hide=`.
-    pub fn hidden_labels(&self) -> &[String] {
-        &self.hide
-    }
-
-    /// Hides what `hide=` names in the active lab, the header and the footer (and shows again
-    /// what it no longer names); returns the labels that matched nothing.
-    fn apply_hide(&self) -> Vec<String> {
-        lecture::unhide_all(&self.root);
-        if self.hide.is_empty() {
-            return Vec::new();
-        }
-        let mut scopes: Vec<Element> = vec![self.lab().borrow().panel().clone().into()];
-        for sel in ["header.top", "footer.foot"] {
-            if let Ok(Some(e)) = self.root.query_selector(sel) {
-                scopes.push(e);
-            }
-        }
-        lecture::hide_in(&scopes, &self.hide)
-    }
-
-    /// Downloads the active lab's main picture (its largest visible canvas) as a PNG.
-    pub fn save_png(&self) {
-        let lab = self.lab().borrow();
-        let mut best: Option<(i32, HtmlCanvasElement)> = None;
-        if let Ok(list) = lab.panel().query_selector_all("canvas") {
-            for i in 0..list.length() {
-                let Some(c) = list
-                    .get(i)
-                    .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
-                else {
-                    continue;
-                };
-                let area = c.client_width() * c.client_height();
-                if area > 0 && best.as_ref().is_none_or(|(a, _)| area > *a) {
-                    best = Some((area, c));
-                }
-            }
-        }
-        let Some((_, canvas)) = best else {
-            status::warn("this lab shows no picture to save");
+        let Some(r) = self.recorder.as_mut() else {
             return;
         };
-        let name = format!("{}-seed-{}.png", lab.id(), self.seed);
-        match plot::save_canvas_png(&canvas, &name) {
-            Ok(()) => status::info(&format!("saved {name}")),
-            Err(e) => status::warn(&format!("PNG export failed: {e:?}")),
+        match r.start(&canvas, &stem) {
+            Ok(()) => self.set_playing(true),
+            Err(e) => status::warn(&format!(
+                "cannot record: {}",
+                e.as_string().unwrap_or_default()
+            )),
         }
     }
 
-    /// Applies a hash such as `#hopfield?n=32&seed=1` (the same as following a link); returns
-    /// false if some setting was refused (the status line then says which).
-    pub fn apply_hash(&mut self, hash: &str) -> bool {
-        let hash = if hash.starts_with('#') {
-            hash.to_string()
-        } else {
-            format!("#{hash}")
-        };
-        let Some(w) = web_sys::window() else {
-            return false;
-        };
-        if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
-        }
-        // Read back what the browser made of it (it may re-encode characters). A browser may
-        // also drop the change (Chromium ignores history changes beyond ~100 in 10 s): then
-        // apply what was asked, and take the address bar as it is so that the frame loop does
-        // not mistake the old address for a link followed from outside.
-        let loc = w.location().hash().unwrap_or_default();
-        let same = Params::parse(&loc).ok() == Params::parse(&hash).ok();
-        let ok = self.load_hash(if same { &loc } else { &hash });
-        self.last_hash = loc;
-        ok
+    /// The "Record" control (for scripts and tests).
+    pub fn recorder(&self) -> Option<&record::Recorder> {
+        self.recorder.as_ref()
     }
 
     /// Starts or stops playing.
@@ -708,111 +534,6 @@ impl App {
         let _ = self.help.class_list().toggle_with_force("hidden", !show);
     }
 
-    /// Applies a link state; returns false if some setting was refused (and says so).
-    fn load_hash(&mut self, hash: &str) -> bool {
-        self.last_hash = hash.to_string();
-        let p = match Params::parse(hash) {
-            Ok(p) => p,
-            Err(e) => {
-                status::warn(&e.to_string());
-                self.select(self.active);
-                return false;
-            }
-        };
-        let raw_lab = hash
-            .trim_start_matches('#')
-            .trim_start_matches('/')
-            .split('?')
-            .next()
-            .unwrap_or("");
-        let found = self.labs.iter().position(|l| l.borrow().id() == p.lab);
-        // A fragment that is not a lab id at all (another page's `#a=b`) is simply ignored.
-        let names_a_lab = !raw_lab.is_empty()
-            && raw_lab.len() <= 32
-            && raw_lab
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if found.is_none() && names_a_lab {
-            // A mistyped lab: say so, and apply nothing of the link to the lab on screen.
-            let name: String = raw_lab.chars().take(32).collect();
-            status::warn(&format!(
-                "no lab named {name:?}: the labs are {}; nothing was changed",
-                self.lab_ids().join(", ")
-            ));
-            self.select(self.active);
-            return false;
-        }
-        let idx = found.unwrap_or(self.active);
-        let mut msgs = Vec::new();
-        // `hide=` belongs to the link: a link without it shows everything again.
-        let (hide, refused) = lecture::parse_hide(p.get("hide").unwrap_or(""));
-        self.hide = hide;
-        msgs.extend(refused);
-        match p.u64_in("seed", 0, u64::MAX) {
-            Ok(Some(s)) => {
-                self.seed = s;
-                self.seed_input.set_value(&s.to_string());
-            }
-            Ok(None) => {}
-            Err(e) => msgs.push(e.to_string()),
-        }
-        match p.u64_in("speed", 1, 10_000) {
-            Ok(s) => {
-                // A link without speed= plays at the default speed (scenes replay exactly).
-                let s = s.unwrap_or(1);
-                self.speed = s as u32;
-                if let Some(sl) = &self.speed_slider {
-                    sl.set((s as f64).log10());
-                }
-            }
-            Err(e) => msgs.push(e.to_string()),
-        }
-        self.select(idx);
-        {
-            let mut lab = self.lab().borrow_mut();
-            lab.reset(self.seed);
-            msgs.extend(lab.load(&p));
-        }
-        // After the lab's load: it may have rebuilt some of its controls.
-        let unknown = lecture::unknown_in(&self.root, &self.apply_hide());
-        if !unknown.is_empty() {
-            msgs.push(format!(
-                "hide=: no control or button is called {}",
-                unknown.join(", ")
-            ));
-        }
-        let clean = msgs.is_empty();
-        if !clean {
-            status::warn(&msgs.join("; "));
-        }
-        mark_dirty();
-        clean
-    }
-
-    /// A hash set from outside (address bar, a preset link, a script) wins over pending state.
-    fn sync_from_location(&mut self) {
-        let current = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
-        if current != self.last_hash {
-            self.load_hash(&current);
-        }
-    }
-
-    fn save_hash(&mut self) {
-        let p = self.params();
-        let id = self.lab().borrow().id();
-        if let Some(a) = self.abouts.get_mut(self.active) {
-            a.show(id, p.get("view").unwrap_or(""));
-        }
-        if let Some(w) = web_sys::window() {
-            if let Ok(h) = w.history() {
-                let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&p.format()));
-            }
-            self.last_hash = w.location().hash().unwrap_or_default();
-        }
-    }
-
     /// Animation frames run so far.
     pub fn frame_count(&self) -> u64 {
         self.frames
@@ -836,14 +557,13 @@ impl App {
             status::show(status::Level::Error, &format!("drawing failed: {e:?}"));
             self.set_playing(false);
         }
+        if let Some(r) = self.recorder.as_mut() {
+            r.frame(t, self.playing);
+        }
+        self.embed.fit();
         // A hash set from outside (address bar, a preset link, a script) wins over pending
         // state: browsers may drop the hashchange event if the page rewrote the URL meanwhile.
-        let current = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
-        if current != self.last_hash {
-            self.load_hash(&current);
-        }
+        self.sync_from_location();
         if URL_DIRTY.with(|d| d.replace(false)) {
             self.save_hash();
         }

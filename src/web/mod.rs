@@ -13,9 +13,12 @@ pub mod grid;
 pub mod hopfield;
 pub mod ising;
 pub mod lecture;
+pub mod offline;
+pub mod picture;
 pub mod plane;
 pub mod plot;
 pub mod rbm;
+pub mod record;
 pub mod sampling;
 pub mod settings;
 pub mod status;
@@ -37,6 +40,7 @@ pub fn start() -> Result<(), JsValue> {
         // The page's loading frame (index.html) gives way to the labs.
         root.set_text_content(None);
         mount(&root)?;
+        offline::register();
     }
     Ok(())
 }

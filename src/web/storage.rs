@@ -77,6 +77,20 @@ fn click_link(href: &str, filename: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Offers a blob as a file download. Its URL is revoked a minute later (the download has long
+/// started by then; revoking at once can cancel a large one).
+pub fn download_blob(blob: &web_sys::Blob, filename: &str) -> Result<(), JsValue> {
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
+    click_link(&url, filename)?;
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    web_sys::window()
+        .ok_or("no window")?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000)?;
+    Ok(())
+}
+
 /// Offers `text` as a file download.
 pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

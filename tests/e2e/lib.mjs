@@ -9,11 +9,16 @@ const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.json': 'application/json', '.bin': 'application/octet-stream',
+  '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `root` under `prefix` on 127.0.0.1 (a free port); resolves to { url, close }. */
-export function serve(root, prefix = '/energy-playground/') {
+/** Serves `root` under `prefix` on 127.0.0.1 (a free port, or `port`); resolves to
+ *  { url, port, requests, close }: `requests` counts the requests served, `close` also drops
+ *  open keep-alive connections (so a closed server really is gone). */
+export function serve(root, prefix = '/energy-playground/', port = 0) {
+  let requests = 0;
   const server = http.createServer((req, res) => {
+    requests++;
     const u = new URL(req.url, 'http://x');
     if (!u.pathname.startsWith(prefix)) { res.writeHead(404); res.end(); return; }
     let rel = decodeURIComponent(u.pathname.slice(prefix.length)) || 'index.html';
@@ -26,12 +31,44 @@ export function serve(root, prefix = '/energy-playground/') {
     });
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}${prefix}`, close: () => server.close() });
+      resolve({
+        url: `http://127.0.0.1:${port}${prefix}`,
+        port,
+        get requests() { return requests; },
+        close: () => new Promise((done) => { server.close(done); server.closeAllConnections(); }),
+      });
     });
   });
 }
+
+/** A counter of checks that prints `ok` / `FAIL` lines and, at the end, `<name>: N passed, M
+ *  failed` (exit code 1 on a failure). */
+export function checker(name) {
+  let passed = 0, failed = 0;
+  return {
+    check(what, ok, detail = '') {
+      if (ok) { passed++; console.log(`ok   ${what}`); }
+      else { failed++; console.log(`FAIL ${what} ${detail}`); }
+      return ok;
+    },
+    done() {
+      console.log(`${name}: ${passed} passed, ${failed} failed`);
+      process.exit(failed ? 1 : 0);
+    },
+  };
+}
+
+/** A hash of a canvas's pixels (to see whether a picture changed). */
+export const canvasHash = (sel) => `(() => {
+  const c = document.querySelector(${JSON.stringify(sel)});
+  if (!c) return 'none';
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let h = 2166136261;
+  for (let i = 0; i < d.length; i += 4) { h ^= d[i] + 3 * d[i + 1] + 7 * d[i + 2]; h = Math.imul(h, 16777619) >>> 0; }
+  return c.width + 'x' + c.height + ':' + h;
+})()`;
 
 /** Launches Debian's Chromium headless with the flags this machine needs. */
 export function launch() {

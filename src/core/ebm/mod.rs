@@ -36,30 +36,54 @@ pub use train::{
 pub enum EbmError {
     /// A numeric setting is out of its allowed range.
     Parameter {
+        /// The setting's name.
         name: &'static str,
+        /// The value given.
         value: f64,
+        /// The allowed range, in words.
         allowed: &'static str,
     },
     /// A buffer has the wrong length.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// The dataset is empty or too large.
-    PointCount { got: usize, max: usize },
+    PointCount {
+        /// What was given.
+        got: usize,
+        /// The largest allowed value.
+        max: usize,
+    },
     /// A data point is NaN or infinite.
-    NotFinite { index: usize },
+    NotFinite {
+        /// Index of the offending entry.
+        index: usize,
+    },
     /// A data point lies outside the training box.
-    OutsideBox { index: usize, half_width: f32 },
+    OutsideBox {
+        /// Index of the offending entry.
+        index: usize,
+        /// Half the side of the training box.
+        half_width: f32,
+    },
     /// Training produced a non-finite loss, gradient, sample or parameter; the update was not
     /// applied and the trainer stopped.
     Diverged {
+        /// The training iteration.
         iteration: usize,
+        /// Which quantity (a short name for the message).
         what: &'static str,
     },
     /// A Langevin chain left the finite numbers at the given step (the energy is too steep).
-    SamplerDiverged { step: usize },
+    SamplerDiverged {
+        /// The step index.
+        step: usize,
+    },
 }
 
 impl fmt::Display for EbmError {

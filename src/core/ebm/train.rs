@@ -402,8 +402,11 @@ pub struct TrainStats {
 pub enum TrainEvent<'a> {
     /// The negatives after Langevin step `step` of `of`.
     Langevin {
+        /// The step index.
         step: usize,
+        /// Langevin steps in all.
         of: usize,
+        /// The negative samples as the trainer holds them (flat).
         negatives: &'a [f32],
     },
     /// The parameters were updated.

@@ -28,30 +28,50 @@ pub enum LearnError {
     NoPatterns,
     /// A pattern's length differs from the network's N.
     PatternLength {
+        /// Index of the offending entry.
         index: usize,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A pattern entry is not ±1.
     NotSpin {
+        /// Index of the pattern.
         pattern: usize,
+        /// Index of the offending entry.
         index: usize,
+        /// The value given.
         value: i8,
     },
     /// More patterns than a rule can hold (e.g. the projection rule needs K ≤ N).
-    TooManyPatterns { count: usize, max: usize },
+    TooManyPatterns {
+        /// Patterns given.
+        count: usize,
+        /// The most the rule can hold.
+        max: usize,
+    },
     /// Pattern `index` is (numerically) a linear combination of the earlier ones.
-    LinearlyDependent { index: usize },
+    LinearlyDependent {
+        /// Index of the offending entry.
+        index: usize,
+    },
     /// A real parameter violates its constraint.
     Parameter {
+        /// The setting's name.
         name: &'static str,
+        /// The value given.
         value: f64,
+        /// The constraint it breaks, in words.
         constraint: &'static str,
     },
     /// An integer parameter violates its constraint.
     Count {
+        /// The setting's name.
         name: &'static str,
+        /// The value given.
         value: usize,
+        /// The constraint it breaks, in words.
         constraint: &'static str,
     },
     /// The network or state rejected a size.

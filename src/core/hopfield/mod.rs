@@ -12,7 +12,7 @@
 //! (asynchronous and synchronous updates), [`learning`] (Hebbian, Storkey, pseudo-inverse, the
 //! lecture's gradient rule), [`overlap`] (recall of large images from the overlaps `m_p`,
 //! without storing W), [`hidden`] (the expanded network with hidden neurons), [`capacity`]
-//! (a resumable capacity experiment and the theory lines), [`bench`] (a fixed workload).
+//! (a resumable capacity experiment and the theory lines), [`bench`](mod@bench) (a fixed workload).
 
 pub mod bench;
 pub mod capacity;

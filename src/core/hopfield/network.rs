@@ -9,21 +9,49 @@ pub const MAX_DENSE_NEURONS: usize = 4096;
 #[derive(Clone, Debug, PartialEq)]
 pub enum HopfieldError {
     /// N was zero or above [`MAX_DENSE_NEURONS`].
-    Size { n: usize, max: usize },
+    Size {
+        /// The size given.
+        n: usize,
+        /// The largest allowed value.
+        max: usize,
+    },
     /// A buffer's length does not match the network.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A weight or bias is NaN or infinite.
-    NotFinite { what: &'static str, index: usize },
+    NotFinite {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+        /// Index of the offending entry.
+        index: usize,
+    },
     /// `W` is not symmetric or has a non-zero diagonal.
-    NotSymmetric { i: usize, j: usize },
+    NotSymmetric {
+        /// Row of the offending entry.
+        i: usize,
+        /// Column of the offending entry.
+        j: usize,
+    },
     /// A state entry is not ±1.
-    NotSpin { index: usize, value: i8 },
+    NotSpin {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: i8,
+    },
     /// A self-coupling `wᵢᵢ` is negative (the energy would no longer fall under the dynamics).
-    NegativeSelfCoupling { index: usize, value: f32 },
+    NegativeSelfCoupling {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: f32,
+    },
 }
 
 impl fmt::Display for HopfieldError {
@@ -67,6 +95,30 @@ impl std::error::Error for HopfieldError {}
 /// distribution; it changes only the deterministic update, where neuron i sees
 /// `Σⱼ wᵢⱼ yⱼ + bᵢ = hᵢ + wᵢᵢ yᵢ` including its own term (see [`crate::core::hopfield::dynamics`]).
 #[derive(Clone, Debug, PartialEq)]
+///
+/// Store two patterns with Hebb's rule and recall one from a corrupted cue; the energy falls:
+///
+/// ```
+/// use energy_playground::core::hopfield::{
+///     hebbian, run_to_fixed_point, Dynamics, HebbianScale, Network, Order, State,
+/// };
+/// use energy_playground::core::rng::Rng;
+/// let a: Vec<i8> = vec![1, 1, 1, 1, -1, -1, -1, -1];
+/// let b: Vec<i8> = vec![1, -1, 1, -1, 1, -1, 1, -1];
+/// let mut net = Network::new(8)?;
+/// hebbian(&mut net, &[&a, &b], HebbianScale::PerPattern)?;
+/// let mut cue = a.clone();
+/// cue[0] = -1; // one flipped pixel
+/// let mut rng = Rng::new(1);
+/// let mut state = State::new(&net, cue)?;
+/// let e0 = state.energy();
+/// let mut dynamics = Dynamics::new(8, Order::Random, &mut rng)?;
+/// let stats = run_to_fixed_point(&net, &mut state, &mut dynamics, 100, &mut rng, &mut |_| {})?;
+/// assert!(stats.converged);
+/// assert_eq!(state.y(), &a[..]);
+/// assert!(state.energy() < e0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Network {
     n: usize,
     /// Row-major `N×N`; `w[i*N + j] = w[j*N + i]`, `w[i*N + i] = 0`.

@@ -41,6 +41,20 @@ pub(crate) fn build_table(t: f64, h: f64, p: fn(f64, f64) -> f64) -> FlipTable {
 ///
 /// Spins are `±1` in one row-major `Vec<i8>`. The bond sum `Σ_⟨ij⟩ sᵢsⱼ` and the spin sum `Σ sᵢ`
 /// are updated on every flip, so [`Lattice::energy`] and [`Lattice::magnetisation`] cost O(1).
+///
+/// ```
+/// use energy_playground::core::ising::Lattice;
+/// use energy_playground::core::rng::Rng;
+/// let mut rng = Rng::new(1);
+/// // Well below T_c ≈ 2.269 a cold start stays magnetised; well above, order melts.
+/// let mut cold = Lattice::new(32, 1.5, 0.0)?;
+/// let mut hot = Lattice::new(32, 5.0, 0.0)?;
+/// cold.metropolis_sweeps(200, &mut rng);
+/// hot.metropolis_sweeps(200, &mut rng);
+/// assert!(cold.magnetisation().abs() > 0.9);
+/// assert!(hot.magnetisation().abs() < 0.3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Lattice {
     l: usize,

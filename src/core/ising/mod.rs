@@ -63,21 +63,53 @@ pub enum Dynamics {
 #[derive(Clone, Debug, PartialEq)]
 pub enum IsingError {
     /// The side length L is outside `MIN_SIDE..=MAX_SIDE`.
-    Side { l: usize },
+    Side {
+        /// The side length given.
+        l: usize,
+    },
     /// The temperature is negative, NaN or infinite (or zero where a measurement needs `T > 0`).
-    Temperature { t: f64, allow_zero: bool },
+    Temperature {
+        /// The temperature given.
+        t: f64,
+        /// Whether T = 0 is allowed where it was given.
+        allow_zero: bool,
+    },
     /// The external field is NaN or infinite.
-    Field { h: f64 },
+    Field {
+        /// The external field given.
+        h: f64,
+    },
     /// A spin buffer has the wrong length.
-    SpinsLength { expected: usize, got: usize },
+    SpinsLength {
+        /// What was expected.
+        expected: usize,
+        /// What was given.
+        got: usize,
+    },
     /// A spin entry is not ±1.
-    NotSpin { index: usize, value: i8 },
+    NotSpin {
+        /// Index of the offending entry.
+        index: usize,
+        /// The value given.
+        value: i8,
+    },
     /// A site index or coordinate lies outside the lattice.
-    Site { index: usize, n: usize },
+    Site {
+        /// Index of the offending entry.
+        index: usize,
+        /// Number of sites.
+        n: usize,
+    },
     /// The Wolff algorithm was asked to run with a non-zero field.
-    WolffNeedsZeroField { h: f64 },
+    WolffNeedsZeroField {
+        /// The field in force.
+        h: f64,
+    },
     /// A temperature scan was configured badly.
-    Scan { reason: String },
+    Scan {
+        /// What is wrong, in words.
+        reason: String,
+    },
 }
 
 impl fmt::Display for IsingError {

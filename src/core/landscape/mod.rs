@@ -46,6 +46,18 @@ pub use ring::RingOfModes;
 /// Energy on the plane; target density `p(x) ∝ exp(−E(x)/T)`.
 ///
 /// Implementations must be cheap and allocation-free: samplers call them in their hot loops.
+///
+/// ```
+/// use energy_playground::core::landscape::{Banana, Energy2d};
+/// let banana = Banana::default();
+/// let mut grad = [0.0; 2];
+/// let e = banana.energy_and_grad([1.0, 0.5], &mut grad);
+/// assert_eq!(e, banana.energy([1.0, 0.5]));
+/// // The analytic gradient matches a central difference.
+/// let h = 1e-6;
+/// let fd = (banana.energy([1.0 + h, 0.5]) - banana.energy([1.0 - h, 0.5])) / (2.0 * h);
+/// assert!((grad[0] - fd).abs() < 1e-5);
+/// ```
 pub trait Energy2d {
     /// The energy `E(x)`. May be `+∞` where the density is zero; never NaN for finite `x`.
     fn energy(&self, x: [f64; 2]) -> f64;

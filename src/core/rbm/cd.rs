@@ -764,13 +764,18 @@ pub struct TrainStats {
 pub enum TrainEvent {
     /// A mini-batch update finished.
     Batch {
+        /// The epoch.
         epoch: usize,
+        /// Index of the mini-batch within the epoch.
         batch: usize,
+        /// The mean reconstruction error, if it was measured.
         reconstruction_error: Option<f64>,
     },
     /// An epoch finished.
     Epoch {
+        /// The epoch.
         epoch: usize,
+        /// The mean reconstruction error, if it was measured.
         reconstruction_error: Option<f64>,
     },
 }

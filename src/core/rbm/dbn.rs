@@ -125,9 +125,17 @@ pub struct DbnProgress {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DbnEvent {
     /// An event of the layer being trained.
-    Train { layer: usize, event: TrainEvent },
+    Train {
+        /// Index of the layer, from the bottom.
+        layer: usize,
+        /// The layer's training event.
+        event: TrainEvent,
+    },
     /// A layer finished training.
-    LayerDone { layer: usize },
+    LayerDone {
+        /// Index of the layer, from the bottom.
+        layer: usize,
+    },
 }
 
 /// Resumable greedy layer-wise pretraining of a [`Dbn`]: first the bottom RBM on the data,

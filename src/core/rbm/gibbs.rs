@@ -18,14 +18,20 @@ use crate::core::rng::Rng;
 pub enum GibbsEvent<'a> {
     /// The hidden layer was sampled (`probs` = P(h=1|v), `states` = the draw), step index `step`.
     Hidden {
+        /// The step index.
         step: u64,
+        /// The conditional probabilities.
         probs: &'a [f32],
+        /// The sampled 0/1 states.
         states: &'a [f32],
     },
     /// The visible layer was sampled (`probs` = P(v=1|h), `states` = the draw).
     Visible {
+        /// The step index.
         step: u64,
+        /// The conditional probabilities.
         probs: &'a [f32],
+        /// The sampled 0/1 states.
         states: &'a [f32],
     },
 }

@@ -21,41 +21,70 @@ pub const MAX_WEIGHTS: usize = 1 << 22;
 pub enum RbmError {
     /// A layer size was zero or too large.
     Size {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// The size given.
         n: usize,
+        /// The largest allowed value.
         max: usize,
     },
     /// A buffer's length does not match the model.
     Shape {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// What was expected.
         expected: usize,
+        /// What was given.
         got: usize,
     },
     /// A parameter, weight or data value is NaN or infinite.
-    NotFinite { what: &'static str, index: usize },
+    NotFinite {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+        /// Index of the offending entry.
+        index: usize,
+    },
     /// A data value is finite but outside its allowed range.
     OutOfRange {
+        /// Which quantity (a short name for the message).
         what: &'static str,
+        /// Index of the offending entry.
         index: usize,
+        /// The value given.
         value: f32,
+        /// The constraint it breaks, in words.
         constraint: &'static str,
     },
     /// A scalar setting is out of its allowed range.
     Parameter {
+        /// The setting's name.
         name: &'static str,
+        /// The value given.
         value: f64,
+        /// The constraint it breaks, in words.
         constraint: &'static str,
     },
     /// Exact enumeration was requested for a model whose smaller layer is too wide.
     TooLargeForExact {
+        /// Visible units.
         nv: usize,
+        /// Hidden units.
         nh: usize,
+        /// The widest smaller layer that exact enumeration allows.
         max_bits: usize,
     },
     /// A class label is not below the number of classes.
-    Label { label: usize, classes: usize },
+    Label {
+        /// The label given.
+        label: usize,
+        /// Number of classes.
+        classes: usize,
+    },
     /// A data set had no rows.
-    Empty { what: &'static str },
+    Empty {
+        /// Which quantity (a short name for the message).
+        what: &'static str,
+    },
     /// A training step would have produced non-finite parameters; the model was left unchanged.
     Diverged,
 }
@@ -343,6 +372,24 @@ pub(crate) fn add_outer_products(g: &mut [f32], a: &[f32], m: usize, b: &[f32], 
 /// A restricted Boltzmann machine with 0/1 visible units v and 0/1 hidden units h
 /// (Smolensky 1986, "harmonium"; Hinton 2002). Energy
 /// `E(v, h) = −vᵀWh − bᵥᵀv − bₕᵀh`, probability `P(v, h) = exp(−E(v, h)) / Z`.
+///
+/// Train on two 4-pixel patterns with CD-1 and watch the exact log-likelihood rise:
+///
+/// ```
+/// use energy_playground::core::rbm::exact::log_likelihood;
+/// use energy_playground::core::rbm::{CdConfig, Rbm, Trainer};
+/// use energy_playground::core::rng::Rng;
+/// let data: Vec<f32> = [[1., 1., 0., 0.], [0., 0., 1., 1.]].repeat(10).concat();
+/// let mut rng = Rng::new(3);
+/// let mut rbm = Rbm::with_random_weights(4, 3, 0.01, &mut rng)?;
+/// let before = log_likelihood(&rbm, &data)?; // exact: Z summed over 2³ hidden states
+/// let mut trainer = Trainer::new(&rbm, &data, CdConfig::default(), 200)?;
+/// trainer.step(&mut rbm, usize::MAX, &mut rng)?; // all 200 epochs
+/// let after = log_likelihood(&rbm, &data)?;
+/// assert!(after > before + 1.0, "{before} → {after}");
+/// assert!(rbm.free_energy(&[1., 1., 0., 0.])? < rbm.free_energy(&[1., 0., 1., 0.])?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rbm {
     nv: usize,

@@ -413,6 +413,24 @@ impl From<TemperatureError> for SamplerError {
 /// Every sampler keeps its position and halt reason in a `ChainState` and provides one
 /// fallible transition (the crate-internal `Transition` trait); the NaN guard and the position
 /// handling below are shared by all of them.
+///
+/// Sample the banana with MALA and measure the effective sample size:
+///
+/// ```
+/// use energy_playground::core::landscape::Banana;
+/// use energy_playground::core::rng::Rng;
+/// use energy_playground::core::sampler::{effective_sample_size, Mala, Sampler2d};
+/// let target = Banana::default();
+/// let mut chain = Mala::new([0.0, 0.0], 0.3, 1.0)?; // start, step size ε, temperature T
+/// let mut rng = Rng::new(7);
+/// let xs = chain.sample_n(2000, &target, &mut rng);
+/// assert_eq!(xs.len(), 2000);
+/// let x1: Vec<f64> = xs.iter().map(|x| x[0]).collect();
+/// let ess = effective_sample_size(&x1);
+/// assert!(ess > 10.0 && ess < 2000.0);
+/// assert!(chain.acceptance().and_then(|a| a.rate()).is_some_and(|r| r > 0.5));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Sampler2d: Transition {
     /// One transition of the chain on `target`; emits events to `on`; returns the new state.
     /// After the NaN guard fired it does nothing and returns the last finite state.

@@ -45,7 +45,7 @@ pub struct DirectRun {
     clt_n: u64,
     clt_lo: f64,
     clt_w: f64,
-    /// Central-limit histogram (bins of width [`DirectRun::clt_bins`]).
+    /// Central-limit histogram (bins of width `DirectRun::clt_bins`).
     pub clt_counts: Vec<f64>,
     /// N(0, 1) on the central-limit histogram's range.
     pub clt_curve: Vec<f64>,

@@ -31,9 +31,9 @@ pub struct Exact {
     pub px: Vec<f64>,
     /// Marginal density of x₂ over the view.
     pub py: Vec<f64>,
-    /// E[x], if known.
+    /// `E[x]`, if known.
     pub mean: Option<[f64; 2]>,
-    /// Cov[x], if known.
+    /// `Cov[x]`, if known.
     pub cov: Option<[[f64; 2]; 2]>,
     /// Mass outside the integration box (grid moments only).
     pub edge_mass: f64,

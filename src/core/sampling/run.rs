@@ -55,7 +55,7 @@ pub struct Run {
     /// a population).
     pub hist: Marginals,
     moments: RunningMoments,
-    /// x₁ against step (the running estimate Ê[x₁] for weighted draws, the population mean).
+    /// x₁ against step (the running estimate `Ê[x₁]` for weighted draws, the population mean).
     pub trace: Trace,
     marks: Vec<f64>,
     x1s: Ring<f64>,
@@ -377,7 +377,7 @@ impl Run {
         self.engine.acceptance()
     }
 
-    /// The estimate of E[x]: sample mean, self-normalised estimate, or population mean.
+    /// The estimate of `E[x]`: sample mean, self-normalised estimate, or population mean.
     pub fn mean(&self) -> Option<[f64; 2]> {
         match self.entry().family {
             Family::Chain => (self.moments.count() > 0).then(|| self.moments.mean()),
@@ -386,7 +386,7 @@ impl Run {
         }
     }
 
-    /// The estimate of Cov[x] (sample, weighted, or population).
+    /// The estimate of `Cov[x]` (sample, weighted, or population).
     pub fn cov(&self) -> Option<[[f64; 2]; 2]> {
         match self.entry().family {
             Family::Chain => self.moments.cov(),
