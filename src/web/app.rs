@@ -61,6 +61,23 @@ pub trait Lab {
     }
 }
 
+/// A lab's id, tab title and panel (the field `self.panel`), inside `impl Lab for …`:
+/// `lab_names!("ising", "Ising");`.
+macro_rules! lab_names {
+    ($id:literal, $title:literal) => {
+        fn id(&self) -> &'static str {
+            $id
+        }
+        fn title(&self) -> &'static str {
+            $title
+        }
+        fn panel(&self) -> &web_sys::HtmlElement {
+            &self.panel
+        }
+    };
+}
+pub(crate) use lab_names;
+
 thread_local! {
     static URL_DIRTY: Cell<bool> = const { Cell::new(false) };
     static APP: RefCell<Option<Rc<RefCell<App>>>> = const { RefCell::new(None) };

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::app::Lab;
+use super::app::{lab_names, Lab};
 use super::{dom, status};
 use crate::core::bench::{energy_inputs, measure, recall_inputs, workloads};
 use crate::core::params::Params;
@@ -206,15 +206,7 @@ impl BenchLab {
 }
 
 impl Lab for BenchLab {
-    fn id(&self) -> &'static str {
-        "speed"
-    }
-    fn title(&self) -> &'static str {
-        "Speed"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("speed", "Speed");
     fn tick(&mut self, _speed: u32) -> bool {
         false
     }

@@ -36,6 +36,30 @@ pub fn el(parent: &Element, tag: &str, class: &str) -> Result<HtmlElement, JsVal
     Ok(e)
 }
 
+/// A lab's panel, `<section id="lab-{id}" class="lab {class} hidden">` (not yet in the page;
+/// hidden until its tab is chosen).
+pub fn lab_panel(id: &str, class: &str) -> Result<HtmlElement, JsValue> {
+    let panel = document()?
+        .create_element("section")?
+        .dyn_into::<HtmlElement>()?;
+    panel.set_class_name(&format!("lab {class} hidden"));
+    panel.set_id(&format!("lab-{id}"));
+    Ok(panel)
+}
+
+/// The stage layout in `panel`: the main picture's column (extra classes `pic_class`), the side
+/// column and the column for more, in that order (see `.stage` in the style sheet).
+pub fn stage(
+    panel: &Element,
+    pic_class: &str,
+) -> Result<(HtmlElement, HtmlElement, HtmlElement), JsValue> {
+    let stage = el(panel, "div", "stage")?;
+    let pic = el(&stage, "div", format!("stage-pic {pic_class}").trim_end())?;
+    let side = el(&stage, "div", "stage-side")?;
+    let more = el(&stage, "div", "stage-more")?;
+    Ok((pic, side, more))
+}
+
 /// A new element holding `text`.
 pub fn text(parent: &Element, tag: &str, class: &str, text: &str) -> Result<HtmlElement, JsValue> {
     let e = el(parent, tag, class)?;

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlProgressElement, PointerEvent};
 
-use super::app::Lab;
+use super::app::{lab_names, Lab};
 use super::canvas::PixelLayer;
 use super::plane::{PlaneView, Shade};
 use super::plot::{viridis, Axes, Plot, Series, SeriesData, PALETTE};
@@ -22,7 +22,6 @@ use super::{dom, status};
 use crate::core::ebm::session::{EnergySession, Trained, FIELD_N, PLAN, SAMPLE_STEPS, TABLE};
 use crate::core::ebm::LearnedSlot;
 use crate::core::params::Params;
-use crate::core::settings::Table;
 
 /// Side of the plane in CSS pixels.
 const VIEW: f64 = 480.0;
@@ -98,14 +97,8 @@ impl EnergyLab {
     /// Builds the lab (hidden until its tab is chosen); the trained energy is left in
     /// `learned` for the Sampling lab.
     pub fn new(seed: u64, learned: LearnedSlot) -> Result<Rc<RefCell<Self>>, JsValue> {
-        let doc = dom::document()?;
-        let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
-        panel.set_class_name("lab energy hidden");
-        panel.set_id("lab-energy");
-        let stage = dom::el(&panel, "div", "stage")?;
-        let left = dom::el(&stage, "div", "stage-pic energy-left")?;
-        let right = dom::el(&stage, "div", "stage-side")?;
-        let more = dom::el(&stage, "div", "stage-more")?;
+        let panel = dom::lab_panel("energy", "energy")?;
+        let (left, right, more) = dom::stage(&panel, "energy-left")?;
         let session = EnergySession::new(seed);
         let mut plane = PlaneView::new(
             &left,
@@ -457,16 +450,7 @@ impl EnergyLab {
 }
 
 impl Tabled for EnergyLab {
-    type State = EnergySession;
-    fn table() -> &'static Table<EnergySession> {
-        &TABLE
-    }
-    fn state(&self) -> &EnergySession {
-        &self.session
-    }
-    fn parts(&mut self) -> (&mut EnergySession, &mut Controls) {
-        (&mut self.session, &mut self.controls)
-    }
+    settings::tabled_parts!(EnergySession, TABLE, session);
     fn changed(&mut self, _key: &'static str) {
         if let Some(note) = self.session.take_note() {
             status::info(&note);
@@ -476,15 +460,7 @@ impl Tabled for EnergyLab {
 }
 
 impl Lab for EnergyLab {
-    fn id(&self) -> &'static str {
-        "energy"
-    }
-    fn title(&self) -> &'static str {
-        "Train an energy"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("energy", "Train an energy");
     fn tick(&mut self, speed: u32) -> bool {
         let deadline = dom::now() + TRAIN_MS;
         let r = self.session.train(speed, deadline, &mut dom::now);

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlProgressElement};
 
-use super::app::Lab;
+use super::app::{lab_names, Lab};
 use super::canvas::PixelLayer;
 use super::grid::{self, Paintable};
 use super::plot::{Axes, Plot, RefLine, Series, SeriesData, PALETTE};
@@ -19,7 +19,6 @@ use super::{dom, status};
 use crate::core::ising::run::{IsingRun, ScanState, SCAN_T, TABLE, T_RANGE};
 use crate::core::ising::{internal_energy, spontaneous_magnetisation, CRITICAL_TEMPERATURE};
 use crate::core::params::Params;
-use crate::core::settings::Table;
 
 /// Colour of an up spin (+1): a deep blue.
 pub const UP: [u8; 3] = [0, 84, 147];
@@ -118,14 +117,8 @@ static SCAN_ACTIONS: &[Action<IsingLab>] = &[
 impl IsingLab {
     /// Builds the lab (hidden until its tab is chosen).
     pub fn new(seed: u64) -> Result<Rc<RefCell<Self>>, JsValue> {
-        let doc = dom::document()?;
-        let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
-        panel.set_class_name("lab ising hidden");
-        panel.set_id("lab-ising");
-        let stage = dom::el(&panel, "div", "stage")?;
-        let left = dom::el(&stage, "div", "stage-pic")?;
-        let right = dom::el(&stage, "div", "stage-side")?;
-        let more = dom::el(&stage, "div", "stage-more")?;
+        let panel = dom::lab_panel("ising", "ising")?;
+        let (left, right, more) = dom::stage(&panel, "")?;
 
         let run = IsingRun::new(seed);
         let l = run.lattice().l() as u32;
@@ -608,16 +601,7 @@ impl IsingLab {
 }
 
 impl Tabled for IsingLab {
-    type State = IsingRun;
-    fn table() -> &'static Table<IsingRun> {
-        &TABLE
-    }
-    fn state(&self) -> &IsingRun {
-        &self.run
-    }
-    fn parts(&mut self) -> (&mut IsingRun, &mut Controls) {
-        (&mut self.run, &mut self.controls)
-    }
+    settings::tabled_parts!(IsingRun, TABLE, run);
     fn changed(&mut self, _key: &'static str) {
         self.touched();
     }
@@ -638,15 +622,7 @@ impl Paintable for IsingLab {
 }
 
 impl Lab for IsingLab {
-    fn id(&self) -> &'static str {
-        "ising"
-    }
-    fn title(&self) -> &'static str {
-        "Ising"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("ising", "Ising");
     fn tick(&mut self, speed: u32) -> bool {
         let cap = (MAX_UPDATES_PER_FRAME / self.run.lattice().n()).max(1);
         self.run_sweeps((speed as usize).clamp(1, cap));

@@ -34,6 +34,25 @@ pub trait Tabled: 'static {
     fn changed(&mut self, key: &'static str);
 }
 
+/// The three accessors of [`Tabled`] for a lab whose core state is the field `$field` (of type
+/// `$state`), whose controls are `self.controls` and whose table is `$table`:
+/// `tabled_parts!(IsingRun, TABLE, run);` inside `impl Tabled for …`.
+macro_rules! tabled_parts {
+    ($state:ty, $table:expr, $field:ident) => {
+        type State = $state;
+        fn table() -> &'static $crate::core::settings::Table<$state> {
+            &$table
+        }
+        fn state(&self) -> &$state {
+            &self.$field
+        }
+        fn parts(&mut self) -> (&mut $state, &mut $crate::web::settings::Controls) {
+            (&mut self.$field, &mut self.controls)
+        }
+    };
+}
+pub(crate) use tabled_parts;
+
 /// The widgets built for a lab, synced from its state after every change.
 #[derive(Default)]
 pub struct Controls {

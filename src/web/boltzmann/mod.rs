@@ -16,14 +16,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlProgressElement};
 
-use super::app::Lab;
+use super::app::{lab_names, Lab};
 use super::canvas::PixelLayer;
 use super::grid::{self, Paintable};
 use super::settings::{self, Controls, Tabled};
 use super::{dom, status};
 use crate::core::boltzmann::run::{BoltzmannRun, Say, View, TABLE, VIEWS, VIEW_OPTS};
 use crate::core::params::Params;
-use crate::core::settings::Table;
 
 /// The Boltzmann lab: the core run, its controls and the three views' pictures.
 pub struct BoltzmannLab {
@@ -158,16 +157,7 @@ fn readout(el: &HtmlElement, text: &str, data: &[(&str, String)]) {
 }
 
 impl Tabled for BoltzmannLab {
-    type State = BoltzmannRun;
-    fn table() -> &'static Table<BoltzmannRun> {
-        &TABLE
-    }
-    fn state(&self) -> &BoltzmannRun {
-        &self.run
-    }
-    fn parts(&mut self) -> (&mut BoltzmannRun, &mut Controls) {
-        (&mut self.run, &mut self.controls)
-    }
+    settings::tabled_parts!(BoltzmannRun, TABLE, run);
     fn changed(&mut self, key: &'static str) {
         self.touched();
         if key == "view" {
@@ -194,15 +184,7 @@ impl Paintable for BoltzmannLab {
 }
 
 impl Lab for BoltzmannLab {
-    fn id(&self) -> &'static str {
-        "boltzmann"
-    }
-    fn title(&self) -> &'static str {
-        "Boltzmann"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("boltzmann", "Boltzmann");
     fn tick(&mut self, speed: u32) -> bool {
         let t = self.run.tick(speed.max(1) as usize);
         self.touched();

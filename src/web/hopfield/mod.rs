@@ -17,7 +17,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::app::{mark_dirty, Lab};
+use super::app::{lab_names, mark_dirty, Lab};
 use super::canvas::PixelLayer;
 use super::grid::Paintable;
 use super::settings::{self, Controls, Tabled};
@@ -25,7 +25,6 @@ use super::{status, storage};
 use crate::core::hopfield::file;
 use crate::core::hopfield::run::{HopfieldRun, Mode, Origin, Outcome, TABLE};
 use crate::core::params::Params;
-use crate::core::settings::Table;
 
 /// Where the library and drawing are kept between visits (versioned with the file format).
 pub const STORAGE_KEY: &str = "energy-playground/hopfield/v1";
@@ -218,16 +217,7 @@ impl HopfieldLab {
 }
 
 impl Tabled for HopfieldLab {
-    type State = HopfieldRun;
-    fn table() -> &'static Table<HopfieldRun> {
-        &TABLE
-    }
-    fn state(&self) -> &HopfieldRun {
-        &self.run
-    }
-    fn parts(&mut self) -> (&mut HopfieldRun, &mut Controls) {
-        (&mut self.run, &mut self.controls)
-    }
+    settings::tabled_parts!(HopfieldRun, TABLE, run);
     fn changed(&mut self, _key: &'static str) {}
 }
 
@@ -248,15 +238,7 @@ impl Paintable for HopfieldLab {
 }
 
 impl Lab for HopfieldLab {
-    fn id(&self) -> &'static str {
-        "hopfield"
-    }
-    fn title(&self) -> &'static str {
-        "Hopfield"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("hopfield", "Hopfield");
     fn tick(&mut self, speed: u32) -> bool {
         self.speed_hint = speed;
         let k = match self.run.mode() {

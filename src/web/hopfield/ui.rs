@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 
 use super::HopfieldLab;
@@ -41,14 +40,8 @@ pub struct Ui {
 impl Ui {
     /// Builds the panel. Returns it, the UI handles, the grid layer and the capacity panel's root.
     pub fn build(side: usize) -> Result<(HtmlElement, Ui, PixelLayer, HtmlElement), JsValue> {
-        let doc = dom::document()?;
-        let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
-        panel.set_class_name("lab hidden hopfield");
-        panel.set_id("lab-hopfield");
-        let stage = dom::el(&panel, "div", "stage")?;
-        let left = dom::el(&stage, "div", "stage-pic")?;
-        let mid = dom::el(&stage, "div", "stage-side")?;
-        let right = dom::el(&stage, "div", "stage-more")?;
+        let panel = dom::lab_panel("hopfield", "hopfield")?;
+        let (left, mid, right) = dom::stage(&panel, "")?;
 
         let grid = PixelLayer::new(&left, "grid main-pic", side as u32, side as u32)?;
         dom::img_label(&grid.canvas, "neuron grid: draw with the pointer (right button or Shift erases); orange marks the neuron updated next")?;

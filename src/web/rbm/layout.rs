@@ -100,15 +100,9 @@ fn chart(parent: &HtmlElement, w: f64, h: f64, label: &str, id: &str) -> Result<
 
 /// Builds the lab's panel (hidden until its tab is chosen).
 pub(super) fn build() -> Result<Layout, JsValue> {
-    let doc = dom::document()?;
-    let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
-    panel.set_class_name("lab rbm hidden");
-    panel.set_id("lab-rbm");
+    let panel = dom::lab_panel("rbm", "rbm")?;
     let seg = dom::el(&panel, "div", "")?;
-    let stage = dom::el(&panel, "div", "stage")?;
-    let main_col = dom::el(&stage, "div", "stage-pic rbm-main")?;
-    let side = dom::el(&stage, "div", "stage-side")?;
-    let more = dom::el(&stage, "div", "stage-more")?;
+    let (main_col, side, more) = dom::stage(&panel, "rbm-main")?;
     let mut view_boxes = Vec::new();
     for v in View::ALL {
         let b = dom::el(&main_col, "div", "rbm-view hidden")?;

@@ -24,12 +24,11 @@ use web_sys::HtmlElement;
 
 use self::layout::{Figures, Slots};
 use self::pad::Pad;
-use super::app::{mark_dirty, Lab};
+use super::app::{lab_names, mark_dirty, Lab};
 use super::settings::{self, Action, Controls, Tabled};
 use super::{dom, status, storage};
 use crate::core::params::Params;
 use crate::core::rbm::session::{Budget, RbmSession, View, TABLE};
-use crate::core::settings::Table;
 
 /// Milliseconds of training per animation frame (keeps a frame well under 25 ms).
 const FRAME_BUDGET_MS: f64 = 10.0;
@@ -306,16 +305,7 @@ impl RbmLab {
 }
 
 impl Tabled for RbmLab {
-    type State = RbmSession;
-    fn table() -> &'static Table<RbmSession> {
-        &TABLE
-    }
-    fn state(&self) -> &RbmSession {
-        &self.session
-    }
-    fn parts(&mut self) -> (&mut RbmSession, &mut Controls) {
-        (&mut self.session, &mut self.controls)
-    }
+    settings::tabled_parts!(RbmSession, TABLE, session);
     fn changed(&mut self, key: &'static str) {
         match key {
             "view" => self.show_view(true),
@@ -342,15 +332,7 @@ impl Tabled for RbmLab {
 }
 
 impl Lab for RbmLab {
-    fn id(&self) -> &'static str {
-        "rbm"
-    }
-    fn title(&self) -> &'static str {
-        "RBM"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("rbm", "RBM");
     fn tick(&mut self, speed: u32) -> bool {
         if self.session.failed().is_some() {
             return false;

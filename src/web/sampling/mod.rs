@@ -26,17 +26,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use super::app::Lab;
+use super::app::{lab_names, Lab};
 use super::settings::{self, Controls, Tabled};
 use super::{dom, status};
 use crate::core::ebm::LearnedSlot;
 use crate::core::params::Params;
 use crate::core::sampling::lab::{DIRECT, MARKOV, MCMC};
 use crate::core::sampling::{Sampling, TABLE};
-use crate::core::settings::Table;
 
 use direct_view::DirectView;
 use markov_view::MarkovView;
@@ -57,10 +55,7 @@ impl SamplingLab {
     /// Builds the lab (hidden until its tab is chosen); the learned energy comes from
     /// `learned`.
     pub fn new(seed: u64, learned: LearnedSlot) -> Result<Rc<RefCell<Self>>, JsValue> {
-        let doc = dom::document()?;
-        let panel = doc.create_element("section")?.dyn_into::<HtmlElement>()?;
-        panel.set_class_name("lab hidden samp");
-        panel.set_id("lab-sampling");
+        let panel = dom::lab_panel("sampling", "samp")?;
         let bar = dom::el(&panel, "div", "")?;
         let boxes = [
             dom::el(&panel, "div", "samp-view")?,
@@ -111,16 +106,7 @@ impl SamplingLab {
 }
 
 impl Tabled for SamplingLab {
-    type State = Sampling;
-    fn table() -> &'static Table<Sampling> {
-        &TABLE
-    }
-    fn state(&self) -> &Sampling {
-        &self.state
-    }
-    fn parts(&mut self) -> (&mut Sampling, &mut Controls) {
-        (&mut self.state, &mut self.controls)
-    }
+    settings::tabled_parts!(Sampling, TABLE, state);
     fn changed(&mut self, _key: &'static str) {
         if let Some(note) = self.state.mcmc.take_note() {
             self.mcmc.restarted();
@@ -131,15 +117,7 @@ impl Tabled for SamplingLab {
 }
 
 impl Lab for SamplingLab {
-    fn id(&self) -> &'static str {
-        "sampling"
-    }
-    fn title(&self) -> &'static str {
-        "Sampling"
-    }
-    fn panel(&self) -> &HtmlElement {
-        &self.panel
-    }
+    lab_names!("sampling", "Sampling");
     fn tick(&mut self, speed: u32) -> bool {
         match self.state.view() {
             MCMC => self.mcmc.tick(&mut self.state.mcmc, speed),
