@@ -113,8 +113,8 @@ async fn url_hash_sets_temperature_size_and_dynamics() {
     assert_eq!(attr(&readout, "data-dynamics"), "metropolis");
     assert!(status().0.contains("Wolff"), "{}", status().0);
 
-    // The "T = T_c" button sets the critical temperature.
-    button("#lab-ising", "T = T_c").click();
+    // The "Critical T" button sets the critical temperature.
+    button("#lab-ising", "Critical T").click();
     frames().await;
     let t = num(&readout, "data-t");
     assert!((t - 2.269_185_314_213_022).abs() < 1e-12, "T = {t}");

@@ -119,7 +119,7 @@ async fn a_256_grid_recalls_o_through_the_overlaps() {
 
 #[wasm_bindgen_test]
 async fn the_ising_lattice_at_tc_sits_at_onsagers_energy_without_ordering() {
-    scene("The Ising model: magnetic dipoles at T_c").await;
+    scene("The Ising model: magnetic dipoles at the critical temperature").await;
     let ro = "ising-readout";
     assert!((num_of(ro, "data-t") - 2.269).abs() < 1e-9);
     web::app::with_app(|a| a.set_playing(true)).expect("app");
@@ -139,5 +139,8 @@ async fn the_ising_lattice_at_tc_sits_at_onsagers_energy_without_ordering() {
     let phase = support::el("ising-exact")
         .text_content()
         .unwrap_or_default();
-    assert!(phase.contains("at T_c: critical"), "{phase}");
+    assert!(
+        phase.contains("at the critical temperature: domains of every size"),
+        "{phase}"
+    );
 }

@@ -69,8 +69,8 @@ pub struct IsingLab {
 static ACTIONS: &[Action<IsingLab>] = &[
     Action {
         key: "tc",
-        label: "T = T_c",
-        tip: "Set T to the critical temperature T_c = 2/ln(1+√2) ≈ 2.269 (Onsager 1944)",
+        label: "Critical T",
+        tip: "Set T to the critical temperature 2/ln(1+√2) ≈ 2.269 (Onsager 1944)",
         run: |l| l.set("T", CRITICAL_TEMPERATURE),
     },
     Action {
@@ -410,7 +410,7 @@ impl IsingLab {
                 v.text
                     .set_text_content(Some(&format!("done: {total} temperatures")));
                 status::info(&format!(
-                    "scan finished: {total} temperatures; the peaks of C and χ sit near T_c ≈ 2.269"
+                    "scan finished: {total} temperatures; the peaks of C and χ sit near the critical temperature ≈ 2.269"
                 ));
                 self.scan_finished_ui();
             }
@@ -539,7 +539,7 @@ impl IsingLab {
         };
         let tc = [RefLine {
             at: CRITICAL_TEMPERATURE,
-            label: "T_c",
+            label: "critical T",
             color: PALETTE[7],
         }];
         let c = &self.run.curves;

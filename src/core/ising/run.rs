@@ -316,11 +316,11 @@ impl IsingRun {
     pub fn phase(&self) -> &'static str {
         let t = self.lattice.temperature();
         if (t - CRITICAL_TEMPERATURE).abs() < 0.005 {
-            "at T_c: critical, domains of every size"
+            "at the critical temperature: domains of every size"
         } else if t < CRITICAL_TEMPERATURE {
-            "below T_c: ordered phase"
+            "below the critical temperature: ordered phase"
         } else {
-            "above T_c: disordered phase"
+            "above the critical temperature: disordered phase"
         }
     }
 
@@ -478,7 +478,7 @@ pub static TABLE: Table<IsingRun> = Table {
     Setting::choice(
         "scanL",
         "Scan L",
-        "Lattice side for the scan: larger L sharpens the peaks of C and χ at T_c but takes longer",
+        "Lattice side for the scan: larger L sharpens the peaks of C and χ at the critical temperature but takes longer",
         &SCAN_SIDE_OPTS,
         1,
         |r| r.scan_choice[0],

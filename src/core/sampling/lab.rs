@@ -475,7 +475,7 @@ pub static TABLE: Table<Sampling> = Table {
             Setting::choice(
                 "chain",
                 "Chain",
-                "Ergodic (irreducible and aperiodic): π_t → π from any start; periodic or \
+                "Ergodic (irreducible and aperiodic): πₜ → π from any start; periodic or \
                  reducible: not",
                 &EXAMPLES,
                 0,

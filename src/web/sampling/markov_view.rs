@@ -1,5 +1,5 @@
 //! "Markov chain": a 3- or 4-state chain drawn as a graph (circles, arrows labelled with
-//! transition probabilities), the distribution `π_{t+1} = π_t T` converging (or not) to the
+//! transition probabilities), the distribution `πₜ₊₁ = πₜ T` converging (or not) to the
 //! stationary π, a simulated walker and its visit frequencies, detailed balance and
 //! ergodicity checks. The run is [`MarkovRun`] in the core.
 
@@ -40,7 +40,7 @@ impl MarkovView {
             &ctl,
             "p",
             "samp-formula",
-            "T_ij = T(s_i → s_j) = P(s_j | s_i); one step of the distribution is π_{t+1} = π_t T \
+            "Tᵢⱼ = T(sᵢ → sⱼ) = P(sⱼ | sᵢ); one step of the distribution is πₜ₊₁ = πₜ T \
              (row vector). Play: 4 steps a second at speed 1.",
         )?;
         let row = dom::el(&ctl, "div", "row")?;
@@ -52,7 +52,7 @@ impl MarkovView {
             "mc-graph",
             560.0,
             430.0,
-            "transition graph: states as circles shaded by π_t, arrows labelled with transition \
+            "transition graph: states as circles shaded by πₜ, arrows labelled with transition \
              probabilities, the walker's state ringed",
         )?;
         let facts = dom::el(&left, "ul", "samp-facts")?;
@@ -62,12 +62,12 @@ impl MarkovView {
             "mc-bars",
             560.0,
             230.0,
-            "bars of π_t and the walker's visit frequencies against the stationary distribution",
+            "bars of πₜ and the walker's visit frequencies against the stationary distribution",
         )?;
         let dist_plot = Plot::new(&right, "mc-dist", 560.0, 200.0)?;
         dom::img_label(
             &dist_plot.canvas,
-            "distance of π_t to the stationary distribution, log scale",
+            "distance of πₜ to the stationary distribution, log scale",
         )?;
         let readout = dom::text(&right, "p", "readout", "")?;
         readout.set_id("markov-readout");
@@ -103,7 +103,7 @@ impl MarkovView {
         true
     }
 
-    /// One step of π_t and of the walker.
+    /// One step of πₜ and of the walker.
     pub fn step(&mut self, m: &mut MarkovRun) {
         m.step();
         self.dirty = true;
@@ -180,7 +180,7 @@ impl MarkovView {
                 self.edge_label(&format!("{p:.2}"), mid, hot);
             }
         }
-        // Nodes shaded by π_t.
+        // Nodes shaded by πₜ.
         let max = m.pi_t.iter().copied().fold(1e-12, f64::max);
         for i in 0..n {
             let at = node_pos(m, i);
@@ -216,7 +216,7 @@ impl MarkovView {
             "left",
         );
         c.text(
-            "shading and number: π_t(s) · orange ring: the walker",
+            "shading and number: πₜ(s) · orange ring: the walker",
             (12.0, 422.0),
             "12px system-ui, sans-serif",
             "#5b6270",
@@ -269,9 +269,9 @@ impl MarkovView {
             c.note(&m.names[i], (gx + slot / 2.0, y0 + h + 15.0), 12, "center");
         }
         let legend = if m.stationary.is_some() {
-            "blue: π_t · orange: walker's visit frequency · black line: stationary π"
+            "blue: πₜ · orange: walker's visit frequency · black line: stationary π"
         } else {
-            "blue: π_t · orange: walker's visit frequency · (no unique π)"
+            "blue: πₜ · orange: walker's visit frequency · (no unique π)"
         };
         c.note(legend, (x0, 16.0), 12, "left");
     }
@@ -287,9 +287,9 @@ impl MarkovView {
         self.dist_plot.line_chart(
             &Axes {
                 title: if unique {
-                    "log₁₀ ‖π_t − π‖₁ (distance to the stationary π)"
+                    "log₁₀ ‖πₜ − π‖₁ (distance to the stationary π)"
                 } else {
-                    "log₁₀ ‖π_t − π_{t−1}‖₁ (no unique π: change per step)"
+                    "log₁₀ ‖πₜ − πₜ₋₁‖₁ (no unique π: change per step)"
                 },
                 x_label: "step t",
                 y_label: "log₁₀ distance",
@@ -300,9 +300,9 @@ impl MarkovView {
             &[],
         );
         let what = if unique {
-            "‖π_t − π‖₁"
+            "‖πₜ − π‖₁"
         } else {
-            "‖π_t − π_{t−1}‖₁"
+            "‖πₜ − πₜ₋₁‖₁"
         };
         self.readout.set_text_content(Some(&format!(
             "t = {} · {what} = {} · walker visits: {}",
@@ -334,7 +334,7 @@ impl MarkovView {
         item(
             &match period {
                 Some(1) => "Aperiodic (period 1): yes".to_string(),
-                Some(d) => format!("Periodic with period {d}: π_t cycles and never settles"),
+                Some(d) => format!("Periodic with period {d}: πₜ cycles and never settles"),
                 None => "Period: undefined (the chain is reducible)".to_string(),
             },
             "",
@@ -343,9 +343,9 @@ impl MarkovView {
             &format!(
                 "Ergodic: {}",
                 if ergodic {
-                    "yes — a unique π, and π_t → π from any π₀"
+                    "yes — a unique π, and πₜ → π from any π₀"
                 } else {
-                    "no — π_t need not converge to a unique π"
+                    "no — πₜ need not converge to a unique π"
                 }
             ),
             if ergodic { "ok" } else { "bad" },
@@ -388,7 +388,7 @@ impl MarkovView {
                 Ok(v) => {
                     item(
                         &format!(
-                            "Detailed balance: violated (max |π_i T_ij − π_j T_ji| = {v:.3}); \
+                            "Detailed balance: violated (max |πᵢ Tᵢⱼ − πⱼ Tⱼᵢ| = {v:.3}); \
                              π is stationary all the same — detailed balance is sufficient, \
                              not necessary"
                         ),
@@ -403,7 +403,7 @@ impl MarkovView {
         if m.which() == MH_EXAMPLE {
             item(
                 "Built by Metropolis–Hastings from a ring proposal q (½ to each neighbour): \
-                 T_ij = q_ij·min(1, p_j q_ji/(p_i q_ij)); rejected mass stays put",
+                 Tᵢⱼ = qᵢⱼ·min(1, pⱼ qⱼᵢ/(pᵢ qᵢⱼ)); rejected mass stays put",
                 "",
             )?;
         }
