@@ -55,6 +55,9 @@ pub trait Lab {
             _ => ("step", "steps"),
         }
     }
+    /// The page was resized, presenter mode toggled or the tab shown: redraw the canvases that
+    /// are not plots (plots redraw themselves).
+    fn relayout(&mut self) {}
     /// Whether play / step / reset / speed mean anything here (not on the Speed tab).
     fn has_transport(&self) -> bool {
         self.id() != "speed"
@@ -116,6 +119,8 @@ pub struct App {
     hide: Vec<String>,
     /// Animation frames run so far (tests wait on it).
     frames: u64,
+    /// The relayout the active lab last redrew for (see `plot::generation`).
+    layout_gen: u64,
     /// Each lab's "What am I looking at?" box.
     abouts: Vec<super::about::AboutBox>,
     /// The transport bar (hidden on the Speed tab).
@@ -210,6 +215,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         hide: Vec::new(),
         frames: 0,
         abouts,
+        layout_gen: u64::MAX,
         transport: transport.clone(),
         scene_panel,
         embed: picture::Embed::default(),
@@ -569,6 +575,10 @@ impl App {
             }
         }
         self.lab().borrow_mut().background();
+        if self.layout_gen != plot::generation() {
+            self.layout_gen = plot::generation();
+            self.lab().borrow_mut().relayout();
+        }
         let drawn = self.lab().borrow_mut().draw();
         if let Err(e) = drawn {
             status::show(status::Level::Error, &format!("drawing failed: {e:?}"));

@@ -12,7 +12,7 @@ use crate::core::landscape::{
     density_grid, energy_grid, iso_segments, mass_levels, upsample_bilinear, Bounds, Energy2d,
 };
 use crate::web::canvas::context_2d;
-use crate::web::dom;
+use crate::web::{dom, plot};
 
 /// What the heatmap shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -439,7 +439,7 @@ impl PlaneView {
     /// Text with a white halo at `at` (CSS pixels), kept inside the canvas.
     pub fn label(&self, s: &str, at: (f64, f64), color: &str) {
         let c = &self.ctx;
-        c.set_font("600 13px system-ui, sans-serif");
+        c.set_font(&plot::scaled_font("600 13px system-ui, sans-serif"));
         // Near the right edge the label goes to the left of its point.
         let w = c.measure_text(s).map(|m| m.width()).unwrap_or(0.0);
         let at = if at.0 + w > self.css - 4.0 {

@@ -78,6 +78,8 @@ pub struct Axes<'a> {
 thread_local! {
     /// Scale of everything drawn in canvases (1 on a desk, 1.5 in presenter mode).
     static SCALE: Cell<f64> = const { Cell::new(1.0) };
+    /// Counts the relayouts (a resize, presenter mode, a tab switch).
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
     /// Every plot, to redraw them at a new size.
     static PLOTS: RefCell<Vec<Weak<RefCell<Inner>>>> = const { RefCell::new(Vec::new()) };
 }
@@ -86,6 +88,12 @@ thread_local! {
 /// draw text or dots on their own canvases multiply by it too.
 pub fn scale() -> f64 {
     SCALE.with(Cell::get)
+}
+
+/// How many relayouts there have been: a lab whose own canvases depend on the size or the
+/// scale redraws them when this changes (see `Lab::relayout`).
+pub fn generation() -> u64 {
+    GENERATION.with(Cell::get)
 }
 
 /// Sets the drawing scale and redraws every plot.
@@ -97,6 +105,7 @@ pub fn set_scale(s: f64) {
 /// Redraws every plot whose on-screen size, pixel ratio or scale changed (after a window
 /// resize, a tab switch or presenter mode).
 pub fn relayout_all() {
+    GENERATION.with(|g| g.set(g.get() + 1));
     PLOTS.with(|p| {
         let mut p = p.borrow_mut();
         p.retain(|w| w.strong_count() > 0);
@@ -115,6 +124,21 @@ pub fn relayout_all() {
 /// The smallest font (CSS px) a canvas's text may use at the current scale.
 pub fn font_px(base: f64) -> f64 {
     base * scale()
+}
+
+/// A canvas font such as `"600 13px system-ui, sans-serif"` with its size multiplied by the
+/// drawing scale (so text drawn outside the plots grows in presenter mode too).
+pub fn scaled_font(font: &str) -> String {
+    let Some(end) = font.find("px") else {
+        return font.to_string();
+    };
+    let start = font[..end]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    match font[start..end].parse::<f64>() {
+        Ok(px) => format!("{}{}{}", &font[..start], font_px(px), &font[end..]),
+        Err(_) => font.to_string(),
+    }
 }
 
 /// A plot canvas.

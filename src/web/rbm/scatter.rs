@@ -7,7 +7,7 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 
 use crate::web::canvas::context_2d;
 use crate::web::dom;
-use crate::web::plot::PALETTE;
+use crate::web::plot::{self, PALETTE};
 
 /// Colour of the training points.
 pub const DATA_COLOUR: &str = "rgba(0,114,178,0.45)";
@@ -55,7 +55,7 @@ impl Scatter {
         c.set_stroke_style_str("#e2e2e2");
         c.set_line_width(1.0);
         c.set_fill_style_str("#333");
-        c.set_font("11px system-ui, sans-serif");
+        c.set_font(&plot::scaled_font("11px system-ui, sans-serif"));
         let lo = (-r).ceil() as i32;
         let hi = r.floor() as i32;
         for t in lo..=hi {
@@ -105,7 +105,7 @@ impl Scatter {
         }
         c.restore();
         // Legend.
-        c.set_font("12px system-ui, sans-serif");
+        c.set_font(&plot::scaled_font("12px system-ui, sans-serif"));
         c.set_text_align("left");
         let items: [(&str, &str); 3] = [
             ("data", PALETTE[0]),

@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 
 use crate::web::canvas::context_2d;
-use crate::web::dom;
 use crate::web::plane::device_pixel_ratio;
+use crate::web::{dom, plot};
 
 /// A canvas drawn with vector strokes in CSS-pixel coordinates.
 pub struct Canvas2d {
@@ -110,7 +110,7 @@ impl Canvas2d {
     /// Text at `at` with the given font, colour and alignment ("left", "center", "right").
     pub fn text(&self, s: &str, at: (f64, f64), font: &str, color: &str, align: &str) {
         let c = &self.ctx;
-        c.set_font(font);
+        c.set_font(&plot::scaled_font(font));
         c.set_fill_style_str(color);
         c.set_text_align(align);
         let _ = c.fill_text(s, at.0, at.1);

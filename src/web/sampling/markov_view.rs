@@ -9,7 +9,7 @@ use web_sys::{Element, HtmlElement};
 use crate::core::sampling::markov::{MarkovRun, MH_EXAMPLE};
 use crate::core::sampling::{fmt_count, show};
 use crate::web::dom;
-use crate::web::plot::{Axes, Plot, Series, SeriesData, PALETTE};
+use crate::web::plot::{self, Axes, Plot, Series, SeriesData, PALETTE};
 
 use super::draw::Canvas2d;
 
@@ -126,7 +126,8 @@ impl MarkovView {
         let c = &self.graph;
         c.clear("#ffffff");
         let n = m.chain.n();
-        let r = 36.0;
+        // Nodes grow with the text in presenter mode.
+        let r = 36.0 * plot::scale().sqrt();
         let centre = (280.0, 222.0);
         // Edges i → j, bent to the left of their direction so both directions show.
         for i in 0..n {
@@ -202,7 +203,7 @@ impl MarkovView {
             );
             c.text(
                 &format!("{:.3}", m.pi_t[i]),
-                (at.0, at.1 + 14.0),
+                (at.0, at.1 + 14.0 * plot::scale()),
                 "12px system-ui, sans-serif",
                 txt,
                 "center",
@@ -226,7 +227,7 @@ impl MarkovView {
 
     fn edge_label(&self, s: &str, at: (f64, f64), hot: bool) {
         let c = &self.graph.ctx;
-        c.set_font("600 13px system-ui, sans-serif");
+        c.set_font(&plot::scaled_font("600 13px system-ui, sans-serif"));
         c.set_text_align("center");
         c.set_line_width(4.0);
         c.set_stroke_style_str("#ffffff");
@@ -269,9 +270,9 @@ impl MarkovView {
             c.note(&m.names[i], (gx + slot / 2.0, y0 + h + 15.0), 12, "center");
         }
         let legend = if m.stationary.is_some() {
-            "blue: πₜ · orange: walker's visit frequency · black line: stationary π"
+            "blue: πₜ · orange: walker's visits · line: stationary π"
         } else {
-            "blue: πₜ · orange: walker's visit frequency · (no unique π)"
+            "blue: πₜ · orange: walker's visits · (no unique π)"
         };
         c.note(legend, (x0, 16.0), 12, "left");
     }

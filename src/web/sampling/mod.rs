@@ -118,6 +118,11 @@ impl Tabled for SamplingLab {
 
 impl Lab for SamplingLab {
     lab_names!("sampling", "Sampling");
+    fn relayout(&mut self) {
+        self.mcmc.layout(&self.state.mcmc);
+        self.direct.touch();
+        self.markov.touch();
+    }
     fn tick(&mut self, speed: u32) -> bool {
         match self.state.view() {
             MCMC => self.mcmc.tick(&mut self.state.mcmc, speed),
