@@ -19,6 +19,7 @@ use std::fmt;
 
 use super::dynamics::{is_stable, Dense, Dynamics, Order};
 use super::network::{HopfieldError, Network, State};
+use super::sliced::{Learner, OneShot};
 use crate::core::rng::Rng;
 
 /// What can be wrong with patterns or learning parameters.
@@ -199,44 +200,17 @@ pub enum HebbianScale {
     PerNeuron,
 }
 
-/// Zeroes the diagonal of a row-major `n×n` matrix (no self-coupling, wᵢᵢ = 0).
-fn zero_diagonal(w: &mut [f32], n: usize) {
-    for i in 0..n {
-        w[i * n + i] = 0.0;
-    }
-}
-
 /// Hebbian learning (Hebb 1949; Hopfield 1982): overwrites `W` with
 /// `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` for i ≠ j, `wᵢᵢ = 0` (no self-couplings), bias 0, where `c = 1/N_p` or
 /// `1/N` (`scale`).
 /// Every pattern must have length N. Sums are formed exactly (integers in f32) and scaled once,
-/// so `W` is exactly symmetric. Cost O(N_p N²).
+/// so `W` is exactly symmetric. Cost O(N_p N²); [`Learner`] runs it in slices.
 pub fn hebbian<P: AsRef<[i8]>>(
     net: &mut Network,
     patterns: &[P],
     scale: HebbianScale,
 ) -> Result<(), LearnError> {
-    let n = net.n();
-    check_patterns(n, patterns)?;
-    let c = match scale {
-        HebbianScale::PerPattern => 1.0 / patterns.len() as f32,
-        HebbianScale::PerNeuron => 1.0 / n as f32,
-    };
-    net.clear(); // W, bias and self-couplings
-    let w = net.weights_mut();
-    for xi in patterns {
-        let xi = xi.as_ref();
-        for (row, &xi_i) in w.chunks_exact_mut(n).zip(xi) {
-            let s = f32::from(xi_i);
-            for (wij, &xi_j) in row.iter_mut().zip(xi) {
-                *wij += s * f32::from(xi_j); // Σ_p ξᵢᵖ ξⱼᵖ (exact small integers)
-            }
-        }
-    }
-    for wij in w.iter_mut() {
-        *wij *= c; // wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ
-    }
-    zero_diagonal(w, n);
+    *net = Learner::new(OneShot::Hebbian(scale), net.n(), patterns)?.finish();
     Ok(())
 }
 
@@ -244,33 +218,9 @@ pub fn hebbian<P: AsRef<[i8]>>(
 /// functionality", ICANN 1997): starting from `W = 0`, each pattern ξ updates
 /// `wᵢⱼ ← wᵢⱼ + (1/N)(ξᵢξⱼ − ξᵢ hⱼᵢ − hᵢⱼ ξⱼ)` with `hᵢⱼ = Σ_{k≠i,j} wᵢₖ ξₖ` (old weights).
 /// Capacity for random patterns ≈ `N / √(2 ln N)`. Bias and self-couplings set to 0.
-/// Cost O(N_p N²).
+/// Cost O(N_p N²); [`Learner`] runs it in slices.
 pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), LearnError> {
-    let n = net.n();
-    check_patterns(n, patterns)?;
-    net.clear();
-    let inv_n = 1.0 / n as f32;
-    let mut h = vec![0.0f64; n];
-    let mut g = vec![0.0f32; n];
-    for xi in patterns {
-        let xi = xi.as_ref();
-        // gᵢ = Σ_k wᵢₖ ξₖ (wᵢᵢ = 0), so hᵢⱼ = gᵢ − wᵢⱼ ξⱼ and hⱼᵢ = gⱼ − wⱼᵢ ξᵢ.
-        net.local_fields(xi, &mut h);
-        for (gi, &hi) in g.iter_mut().zip(&h) {
-            *gi = hi as f32;
-        }
-        let w = net.weights_mut();
-        for (i, row) in w.chunks_exact_mut(n).enumerate() {
-            let (xi_i, g_i) = (f32::from(xi[i]), g[i]);
-            for ((wij, &xi_j), &g_j) in row.iter_mut().zip(xi).zip(&g) {
-                let xi_j = f32::from(xi_j);
-                // Δwᵢⱼ = (1/N)(ξᵢξⱼ − ξᵢ(gⱼ − wᵢⱼξᵢ) − (gᵢ − wᵢⱼξⱼ)ξⱼ)
-                //      = (1/N)(ξᵢξⱼ − ξᵢgⱼ − gᵢξⱼ + 2wᵢⱼ)        (ξ² = 1)
-                *wij += inv_n * (xi_i * xi_j - xi_i * g_j - g_i * xi_j + 2.0 * *wij);
-            }
-        }
-        zero_diagonal(w, n);
-    }
+    *net = Learner::new(OneShot::Storkey, net.n(), patterns)?.finish();
     Ok(())
 }
 
@@ -293,94 +243,10 @@ pub fn storkey<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), 
 /// state is a fixed point.
 ///
 /// The K×K Gram system is solved by Cholesky factorisation in f64; a pivot below `1e-9·N` reports
-/// [`LearnError::LinearlyDependent`]. Needs K ≤ N. Bias set to 0. Cost O(N²K + NK²).
+/// [`LearnError::LinearlyDependent`]. Needs K ≤ N. Bias set to 0. Cost O(N²K + NK²);
+/// [`Learner`] runs it in slices.
 pub fn pseudo_inverse<P: AsRef<[i8]>>(net: &mut Network, patterns: &[P]) -> Result<(), LearnError> {
-    let n = net.n();
-    check_patterns(n, patterns)?;
-    let k = patterns.len();
-    if k > n {
-        return Err(LearnError::TooManyPatterns { count: k, max: n });
-    }
-    // Gram matrix G_ab = ξᵃ·ξᵇ.
-    let mut l = vec![0.0f64; k * k];
-    for a in 0..k {
-        for b in 0..=a {
-            let dot: i64 = patterns[a]
-                .as_ref()
-                .iter()
-                .zip(patterns[b].as_ref())
-                .map(|(&x, &y)| i64::from(x) * i64::from(y))
-                .sum();
-            l[a * k + b] = dot as f64;
-        }
-    }
-    // Cholesky G = L Lᵀ in place (lower triangle); the pivot is the squared distance of ξᵃ from
-    // the span of ξ¹…ξᵃ⁻¹, so a tiny pivot means pattern a is linearly dependent on them.
-    let tol = 1e-9 * n as f64;
-    for a in 0..k {
-        for b in 0..=a {
-            let mut s = l[a * k + b];
-            for c in 0..b {
-                s -= l[a * k + c] * l[b * k + c];
-            }
-            if a == b {
-                if s <= tol {
-                    return Err(LearnError::LinearlyDependent { index: a });
-                }
-                l[a * k + a] = s.sqrt();
-            } else {
-                l[a * k + b] = s / l[b * k + b];
-            }
-        }
-    }
-    // X = Ξ (N×K, row i = (ξᵢ¹…ξᵢᴷ)); C row j = G⁻¹ (ξⱼ¹…ξⱼᴷ)ᵀ by forward/back substitution.
-    let mut x = vec![0.0f64; n * k];
-    for (a, xi) in patterns.iter().enumerate() {
-        for (i, &v) in xi.as_ref().iter().enumerate() {
-            x[i * k + a] = f64::from(v);
-        }
-    }
-    let mut c = x.clone();
-    for cj in c.chunks_exact_mut(k) {
-        for a in 0..k {
-            // L z = r
-            let mut s = cj[a];
-            for b in 0..a {
-                s -= l[a * k + b] * cj[b];
-            }
-            cj[a] = s / l[a * k + a];
-        }
-        for a in (0..k).rev() {
-            // Lᵀ c = z
-            let mut s = cj[a];
-            for b in a + 1..k {
-                s -= l[b * k + a] * cj[b];
-            }
-            cj[a] = s / l[a * k + a];
-        }
-    }
-    net.clear();
-    let mut diag = vec![0.0f32; n];
-    let w = net.weights_mut();
-    for i in 0..n {
-        let xi_row = &x[i * k..(i + 1) * k];
-        // Pᵢⱼ = Σ_a ξᵢᵃ (G⁻¹ Ξᵀ)_{a j}
-        let p = |j: usize| -> f64 {
-            xi_row
-                .iter()
-                .zip(&c[j * k..(j + 1) * k])
-                .map(|(a, b)| a * b)
-                .sum()
-        };
-        for j in 0..i {
-            let v = p(j) as f32;
-            w[i * n + j] = v;
-            w[j * n + i] = v;
-        }
-        w[i * n + i] = 0.0; // the matrix keeps a zero diagonal …
-        diag[i] = p(i).clamp(0.0, 1.0) as f32; // … and wᵢᵢ = Pᵢᵢ = ‖P eᵢ‖² ∈ [0, 1] sits apart
-    }
-    net.set_self_couplings(&diag)?;
+    *net = Learner::new(OneShot::PseudoInverse, net.n(), patterns)?.finish();
     Ok(())
 }
 
@@ -522,6 +388,39 @@ pub struct GradientTrainer {
     /// The state y' evolves in and its schedule, reused across steps.
     evolve: Option<(State, Dynamics)>,
     iteration: usize,
+    /// The step under way, if one is part-way done.
+    pending: Option<Pending>,
+}
+
+/// Where a step in slices stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Phase {
+    /// Choosing and evolving the y' of slot after slot.
+    #[default]
+    Negatives,
+    /// The energies of the desired patterns (on the W the step started from).
+    Positives,
+    /// The update, row by row.
+    Update,
+    /// Which desired patterns are fixed points now.
+    Stable,
+}
+
+/// The running sums of a step in slices.
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    phase: Phase,
+    /// Slot of the y' being evolved.
+    slot: usize,
+    /// Whether that slot's y' has its start, and its sweeps so far.
+    started: bool,
+    sweeps: usize,
+    /// Pattern, slot or row index within the current phase.
+    index: usize,
+    neg_energy: f64,
+    pos_energy: f64,
+    used: usize,
+    stable: usize,
 }
 
 impl GradientTrainer {
@@ -554,6 +453,7 @@ impl GradientTrainer {
             start: Vec::new(),
             evolve: None,
             iteration: 0,
+            pending: None,
         })
     }
 
@@ -591,14 +491,9 @@ impl GradientTrainer {
         }
     }
 
-    /// Sizes the buffers for N and `slots` y' (allocates only when they change) and hands out
-    /// the evolution state; [`GradientTrainer::step`] puts it back.
-    fn take_evolve(
-        &mut self,
-        net: &Network,
-        slots: usize,
-        rng: &mut Rng,
-    ) -> Result<(State, Dynamics), LearnError> {
+    /// Sizes the buffers for N and `slots` y' (allocates only when they change) and the
+    /// evolution state.
+    fn prepare(&mut self, net: &Network, slots: usize, rng: &mut Rng) -> Result<(), LearnError> {
         let n = net.n();
         if self.n != n {
             self.n = n;
@@ -610,13 +505,13 @@ impl GradientTrainer {
             self.used = vec![false; slots];
             self.pair = vec![0; slots];
         }
-        match self.evolve.take() {
-            Some(e) => Ok(e),
-            None => Ok((
+        if self.evolve.is_none() {
+            self.evolve = Some((
                 State::new(net, vec![-1; n])?,
                 Dynamics::new(n, Order::Random, rng)?,
-            )),
+            ));
         }
+        Ok(())
     }
 
     /// One gradient step on `net` (weights changed in place, bias left as is) for the desired
@@ -627,149 +522,232 @@ impl GradientTrainer {
         patterns: &[P],
         rng: &mut Rng,
     ) -> Result<TrainStats, LearnError> {
-        let n = net.n();
-        check_patterns(n, patterns)?;
-        let slots = self.slots(patterns.len());
-        let (mut state, mut dynamics) = self.take_evolve(net, slots, rng)?;
-        let result = self.step_with(net, patterns, &mut state, &mut dynamics, rng);
-        self.evolve = Some((state, dynamics));
-        result
+        loop {
+            if let Some(s) = self.advance(net, patterns, rng, &mut || true)? {
+                return Ok(s);
+            }
+        }
     }
 
-    fn step_with<P: AsRef<[i8]>>(
+    /// Whether a step is part-way done (its y' evolved or its update partly applied): `W` is
+    /// consistent again only when [`GradientTrainer::advance`] returns the step's statistics.
+    pub fn in_step(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Works on the current step in units — one sweep of one y', one energy, one row of the
+    /// update, one stability check (each O(N²) at most) — while `more()` says there is time
+    /// (asked after every unit). Returns the step's statistics when it completes, `None` while
+    /// work is left. [`GradientTrainer::step`] runs the same units without a break, so a step
+    /// in slices changes `W` bitwise as a step at once does. The same `patterns` must be passed
+    /// until the step completes.
+    pub fn advance<P: AsRef<[i8]>>(
         &mut self,
         net: &mut Network,
         patterns: &[P],
-        state: &mut State,
-        dynamics: &mut Dynamics,
         rng: &mut Rng,
-    ) -> Result<TrainStats, LearnError> {
-        let n = net.n();
-        let variant = self.cfg.variant;
-        let mut noop = |_| {};
-        let mut neg_energy = 0.0;
-        let mut used = 0usize;
-        let slots = self.used.len();
-        for k in 0..slots {
-            self.used[k] = false;
-            // Choose the start of y'.
-            match variant {
-                GradientVariant::RandomStates | GradientVariant::Valleys => {
-                    for v in self.start.iter_mut() {
-                        *v = rng.spin();
-                    }
-                }
-                GradientVariant::ValleysFromPatterns => {
-                    // y' starts at every desired pattern in turn.
-                    self.pair[k] = k;
-                    self.start.copy_from_slice(patterns[k].as_ref());
-                }
-                GradientVariant::Neighbourhood => {
-                    let p = rng.below(patterns.len());
-                    self.pair[k] = p;
-                    self.start.copy_from_slice(patterns[p].as_ref());
+        more: &mut dyn FnMut() -> bool,
+    ) -> Result<Option<TrainStats>, LearnError> {
+        if self.pending.is_none() {
+            check_patterns(net.n(), patterns)?;
+            let slots = self.slots(patterns.len());
+            self.prepare(net, slots, rng)?;
+            self.pending = Some(Pending::default());
+        }
+        loop {
+            match self.unit(net, patterns, rng) {
+                Ok(Some(stats)) => return Ok(Some(stats)),
+                Ok(None) => {}
+                Err(e) => {
+                    self.pending = None;
+                    return Err(e);
                 }
             }
-            state.set(net, &self.start)?;
-            dynamics.restart(rng);
-            // Evolve it.
-            match variant {
-                GradientVariant::RandomStates => {}
-                GradientVariant::Valleys | GradientVariant::ValleysFromPatterns => {
-                    dynamics.run_to_fixed_point(
-                        self.cfg.max_sweeps,
-                        &mut Dense::new(net, state)?,
-                        rng,
-                        &mut noop,
-                    )?;
-                }
-                GradientVariant::Neighbourhood => {
-                    for _ in 0..self.cfg.steps {
-                        dynamics.sweep(&mut Dense::new(net, state)?, rng, &mut noop)?;
-                        if dynamics.converged() {
-                            break;
-                        }
-                    }
-                }
-            }
-            let y = state.y();
-            let keep = match variant {
-                GradientVariant::RandomStates => true,
-                // y' ∉ P: skip valleys that are a stored pattern or its inverse.
-                GradientVariant::Valleys | GradientVariant::ValleysFromPatterns => {
-                    !patterns.iter().any(|xi| {
-                        let xi = xi.as_ref();
-                        xi == y || xi.iter().zip(y).all(|(a, b)| *a == -*b)
-                    })
-                }
-                // y' = y contributes yyᵀ − yyᵀ = 0: skip the pair.
-                GradientVariant::Neighbourhood => y != patterns[self.pair[k]].as_ref(),
-            };
-            if keep {
-                self.used[k] = true;
-                self.neg[k * n..(k + 1) * n].copy_from_slice(y);
-                neg_energy += state.energy() + bias_energy(net, y);
-                used += 1;
+            if !more() {
+                return Ok(None);
             }
         }
-        // Positive term and its normalisation.
-        let mut pos_energy = 0.0;
+    }
+
+    /// One unit of the pending step.
+    fn unit<P: AsRef<[i8]>>(
+        &mut self,
+        net: &mut Network,
+        patterns: &[P],
+        rng: &mut Rng,
+    ) -> Result<Option<TrainStats>, LearnError> {
+        let n = net.n();
+        let variant = self.cfg.variant;
+        let slots = self.used.len();
+        let Some(p) = self.pending.as_mut() else {
+            return Ok(None);
+        };
+        match p.phase {
+            Phase::Negatives if p.slot == slots => p.phase = Phase::Positives,
+            Phase::Negatives => {
+                let k = p.slot;
+                let Some((state, dynamics)) = self.evolve.as_mut() else {
+                    return Ok(None);
+                };
+                if !p.started {
+                    self.used[k] = false;
+                    // Choose the start of y'.
+                    match variant {
+                        GradientVariant::RandomStates | GradientVariant::Valleys => {
+                            for v in self.start.iter_mut() {
+                                *v = rng.spin();
+                            }
+                        }
+                        GradientVariant::ValleysFromPatterns => {
+                            // y' starts at every desired pattern in turn.
+                            self.pair[k] = k;
+                            self.start.copy_from_slice(patterns[k].as_ref());
+                        }
+                        GradientVariant::Neighbourhood => {
+                            let q = rng.below(patterns.len());
+                            self.pair[k] = q;
+                            self.start.copy_from_slice(patterns[q].as_ref());
+                        }
+                    }
+                    state.set(net, &self.start)?;
+                    dynamics.restart(rng);
+                    p.started = true;
+                    p.sweeps = 0;
+                }
+                // Evolve it, a sweep per unit: (b), (b′) to a fixed point (at most
+                // `max_sweeps`), (c) for `steps` sweeps or until converged, (a) not at all.
+                let cap = match variant {
+                    GradientVariant::RandomStates => 0,
+                    GradientVariant::Valleys | GradientVariant::ValleysFromPatterns => {
+                        self.cfg.max_sweeps
+                    }
+                    GradientVariant::Neighbourhood => self.cfg.steps,
+                };
+                let evolved = p.sweeps >= cap || (p.sweeps > 0 && dynamics.converged());
+                if !evolved {
+                    dynamics.sweep(&mut Dense::new(net, state)?, rng, &mut |_| {})?;
+                    p.sweeps += 1;
+                    return Ok(None);
+                }
+                let y = state.y();
+                let keep = match variant {
+                    GradientVariant::RandomStates => true,
+                    // y' ∉ P: skip valleys that are a stored pattern or its inverse.
+                    GradientVariant::Valleys | GradientVariant::ValleysFromPatterns => {
+                        !patterns.iter().any(|xi| {
+                            let xi = xi.as_ref();
+                            xi == y || xi.iter().zip(y).all(|(a, b)| *a == -*b)
+                        })
+                    }
+                    // y' = y contributes yyᵀ − yyᵀ = 0: skip the pair.
+                    GradientVariant::Neighbourhood => y != patterns[self.pair[k]].as_ref(),
+                };
+                if keep {
+                    self.used[k] = true;
+                    self.neg[k * n..(k + 1) * n].copy_from_slice(y);
+                    p.neg_energy += state.energy() + bias_energy(net, y);
+                    p.used += 1;
+                }
+                p.slot += 1;
+                p.started = false;
+            }
+            // Every energy of the gap is read on the W the step started from, before any
+            // outer product is added.
+            Phase::Positives => {
+                let (count, i) = match variant {
+                    GradientVariant::Neighbourhood => (self.cfg.negatives, p.index),
+                    _ => (patterns.len(), p.index),
+                };
+                if i < count {
+                    let xi = match variant {
+                        // Mean over the used pairs (y, y') of the mini-batch.
+                        GradientVariant::Neighbourhood => {
+                            self.used[i].then(|| patterns[self.pair[i]].as_ref())
+                        }
+                        _ => Some(patterns[i].as_ref()),
+                    };
+                    if let Some(xi) = xi {
+                        p.pos_energy += net.energy(xi) + bias_energy(net, xi);
+                    }
+                    p.index += 1;
+                } else {
+                    match variant {
+                        GradientVariant::Neighbourhood if p.used > 0 => {
+                            p.pos_energy /= p.used as f64;
+                        }
+                        GradientVariant::Neighbourhood => {}
+                        _ => p.pos_energy /= patterns.len() as f64,
+                    }
+                    p.phase = Phase::Update;
+                    p.index = 0;
+                }
+            }
+            Phase::Update if p.index == n => {
+                p.phase = Phase::Stable;
+                p.index = 0;
+            }
+            Phase::Update => {
+                let (i, used) = (p.index, p.used);
+                p.index += 1;
+                self.update_row(net, patterns, i, used);
+            }
+            Phase::Stable if p.index < patterns.len() => {
+                p.stable += usize::from(is_stable(net, patterns[p.index].as_ref()));
+                p.index += 1;
+            }
+            Phase::Stable => {
+                let p = self.pending.take().unwrap_or_default();
+                self.iteration += 1;
+                return Ok(Some(TrainStats {
+                    iteration: self.iteration,
+                    stable: p.stable,
+                    patterns: patterns.len(),
+                    negatives_used: p.used,
+                    energy_gap: (p.used > 0).then(|| p.neg_energy / p.used as f64 - p.pos_energy),
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Row i of the update `W ← W + η (mean_{y∈P} yyᵀ − mean_{y'} y'y'ᵀ)` (for (c): the mean
+    /// over the mini-batch of `yyᵀ − y'y'ᵀ`, skipped pairs counting as zero), `wᵢᵢ = 0`. Each
+    /// weight receives its terms in the order of the outer products, row by row or not.
+    fn update_row<P: AsRef<[i8]>>(&self, net: &mut Network, patterns: &[P], i: usize, used: usize) {
+        let n = net.n();
         let eta = self.cfg.eta as f32;
-        match variant {
+        let row = &mut net.weights_mut()[i * n..(i + 1) * n];
+        let mut outer = |y: &[i8], c: f32| {
+            let s = c * f32::from(y[i]);
+            for (wij, &yj) in row.iter_mut().zip(y) {
+                *wij += s * f32::from(yj);
+            }
+        };
+        let neg = |k: usize| &self.neg[k * n..(k + 1) * n];
+        match self.cfg.variant {
             GradientVariant::RandomStates
             | GradientVariant::Valleys
             | GradientVariant::ValleysFromPatterns => {
-                // Every energy of the gap is read on the W the step started from, before any
-                // outer product is added.
-                for xi in patterns {
-                    pos_energy += net.energy(xi.as_ref()) + bias_energy(net, xi.as_ref());
-                }
-                pos_energy /= patterns.len() as f64;
                 let c = eta / patterns.len() as f32; // η · mean over P
                 for xi in patterns {
-                    add_outer(net, xi.as_ref(), c);
+                    outer(xi.as_ref(), c);
                 }
                 if used > 0 {
                     let c = eta / used as f32; // η · mean over the used y'
-                    for k in 0..slots {
-                        if self.used[k] {
-                            add_outer(net, &self.neg[k * n..(k + 1) * n], -c);
-                        }
+                    for k in (0..self.used.len()).filter(|&k| self.used[k]) {
+                        outer(neg(k), -c);
                     }
                 }
             }
             GradientVariant::Neighbourhood => {
-                // Mean over the mini-batch of pairs (y, y'); skipped pairs count as zero.
                 let c = eta / self.cfg.negatives as f32;
-                for k in 0..self.cfg.negatives {
-                    if self.used[k] {
-                        let xi = patterns[self.pair[k]].as_ref();
-                        pos_energy += net.energy(xi) + bias_energy(net, xi);
-                    }
-                }
-                for k in 0..self.cfg.negatives {
-                    if self.used[k] {
-                        add_outer(net, patterns[self.pair[k]].as_ref(), c);
-                        add_outer(net, &self.neg[k * n..(k + 1) * n], -c);
-                    }
-                }
-                if used > 0 {
-                    pos_energy /= used as f64;
+                for k in (0..self.cfg.negatives).filter(|&k| self.used[k]) {
+                    outer(patterns[self.pair[k]].as_ref(), c);
+                    outer(neg(k), -c);
                 }
             }
         }
-        self.iteration += 1;
-        let stable = patterns
-            .iter()
-            .filter(|xi| is_stable(net, xi.as_ref()))
-            .count();
-        Ok(TrainStats {
-            iteration: self.iteration,
-            stable,
-            patterns: patterns.len(),
-            negatives_used: used,
-            energy_gap: (used > 0).then(|| neg_energy / used as f64 - pos_energy),
-        })
+        row[i] = 0.0;
     }
 
     /// Up to `iterations` steps, stopping early for variants (b′) and (c) once every pattern is
@@ -797,19 +775,6 @@ impl GradientTrainer {
             }
         }
         Ok(last)
-    }
-}
-
-/// `W ← W + c·y yᵀ` off the diagonal (symmetric, row by row; vectorisable).
-fn add_outer(net: &mut Network, y: &[i8], c: f32) {
-    let n = net.n();
-    let w = net.weights_mut();
-    for (i, row) in w.chunks_exact_mut(n).enumerate() {
-        let s = c * f32::from(y[i]);
-        for (wij, &yj) in row.iter_mut().zip(y) {
-            *wij += s * f32::from(yj);
-        }
-        row[i] = 0.0;
     }
 }
 
@@ -1204,6 +1169,45 @@ mod tests {
                         eta * (pos - neg)
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gradient_step_in_slices_changes_w_bitwise_as_one_at_once() {
+        let n = 36;
+        let mut rng = Rng::new(21);
+        let pats = random_patterns(4, n, &mut rng);
+        for variant in [
+            GradientVariant::RandomStates,
+            GradientVariant::Valleys,
+            GradientVariant::ValleysFromPatterns,
+            GradientVariant::Neighbourhood,
+        ] {
+            let mut start = Network::new(n).expect("n");
+            hebbian(&mut start, &pats, HebbianScale::PerPattern).expect("hebbian");
+            let (mut whole, mut sliced) = (start.clone(), start);
+            let mut t1 = GradientTrainer::new(variant, 0.05, 6, 3).expect("valid");
+            let mut t2 = t1.clone();
+            let (mut r1, mut r2) = (Rng::new(5), Rng::new(5));
+            for _ in 0..3 {
+                let s1 = t1.step(&mut whole, &pats, &mut r1).expect("step");
+                let mut units = 0;
+                let s2 = loop {
+                    // One unit per call.
+                    let out = t2
+                        .advance(&mut sliced, &pats, &mut r2, &mut || false)
+                        .expect("unit");
+                    units += 1;
+                    if let Some(s) = out {
+                        break s;
+                    }
+                    assert!(t2.in_step());
+                };
+                assert!(!t2.in_step());
+                assert!(units > n, "{variant:?}: the update alone is N units");
+                assert_eq!(s1, s2, "{variant:?}");
+                assert_eq!(whole.weights(), sliced.weights(), "{variant:?}");
             }
         }
     }

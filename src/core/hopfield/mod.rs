@@ -10,7 +10,8 @@
 //!
 //! Modules: [`network`] (weights, energy, incrementally tracked fields), [`dynamics`]
 //! (asynchronous and synchronous updates), [`learning`] (Hebbian, Storkey, pseudo-inverse, the
-//! lecture's gradient rule), [`overlap`] (recall of large images from the overlaps `m_p`,
+//! lecture's gradient rule), [`sliced`] (the one-shot rules as resumable jobs, for a frame
+//! budget), [`overlap`] (recall of large images from the overlaps `m_p`,
 //! without storing W), [`hidden`] (the expanded network with hidden neurons), [`capacity`]
 //! (a resumable capacity experiment and the theory lines), [`bench`](mod@bench) (a fixed workload).
 
@@ -23,6 +24,7 @@ pub mod learning;
 pub mod network;
 pub mod overlap;
 pub mod run;
+pub mod sliced;
 
 pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
 pub use capacity::{
@@ -42,3 +44,4 @@ pub use learning::{
 };
 pub use network::{HopfieldError, Network, State};
 pub use overlap::OverlapNetwork;
+pub use sliced::{Learner, OneShot};
