@@ -321,11 +321,20 @@ impl Network {
     #[inline]
     pub fn local_field(&self, y: &[i8], i: usize) -> f64 {
         let row = self.row(i);
-        let mut s = 0.0f64;
-        for (&w, &yj) in row.iter().zip(y) {
-            s += f64::from(w) * f64::from(yj);
+        // Four independent partial sums (the adds pipeline and vectorise; the error bound
+        // above holds for any order of summation).
+        let mut s = [0.0f64; 4];
+        let (wc, yc) = (row.chunks_exact(4), y.chunks_exact(4));
+        let (wr, yr) = (wc.remainder(), yc.remainder());
+        for (w4, y4) in wc.zip(yc) {
+            for l in 0..4 {
+                s[l] += f64::from(w4[l]) * f64::from(y4[l]);
+            }
         }
-        s + f64::from(self.b[i])
+        for (&w, &yj) in wr.iter().zip(yr) {
+            s[0] += f64::from(w) * f64::from(yj);
+        }
+        (s[0] + s[1]) + (s[2] + s[3]) + f64::from(self.b[i])
     }
 
     /// All local fields `h = W y + b`, written into `h` (no allocation).
@@ -400,7 +409,14 @@ impl State {
     /// also calls it on its schedule).
     pub fn refresh(&mut self, net: &Network) {
         net.local_fields(&self.y, &mut self.h);
-        self.energy = net.energy(&self.y);
+        // E = −½ Σᵢ yᵢ (hᵢ − bᵢ) − Σᵢ bᵢ yᵢ from the fresh fields: O(N), not a second O(N²).
+        let (mut pair, mut bias) = (0.0f64, 0.0f64);
+        for ((&yi, &hi), &bi) in self.y.iter().zip(&self.h).zip(net.bias()) {
+            let (yi, bi) = (f64::from(yi), f64::from(bi));
+            pair += yi * (hi - bi);
+            bias += bi * yi;
+        }
+        self.energy = -0.5 * pair - bias;
         self.since_refresh = 0;
     }
 

@@ -15,13 +15,16 @@
 
 use super::file::Library;
 use super::{
-    hebbian, is_stable, pseudo_inverse, storkey, Dense, Dynamics, GradientTrainer, GradientVariant,
-    HebbianScale, Network, Order, OverlapNetwork, RecallEvent, State, SyncDynamics, SyncOutcome,
+    is_stable, Dense, Dynamics, GradientTrainer, GradientVariant, Learner, Network, Order,
+    OverlapNetwork, RecallEvent, State, SyncDynamics, SyncOutcome,
 };
 use crate::core::pattern::{self, Half};
 use crate::core::rng::Rng;
 use crate::core::settings::{opt, Opt, Range, Setting, Show, Table};
 use crate::core::trace::Trace;
+
+mod learn;
+pub use learn::{Learned, Learning, SYNC_WORK};
 
 /// Grid side lengths offered; sides above [`DENSE_MAX_SIDE`] use overlap mode.
 pub const SIDES: [usize; 9] = [8, 12, 16, 24, 32, 48, 64, 128, 256];
@@ -228,6 +231,10 @@ pub struct HopfieldRun {
     mix: f64,
     trainer: Option<GradientTrainer>,
     training: Option<Training>,
+    /// W being built for the latest change, in slices (the engine keeps the old W meanwhile).
+    job: Option<Learner>,
+    /// The memories, rule and side the engine's W was learnt from (Cancel returns to them).
+    learned: Learned,
     /// The glyph a link's `cue=` corrupted (with `noise` and the seed), until the next edit.
     cue: Option<char>,
     changes: Changes,
@@ -270,6 +277,12 @@ impl HopfieldRun {
             mix: 0.3,
             trainer: None,
             training: None,
+            job: None,
+            learned: Learned {
+                memories: Vec::new(),
+                rule: Rule::Hebbian,
+                side,
+            },
             cue: None,
             changes: Changes {
                 grid: true,
@@ -423,14 +436,17 @@ impl HopfieldRun {
 
     /// Each memory's energy and whether it is a fixed point (dense network only).
     pub fn memory_energies(&self) -> Vec<(f64, bool)> {
-        match self.network() {
-            Some(net) => self
-                .memories
-                .iter()
-                .map(|m| (net.energy(&m.y), is_stable(net, &m.y)))
-                .collect(),
-            None => Vec::new(),
-        }
+        (0..self.memories.len())
+            .map_while(|k| self.memory_energy(k))
+            .collect()
+    }
+
+    /// Memory k's energy E(ξᵏ) and whether it is a fixed point, under W (O(N²): at N = 64²
+    /// a caller with a frame budget asks for one memory at a time). `None` without a dense W
+    /// or for k out of range.
+    pub fn memory_energy(&self, k: usize) -> Option<(f64, bool)> {
+        let (net, m) = (self.network()?, self.memories.get(k)?);
+        Some((net.energy(&m.y), is_stable(net, &m.y)))
     }
 
     // ----- editing the grid ----------------------------------------------------------------
@@ -872,132 +888,6 @@ impl HopfieldRun {
         msgs
     }
 
-    // ----- learning ------------------------------------------------------------------------
-
-    /// Rebuilds W from the memories with the current rule (gradient rules start from Hebbian
-    /// weights and then train [`GRADIENT_STEPS`] iterations in slices). Recall restarts.
-    pub fn relearn(&mut self) -> Result<(), String> {
-        let r = self.learn();
-        self.restart_from_start();
-        r
-    }
-
-    fn relearn_quiet(&mut self) {
-        let _ = self.relearn();
-    }
-
-    fn learn(&mut self) -> Result<(), String> {
-        self.changes.weights = true;
-        self.trainer = None;
-        self.training = None;
-        let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
-        let rule_name = self.rule_name();
-        match &mut self.engine {
-            Engine::Dense { net, state } => {
-                net.clear();
-                let result = if pats.is_empty() {
-                    Ok(())
-                } else {
-                    match self.rule {
-                        Rule::Hebbian | Rule::Gradient(_) => {
-                            hebbian(net, &pats, HebbianScale::PerPattern)
-                        }
-                        Rule::Storkey => storkey(net, &pats),
-                        Rule::PseudoInverse => pseudo_inverse(net, &pats),
-                    }
-                };
-                let result = result.map_err(|e| {
-                    net.clear();
-                    format!("{rule_name}: {e}; the weights are left at zero")
-                });
-                state.refresh(net);
-                if let (Rule::Gradient(v), false) = (self.rule, pats.is_empty()) {
-                    let t = GradientTrainer::new(v, 0.01, 16, 3).map_err(|e| e.to_string())?;
-                    self.trainer = Some(t);
-                    self.training = Some(Training {
-                        iterations: 0,
-                        stable: 0,
-                        patterns: pats.len(),
-                        left: GRADIENT_STEPS,
-                    });
-                }
-                result
-            }
-            Engine::Overlap { net, y } => {
-                let cur = net
-                    .as_ref()
-                    .map(|o| o.y().to_vec())
-                    .unwrap_or_else(|| y.clone());
-                let built = if pats.is_empty() {
-                    Ok(None)
-                } else {
-                    OverlapNetwork::new(&pats, &cur)
-                        .map(Some)
-                        .map_err(|e| e.to_string())
-                };
-                *y = cur;
-                match built {
-                    Ok(o) => {
-                        *net = o;
-                        Ok(())
-                    }
-                    Err(e) => {
-                        *net = None;
-                        Err(e)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether gradient training has iterations left.
-    pub fn training_pending(&self) -> bool {
-        self.training.is_some_and(|t| t.left > 0)
-    }
-
-    /// Runs up to `k` gradient-rule iterations (one frame's worth).
-    pub fn train(&mut self, k: usize) -> Result<(), String> {
-        let Engine::Dense { net, state } = &mut self.engine else {
-            return Ok(());
-        };
-        let (Some(trainer), Some(t)) = (self.trainer.as_mut(), self.training.as_mut()) else {
-            return Ok(());
-        };
-        let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
-        let mut result = Ok(());
-        for _ in 0..k.min(t.left) {
-            match trainer.step(net, &pats, &mut self.rng) {
-                Ok(s) => t.stable = s.stable,
-                Err(e) => {
-                    result = Err(format!("gradient rule stopped: {e}"));
-                    t.left = 0;
-                    break;
-                }
-            }
-            t.left -= 1;
-            t.iterations += 1;
-        }
-        state.refresh(net);
-        let done = t.left == 0;
-        self.changes.views = true;
-        self.changes.weights = true;
-        if done {
-            self.restart_from_start();
-        }
-        result
-    }
-
-    /// Trains the gradient rule for `iters` more iterations (in slices across frames).
-    pub fn train_more(&mut self, iters: usize) -> Result<(), String> {
-        match self.training.as_mut() {
-            Some(t) if self.trainer.is_some() => {
-                t.left += iters;
-                Ok(())
-            }
-            _ => Err("choose one of the gradient rules first (the others are one-shot)".into()),
-        }
-    }
-
     /// Evolves 300 random starts and says where they end (stored, inverse, spurious).
     pub fn count_spurious(&mut self) -> Result<String, String> {
         let Engine::Dense { net, .. } = &self.engine else {
@@ -1007,6 +897,9 @@ impl HopfieldRun {
         };
         if self.memories.is_empty() {
             return Err("store some memories first".into());
+        }
+        if self.training_pending() {
+            return Err("W is still being learnt: wait for it (or cancel it) first".into());
         }
         let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
         let r = super::count_spurious(net, &pats, 300, &mut self.rng).map_err(|e| e.to_string())?;
@@ -1037,7 +930,11 @@ impl HopfieldRun {
     /// Starts recall again from the saved start state (keeping the memories).
     pub fn restart_from_start(&mut self) {
         let start = std::mem::take(&mut self.start);
-        if start.len() == self.n() {
+        if start.len() != self.n() {
+            if let Engine::Dense { net, state } = &mut self.engine {
+                state.refresh(net);
+            }
+        } else {
             match &mut self.engine {
                 Engine::Dense { net, state } => {
                     let _ = state.set(net, &start);
@@ -1077,7 +974,8 @@ impl HopfieldRun {
     /// `k` neuron updates (asynchronous) or `k` full updates (synchronous); stops at a fixed
     /// point or a 2-cycle and names what was reached.
     pub fn recall(&mut self, k: usize) -> Result<(), String> {
-        if self.outcome != Outcome::Running {
+        // Recall waits while W is being built or trained.
+        if self.outcome != Outcome::Running || self.training_pending() {
             return Ok(());
         }
         let n = self.n();

@@ -12,7 +12,7 @@
 //! 4 096 multiply-adds per pattern: well under a millisecond.
 
 use super::learning::{check_patterns, HebbianScale, LearnError};
-use super::network::Network;
+use super::network::{HopfieldError, Network, MAX_DENSE_NEURONS};
 
 /// Which one-shot rule a [`Learner`] runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,8 +33,9 @@ pub struct Learner {
     k: usize,
     /// The patterns, `K × N` row-major.
     pats: Vec<i8>,
-    /// The network being built (the caller's own stays untouched until it takes this one).
-    net: Network,
+    /// The network being built (the caller's own stays untouched until it takes this one);
+    /// allocated by the first row, so a job replaced before it starts costs no N² buffer.
+    net: Option<Network>,
     /// Pass and row of the next unit of work.
     pass: usize,
     row: usize,
@@ -74,12 +75,20 @@ impl Learner {
             // C (N·K²) and the lower triangle of P (K·N(N − 1)/2).
             OneShot::PseudoInverse => nn * kk * kk + kk * nn * nn.saturating_sub(1) / 2,
         };
+        // Refuse a size no network can have before any work (the buffer comes later).
+        if n > MAX_DENSE_NEURONS {
+            return Err(HopfieldError::Size {
+                n,
+                max: MAX_DENSE_NEURONS,
+            }
+            .into());
+        }
         let mut job = Self {
             rule,
             n,
             k,
             pats,
-            net: Network::new(n)?,
+            net: None,
             pass: 0,
             row: 0,
             g: Vec::new(),
@@ -114,6 +123,11 @@ impl Learner {
         self.k
     }
 
+    /// Work in all, in multiply-adds.
+    pub fn work(&self) -> u64 {
+        self.total
+    }
+
     /// Fraction of the work done, in [0, 1].
     pub fn fraction(&self) -> f64 {
         (self.done as f64 / self.total as f64).min(1.0)
@@ -139,12 +153,18 @@ impl Learner {
     /// Runs to the end and returns the network.
     pub fn finish(mut self) -> Network {
         self.advance(&mut || true);
-        self.net
+        self.net.take().unwrap_or_else(|| self.new_network())
     }
 
     /// The finished network (`None` while rows are left).
-    pub fn into_network(self) -> Option<Network> {
-        self.is_done().then_some(self.net)
+    pub fn into_network(mut self) -> Option<Network> {
+        self.is_done()
+            .then(|| self.net.take().unwrap_or_else(|| self.new_network()))
+    }
+
+    fn new_network(&self) -> Network {
+        // 0 < n ≤ MAX_DENSE_NEURONS was checked by `new` (n = 0 by `check_patterns`).
+        Network::new(self.n).unwrap_or_else(|e| unreachable!("{e}"))
     }
 
     fn passes(&self) -> usize {
@@ -157,29 +177,32 @@ impl Learner {
 
     /// One row of the current pass.
     fn unit(&mut self) {
-        let (n, i) = (self.n, self.row);
-        match self.rule {
-            OneShot::Hebbian(scale) => {
-                self.hebbian_row(i, scale);
-                self.done += (n * self.k) as u64;
-            }
-            OneShot::Storkey => {
-                let xi = &self.pats[self.pass / 2 * n..(self.pass / 2 + 1) * n];
-                if self.pass % 2 == 0 {
-                    // gᵢ = Σ_k wᵢₖ ξₖ (wᵢᵢ = 0), so hᵢⱼ = gᵢ − wᵢⱼ ξⱼ and hⱼᵢ = gⱼ − wⱼᵢ ξᵢ.
-                    self.g[i] = self.net.local_field(xi, i) as f32;
-                } else {
-                    storkey_row(&mut self.net, xi, &self.g, i);
+        let (n, k, i) = (self.n, self.k, self.row);
+        if self.net.is_none() {
+            self.net = Some(self.new_network());
+        }
+        if self.rule == OneShot::PseudoInverse && self.pass == 0 {
+            self.solve_row(i);
+            self.done += (k * k) as u64;
+        } else if let Some(net) = self.net.as_mut() {
+            match self.rule {
+                OneShot::Hebbian(scale) => {
+                    hebbian_row(net, &self.pats, k, i, scale);
+                    self.done += (n * k) as u64;
                 }
-                self.done += n as u64;
-            }
-            OneShot::PseudoInverse => {
-                if self.pass == 0 {
-                    self.solve_row(i);
-                    self.done += (self.k * self.k) as u64;
-                } else {
-                    self.projection_row(i);
-                    self.done += (i * self.k) as u64;
+                OneShot::Storkey => {
+                    let xi = &self.pats[self.pass / 2 * n..(self.pass / 2 + 1) * n];
+                    if self.pass % 2 == 0 {
+                        // gᵢ = Σ_k wᵢₖ ξₖ (wᵢᵢ = 0): hᵢⱼ = gᵢ − wᵢⱼ ξⱼ, hⱼᵢ = gⱼ − wⱼᵢ ξᵢ.
+                        self.g[i] = net.local_field(xi, i) as f32;
+                    } else {
+                        storkey_row(net, xi, &self.g, i);
+                    }
+                    self.done += n as u64;
+                }
+                OneShot::PseudoInverse => {
+                    projection_row(net, &self.pats, k, &self.c, &mut self.diag, i);
+                    self.done += (i * k) as u64;
                 }
             }
         }
@@ -187,32 +210,13 @@ impl Learner {
         if self.row == n {
             self.row = 0;
             self.pass += 1;
-            if self.is_done() && self.rule == OneShot::PseudoInverse {
-                // Pᵢᵢ ∈ [0, 1] was validated as it was computed; the length is N.
-                let _ = self.net.set_self_couplings(&self.diag);
+            if let (true, OneShot::PseudoInverse, Some(net)) =
+                (self.is_done(), self.rule, self.net.as_mut())
+            {
+                // Pᵢᵢ ∈ [0, 1] was clamped as it was computed; the length is N.
+                let _ = net.set_self_couplings(&self.diag);
             }
         }
-    }
-
-    /// Hebbian row i: `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` (sums exact small integers in f32, scaled once),
-    /// `wᵢᵢ = 0`.
-    fn hebbian_row(&mut self, i: usize, scale: HebbianScale) {
-        let n = self.n;
-        let c = match scale {
-            HebbianScale::PerPattern => 1.0 / self.k as f32,
-            HebbianScale::PerNeuron => 1.0 / n as f32,
-        };
-        let row = &mut self.net.weights_mut()[i * n..(i + 1) * n];
-        for xi in self.pats.chunks_exact(n) {
-            let s = f32::from(xi[i]);
-            for (wij, &xi_j) in row.iter_mut().zip(xi) {
-                *wij += s * f32::from(xi_j); // Σ_p ξᵢᵖ ξⱼᵖ
-            }
-        }
-        for wij in row.iter_mut() {
-            *wij *= c;
-        }
-        row[i] = 0.0;
     }
 
     /// The Gram matrix `G_ab = ξᵃ·ξᵇ` factorised as `G = L Lᵀ` (lower triangle, in f64); the
@@ -274,28 +278,47 @@ impl Learner {
             cj[a] = s / l[a * k + a];
         }
     }
+}
 
-    /// Row i of the projection `Pᵢⱼ = Σ_a ξᵢᵃ (G⁻¹Ξᵀ)_{a j}` for j < i, written to `wᵢⱼ` and
-    /// `wⱼᵢ`; the matrix keeps a zero diagonal and `Pᵢᵢ = ‖P eᵢ‖² ∈ [0, 1]` becomes the
-    /// self-coupling wᵢᵢ.
-    fn projection_row(&mut self, i: usize) {
-        let (n, k) = (self.n, self.k);
-        let pats = &self.pats;
-        let c = &self.c;
-        let p = |j: usize| -> f64 {
-            (0..k)
-                .map(|a| f64::from(pats[a * n + i]) * c[j * k + a])
-                .sum()
-        };
-        let w = self.net.weights_mut();
-        for j in 0..i {
-            let v = p(j) as f32;
-            w[i * n + j] = v;
-            w[j * n + i] = v;
+/// Hebbian row i: `wᵢⱼ = c Σ_p ξᵢᵖ ξⱼᵖ` (sums of exact small integers in f32, scaled once),
+/// `wᵢᵢ = 0`; `pats` holds the K patterns row-major.
+fn hebbian_row(net: &mut Network, pats: &[i8], k: usize, i: usize, scale: HebbianScale) {
+    let n = net.n();
+    let c = match scale {
+        HebbianScale::PerPattern => 1.0 / k as f32,
+        HebbianScale::PerNeuron => 1.0 / n as f32,
+    };
+    let row = &mut net.weights_mut()[i * n..(i + 1) * n];
+    for xi in pats.chunks_exact(n) {
+        let s = f32::from(xi[i]);
+        for (wij, &xi_j) in row.iter_mut().zip(xi) {
+            *wij += s * f32::from(xi_j); // Σ_p ξᵢᵖ ξⱼᵖ
         }
-        w[i * n + i] = 0.0;
-        self.diag[i] = p(i).clamp(0.0, 1.0) as f32;
     }
+    for wij in row.iter_mut() {
+        *wij *= c;
+    }
+    row[i] = 0.0;
+}
+
+/// Row i of the projection `Pᵢⱼ = Σ_a ξᵢᵃ (G⁻¹Ξᵀ)_{a j}` for j < i (row j of `c` holds
+/// `G⁻¹(ξⱼ¹…ξⱼᴷ)ᵀ`), written to `wᵢⱼ` and `wⱼᵢ`; the matrix keeps a zero diagonal and
+/// `Pᵢᵢ = ‖P eᵢ‖² ∈ [0, 1]` goes to `diag[i]`, the self-coupling wᵢᵢ.
+fn projection_row(net: &mut Network, pats: &[i8], k: usize, c: &[f64], diag: &mut [f32], i: usize) {
+    let n = net.n();
+    let p = |j: usize| -> f64 {
+        (0..k)
+            .map(|a| f64::from(pats[a * n + i]) * c[j * k + a])
+            .sum()
+    };
+    let w = net.weights_mut();
+    for j in 0..i {
+        let v = p(j) as f32;
+        w[i * n + j] = v;
+        w[j * n + i] = v;
+    }
+    w[i * n + i] = 0.0;
+    diag[i] = p(i).clamp(0.0, 1.0) as f32;
 }
 
 /// Storkey's update of row i for pattern ξ with fields g of the old weights:

@@ -21,13 +21,16 @@ use super::app::{lab_names, mark_dirty, Lab};
 use super::canvas::PixelLayer;
 use super::grid::Paintable;
 use super::settings::{self, Controls, Tabled};
-use super::{status, storage};
+use super::{dom, status, storage};
 use crate::core::hopfield::file;
 use crate::core::hopfield::run::{HopfieldRun, Mode, Origin, Outcome, TABLE};
 use crate::core::params::Params;
 
 /// Where the library and drawing are kept between visits (versioned with the file format).
 pub const STORAGE_KEY: &str = "energy-playground/hopfield/v1";
+/// Milliseconds of each frame spent building or training W.
+const LEARN_BUDGET_MS: f64 = 8.0;
+
 /// The starter library: four glyphs Hebbian learning holds apart.
 const STARTER: &str = "AHOU";
 
@@ -44,6 +47,11 @@ pub struct HopfieldLab {
     speed_hint: u32,
     /// W as f64 for the heatmap, reused between redraws.
     wbuf: Vec<f64>,
+    /// Each memory's energy and stability under the current W, filled a few per frame (each
+    /// is O(N²)); `None` until computed.
+    mem_rows: Vec<Option<(f64, bool)>>,
+    /// The table of memory energies needs a redraw.
+    mem_rows_new: bool,
     /// The saved entry could not be read nor set aside: never write over it.
     save_blocked: bool,
     /// Said at start-up (a restored or set-aside library), repeated with the first link's news.
@@ -67,6 +75,8 @@ impl HopfieldLab {
             erase: false,
             speed_hint: 1,
             wbuf: Vec::new(),
+            mem_rows: Vec::new(),
+            mem_rows_new: false,
             save_blocked: false,
             notice: None,
         }));
@@ -258,11 +268,15 @@ impl Lab for HopfieldLab {
     }
     fn background(&mut self) {
         if self.run.training_pending() {
-            // About 10 ms of gradient steps per frame at N = 256.
-            let k = (65_536 / self.run.n()).clamp(1, 16);
-            if let Err(e) = self.run.train(k) {
+            // Learning gets a share of the frame, checked after every unit of work (a row of
+            // W, a sweep, an energy: at most O(N²), about a millisecond at N = 64²).
+            let deadline = dom::now() + LEARN_BUDGET_MS;
+            if let Err(e) = self.run.learn_for(&mut || dom::now() < deadline) {
                 status::warn(&e);
             }
+        } else if self.mem_rows.iter().any(Option::is_none) {
+            let deadline = dom::now() + LEARN_BUDGET_MS;
+            self.fill_memory_rows(&mut || dom::now() < deadline);
         }
         self.capacity_frame();
     }

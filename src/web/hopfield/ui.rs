@@ -21,6 +21,10 @@ use crate::web::status;
 pub struct Ui {
     pub train_info: HtmlElement,
     pub train_row: HtmlElement,
+    /// Learning in progress: a bar, what is learnt, Cancel.
+    pub learn_row: HtmlElement,
+    learn_bar: web_sys::HtmlProgressElement,
+    learn_text: HtmlElement,
     pub readout: HtmlElement,
     pub outcome: HtmlElement,
     pub library: HtmlElement,
@@ -58,6 +62,14 @@ impl Ui {
         };
         let draw = section("Draw", "hopfield-draw")?;
         let mem = section("Memories", "hopfield-memories")?;
+        let learn_row = dom::el(&mem, "div", "row learning hidden")?;
+        learn_row.set_id("hopfield-learning");
+        learn_row.set_attribute("role", "status")?;
+        let learn_bar =
+            dom::el(&learn_row, "progress", "")?.dyn_into::<web_sys::HtmlProgressElement>()?;
+        learn_bar.set_max(1.0);
+        learn_bar.set_attribute("aria-label", "learning progress")?;
+        let learn_text = dom::text(&learn_row, "span", "small", "")?;
         let train_row = dom::el(&mem, "div", "row hidden")?;
         let train_info = dom::text(&mem, "div", "muted small", "")?;
         train_info.set_id("hopfield-train");
@@ -92,6 +104,9 @@ impl Ui {
         let ui = Ui {
             train_info,
             train_row,
+            learn_row,
+            learn_bar,
+            learn_text,
             readout,
             outcome,
             library,
@@ -108,6 +123,47 @@ impl Ui {
             rec,
         };
         Ok((panel, ui, grid, cap_root))
+    }
+
+    /// Shows learning under way — a one-shot rule building W, or gradient iterations — with its
+    /// progress (hidden when W is ready).
+    pub fn show_learning(&self, run: &crate::core::hopfield::run::HopfieldRun) {
+        let busy = run.training_pending();
+        let _ = self
+            .learn_row
+            .class_list()
+            .toggle_with_force("hidden", !busy);
+        if !busy {
+            let _ = self.learn_row.remove_attribute("data-fraction");
+            return;
+        }
+        let (fraction, text) = match (run.learning(), run.training()) {
+            (Some(l), _) => (
+                l.fraction,
+                format!(
+                    "Learning W with {} from {} memories: {:.0} % (recall waits)",
+                    l.rule,
+                    l.patterns,
+                    100.0 * l.fraction
+                ),
+            ),
+            (None, Some(t)) => {
+                let all = (t.iterations + t.left).max(1);
+                (
+                    t.iterations as f64 / all as f64,
+                    format!(
+                        "Gradient rule: iteration {} of {all} (recall waits)",
+                        (t.iterations + 1).min(all)
+                    ),
+                )
+            }
+            (None, None) => (0.0, "Learning W (recall waits)".to_string()),
+        };
+        self.learn_bar.set_value(fraction);
+        self.learn_text.set_text_content(Some(&text));
+        let _ = self
+            .learn_row
+            .set_attribute("data-fraction", &format!("{fraction:.3}"));
     }
 
     /// Reports gradient-rule training (and shows its button only for a gradient rule).
@@ -250,6 +306,18 @@ static BANNER: &[Action<HopfieldLab>] = &[
     },
 ];
 
+static LEARN: &[Action<HopfieldLab>] = &[Action {
+    key: "cancel-learning",
+    label: "Cancel",
+    tip: "Stop learning: a rule building W goes back to the memories W holds; gradient \
+          training stops after the iteration under way",
+    run: |l| {
+        if let Some(msg) = l.run.cancel_learning() {
+            status::info(&msg);
+        }
+    },
+}];
+
 static TRAIN: &[Action<HopfieldLab>] = &[Action {
     key: "train",
     label: "Train 100 steps",
@@ -353,7 +421,7 @@ static RECALL: &[Action<HopfieldLab>] = &[
 
 /// Builds every control and button of the lab.
 pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
-    let (draw, mem, cor, rec, banner, library, train_row) = {
+    let (draw, mem, cor, rec, banner, library, train_row, learn_row) = {
         let l = lab.borrow();
         let u = &l.ui;
         (
@@ -364,6 +432,7 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
             u.banner.clone(),
             u.library.clone(),
             u.train_row.clone(),
+            u.learn_row.clone(),
         )
     };
     let first = draw
@@ -426,6 +495,7 @@ pub fn wire(lab: &Rc<RefCell<HopfieldLab>>) -> Result<(), JsValue> {
         mem.insert_before(&node, top.as_ref().map(|t| t.as_ref()))?;
     }
     settings::buttons(lab, &train_row, TRAIN)?;
+    settings::buttons(lab, &learn_row, LEARN)?;
     dom::text(&banner, "p", "small", "")?;
     let brow = dom::el(&banner, "div", "row")?;
     settings::buttons(lab, &brow, BANNER)?;

@@ -16,6 +16,8 @@ use crate::web::plot::{Axes, RefLine, Series, SeriesData, PALETTE};
 
 /// Full W is drawn up to this N; above it, the row of the highlighted neuron.
 const FULL_W_MAX: usize = 1024;
+/// Work (N² · memories) up to which the table of memory energies is computed at once.
+const SYNC_TABLE_WORK: u64 = 16_000_000;
 
 impl HopfieldLab {
     /// Repaints what changed since the last frame.
@@ -41,8 +43,21 @@ impl HopfieldLab {
         }
         if ch.weights {
             self.draw_weights()?;
+            // Recomputed for the new W: small networks at once, large ones a few per frame.
+            self.mem_rows = vec![None; self.run.memories().len()];
+            let (n, k) = (self.run.n() as u64, self.mem_rows.len() as u64);
+            let small = n * n * k <= SYNC_TABLE_WORK;
+            if small && !self.run.training_pending() {
+                self.fill_memory_rows(&mut || true);
+            }
+            self.mem_rows_new = true;
+        }
+        if std::mem::take(&mut self.mem_rows_new) {
             self.draw_memory_energies()?;
             self.ui.show_training(self.run.training());
+        }
+        if ch.views || ch.weights {
+            self.ui.show_learning(&self.run);
         }
         if ch.views {
             self.draw_readouts()?;
@@ -215,18 +230,46 @@ impl HopfieldLab {
         Ok(())
     }
 
+    /// Computes memory energies while `more()` (one memory, O(N²), per unit); marks the table
+    /// for a redraw when it is complete.
+    pub(super) fn fill_memory_rows(&mut self, more: &mut dyn FnMut() -> bool) {
+        for k in 0..self.mem_rows.len() {
+            if self.mem_rows[k].is_none() {
+                self.mem_rows[k] = self.run.memory_energy(k);
+                if self.mem_rows[k].is_none() {
+                    self.mem_rows.clear(); // no dense W
+                    break;
+                }
+                if !more() {
+                    break;
+                }
+            }
+        }
+        if self.mem_rows.iter().all(Option::is_some) {
+            self.mem_rows_new = true;
+        }
+    }
+
     fn draw_memory_energies(&self) -> Result<(), JsValue> {
         let t = &self.ui.energies;
         t.set_text_content(None);
-        let rows = self.run.memory_energies();
-        if rows.is_empty() || self.run.n() > FULL_W_MAX * 4 {
+        if self.mem_rows.is_empty() || self.run.n() > FULL_W_MAX * 4 {
+            return Ok(());
+        }
+        if self.mem_rows.iter().any(Option::is_none) {
+            // Shown once every row is known (a large W takes a few frames; none while learning).
             return Ok(());
         }
         let head = dom::el(t, "tr", "")?;
         for h in ["memory", "energy E(ξ)", "fixed point?"] {
             dom::text(&head, "th", "", h)?;
         }
-        for (m, (e, stable)) in self.run.memories().iter().zip(rows) {
+        for (m, &(e, stable)) in self
+            .run
+            .memories()
+            .iter()
+            .zip(self.mem_rows.iter().flatten())
+        {
             let tr = dom::el(t, "tr", "")?;
             dom::text(&tr, "td", "", &m.label)?;
             dom::text(&tr, "td", "num", &format!("{e:.2}"))?;
