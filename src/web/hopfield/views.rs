@@ -86,6 +86,19 @@ impl HopfieldLab {
             &r.y().iter().filter(|&&v| v > 0).count().to_string(),
         )?;
         let (text, state) = match r.outcome() {
+            // Beside the picture, where the lecturer looks (the bar and Cancel are in Memories).
+            _ if r.training_pending() => (
+                match r.learning() {
+                    Some(l) => format!(
+                        "Learning W with {}: {:.0} % — recall starts when W is ready.",
+                        l.rule,
+                        100.0 * l.fraction
+                    ),
+                    None => "Training W with the gradient rule — recall starts when it is done."
+                        .to_string(),
+                },
+                "learning",
+            ),
             Outcome::Running if r.updates() == 0 => (
                 "Press Space (play) or n (one neuron) to recall.".to_string(),
                 "ready",
