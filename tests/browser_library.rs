@@ -245,3 +245,26 @@ async fn damaged_entries_are_set_aside_each_under_its_own_key_or_left_in_place()
     );
     storage().clear().expect("clear");
 }
+
+#[wasm_bindgen_test]
+async fn a_set_aside_entry_is_reported_beside_a_links_memories() {
+    storage().clear().expect("clear");
+    // A link that brings memories and a cue, opened with a damaged saved entry.
+    set_hash("#hopfield?n=16&mem=AB&cue=A&seed=9");
+    storage()
+        .set_item(KEY, "{\"format\": 3, damaged three")
+        .expect("set");
+    mount_at("g");
+    wait(150).await;
+    let (msg, class) = status();
+    assert!(
+        msg.contains("could not be read") && class.contains("warn"),
+        "the set-aside entry is still reported: {msg}"
+    );
+    assert!(storage()
+        .get_item(&format!("{KEY}.corrupt"))
+        .expect("get")
+        .expect("set aside")
+        .contains("damaged three"));
+    storage().clear().expect("clear");
+}

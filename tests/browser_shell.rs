@@ -119,6 +119,19 @@ async fn url_hash_carries_lab_and_seed() {
     assert_eq!(canvas.width(), 32);
     let (msg, class) = status();
     assert!(msg.contains("n=") && class.contains("warn"), "{msg}");
+    // A mistyped lab says so and applies nothing to the lab on screen.
+    set_hash("#nosuchlab?n=8&seed=99");
+    frames().await;
+    let (msg, class) = status();
+    assert!(
+        msg.contains("no lab named \"nosuchlab\"") && class.contains("warn"),
+        "{msg}"
+    );
+    assert_eq!(canvas.width(), 32, "nothing of the link was applied");
+    // Lab ids ignore case.
+    set_hash("#HOPFIELD?seed=1234&n=16");
+    frames().await;
+    assert_eq!(canvas.width(), 16);
 }
 
 fn api(name: &str, arg: wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {

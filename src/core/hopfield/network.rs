@@ -94,7 +94,7 @@ impl std::error::Error for HopfieldError {}
 /// neither the energy differences (the energy and fields below leave it out) nor the Boltzmann
 /// distribution; it changes only the deterministic update, where neuron i sees
 /// `Σⱼ wᵢⱼ yⱼ + bᵢ = hᵢ + wᵢᵢ yᵢ` including its own term (see [`crate::core::hopfield::dynamics`]).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 ///
 /// Store two patterns with Hebb's rule and recall one from a corrupted cue; the energy falls:
 ///
@@ -126,6 +126,15 @@ pub struct Network {
     b: Vec<f32>,
     /// Self-couplings `wᵢᵢ ≥ 0`.
     d: Vec<f32>,
+    /// Known to be all zero (new or cleared, and not handed out for writing since): then every
+    /// field is 0 and every energy 0 without an O(N²) pass, and clearing is free.
+    zero: bool,
+}
+
+impl PartialEq for Network {
+    fn eq(&self, other: &Self) -> bool {
+        self.n == other.n && self.w == other.w && self.b == other.b && self.d == other.d
+    }
 }
 
 impl Network {
@@ -142,6 +151,7 @@ impl Network {
             w: vec![0.0; n * n],
             b: vec![0.0; n],
             d: vec![0.0; n],
+            zero: true,
         })
     }
 
@@ -187,6 +197,7 @@ impl Network {
         }
         net.w = w;
         net.b = b;
+        net.zero = false;
         Ok(net)
     }
 
@@ -203,6 +214,7 @@ impl Network {
     /// Mutable weights, row-major. Callers must keep `W` symmetric with a zero diagonal
     /// (learning rules do; [`Network::symmetrize`] restores it).
     pub fn weights_mut(&mut self) -> &mut [f32] {
+        self.zero = false;
         &mut self.w
     }
 
@@ -213,6 +225,7 @@ impl Network {
 
     /// Mutable bias.
     pub fn bias_mut(&mut self) -> &mut [f32] {
+        self.zero = false;
         &mut self.b
     }
 
@@ -225,6 +238,7 @@ impl Network {
     /// Sets wᵢⱼ = wⱼᵢ = v (ignored on the diagonal, which stays zero).
     pub fn set_weight(&mut self, i: usize, j: usize, v: f32) {
         if i != j {
+            self.zero = false;
             self.w[i * self.n + j] = v;
             self.w[j * self.n + i] = v;
         }
@@ -258,6 +272,7 @@ impl Network {
                 value: d[index],
             });
         }
+        self.zero = false;
         self.d.copy_from_slice(d);
         Ok(())
     }
@@ -291,9 +306,13 @@ impl Network {
 
     /// Sets all weights, biases and self-couplings to zero.
     pub fn clear(&mut self) {
+        if self.zero {
+            return;
+        }
         self.w.fill(0.0);
         self.b.fill(0.0);
         self.d.fill(0.0);
+        self.zero = true;
     }
 
     /// The energy `E(y) = −Σ_{i<j} wᵢⱼ yᵢ yⱼ − Σᵢ bᵢ yᵢ` (lecture, "The Energy of Hopfield
@@ -408,6 +427,13 @@ impl State {
     /// Recomputes `h` and `E` from scratch in f64 (after the weights changed; [`State::flip`]
     /// also calls it on its schedule).
     pub fn refresh(&mut self, net: &Network) {
+        self.since_refresh = 0;
+        if net.zero {
+            // W = 0 and b = 0: every field and the energy are exactly 0.
+            self.h.fill(0.0);
+            self.energy = 0.0;
+            return;
+        }
         net.local_fields(&self.y, &mut self.h);
         // E = −½ Σᵢ yᵢ (hᵢ − bᵢ) − Σᵢ bᵢ yᵢ from the fresh fields: O(N), not a second O(N²).
         let (mut pair, mut bias) = (0.0f64, 0.0f64);
