@@ -172,18 +172,18 @@ async fn storing_36_glyphs_at_64_with_storkey_never_blocks_and_cancel_undoes() {
             .expect("Store it")
             .click()
     };
-    // 36 clicks in one go: each only queues the learning (no relearning per glyph).
-    next_frame().await;
-    let t0 = now();
+    // 36 stores, one a frame as a quick student would click: each only restarts the learning
+    // job (no relearning per glyph), so no frame waits for W.
+    let watch = GapWatch::start();
     for i in 0..36 {
         choose(&glyph, i);
         store();
+        next_frame().await;
     }
-    next_frame().await;
-    let click_gap = now() - t0;
+    let click_gap = watch.worst();
     assert!(
         click_gap <= GAP_LIMIT_MS,
-        "36 stores took {click_gap:.0} ms"
+        "a frame gap of {click_gap:.0} ms while storing"
     );
     assert_eq!(library_count(), 36);
     assert!(
@@ -200,13 +200,16 @@ async fn storing_36_glyphs_at_64_with_storkey_never_blocks_and_cancel_undoes() {
         "cancel undoes the change W never learnt"
     );
     // Again, to the end.
+    let watch = GapWatch::start();
     for i in 0..36 {
         choose(&glyph, i);
         store();
+        next_frame().await;
     }
     let (gap, done) = longest_gap_until(60_000.0, || !learning_shown()).await;
+    let gap = gap.max(watch.worst());
     assert!(done, "learning finishes");
-    console_log!("Storkey, 36 glyphs at 64×64: 36 stores {click_gap:.0} ms, longest gap while learning {gap:.0} ms");
+    console_log!("Storkey, 36 glyphs at 64×64: longest gap while storing {click_gap:.0} ms, while learning {gap:.0} ms");
     assert!(
         gap <= GAP_LIMIT_MS,
         "a frame gap of {gap:.0} ms while learning"

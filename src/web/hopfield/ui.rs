@@ -133,6 +133,15 @@ impl Ui {
             .learn_row
             .class_list()
             .toggle_with_force("hidden", !busy);
+        // How far time-budgeted work has got follows the machine's speed, not the run: marked
+        // so that comparisons of what a scene shows (the replay tests) leave it out.
+        for e in [&self.learn_row, &self.train_info] {
+            let _ = if busy {
+                e.set_attribute("data-busy", "1")
+            } else {
+                e.remove_attribute("data-busy")
+            };
+        }
         if !busy {
             let _ = self.learn_row.remove_attribute("data-fraction");
             return;
