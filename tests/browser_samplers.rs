@@ -1,6 +1,6 @@
 //! Browser tests of the samplers added to the Sampling lab for issue 13 (adaptive Metropolis,
 //! MCHMC, HMC and NUTS with dual averaging, SVGD, DE-MCMC-Z, parallel tempering, nested
-//! sampling, AIS): each is offered in the sampler menu, runs from a link without a warning,
+//! sampling, AIS, SGLD on a data posterior): each is offered in the sampler menu, runs from a link without a warning,
 //! reads out its own quantity (in the info line and as a `data-*` number), and draws its
 //! overlay on the plane.
 #![cfg(target_arch = "wasm32")]
@@ -37,13 +37,14 @@ async fn open(seed: u32, rest: &str) {
     for label in [
         "adaptive Metropolis",
         "microcanonical HMC",
-        "HMC + dual averaging",
-        "NUTS + dual averaging",
+        "HMC (adaptive ε)",
+        "NUTS (adaptive ε)",
         "SVGD",
         "DE-MCMC-Z",
         "parallel tempering",
         "nested sampling",
-        "annealed importance sampling",
+        "AIS (annealed IS)",
+        "SGLD (mini-batches)",
     ] {
         assert!(offered.iter().any(|v| v == label), "menu offers {label}");
     }
@@ -184,4 +185,21 @@ async fn ais_anneals_to_beta_one_and_compares_ln_z_with_the_grid() {
         "ln Ẑ = {z} ± {err} vs {exact}"
     );
     assert!(info().contains("finished"), "{}", info());
+}
+
+#[wasm_bindgen_test]
+async fn sgld_samples_the_logistic_posterior_in_mini_batches() {
+    open(
+        39,
+        "target=logistic&sampler=sgld&batch=5&sgeps=0.01&sched=decay",
+    )
+    .await;
+    steps_cleanly(30).await;
+    let line = info();
+    assert!(line.contains("Mini-batch B = 5 of N = 200"), "{line}");
+    assert!(line.contains("decaying"), "{line}");
+    let eps = figure("eps").expect("ε_t");
+    assert!(eps < 0.01, "the schedule decays: ε_t = {eps}");
+    // The exact posterior's moments by grid integration sit beside the samples.
+    assert!(maybe_num("sampling-exact1", "data-value").is_some_and(|m| m > 1.0));
 }

@@ -180,7 +180,7 @@ fn da_shows() -> Shows<AdaptiveHamiltonian> {
 /// HMC with dual-averaging warm-up: trajectory length λ ("lambda"), target acceptance δ
 /// ("delta"), warm-up length ("warm").
 pub const HMC_DA: SamplerEntry = SamplerEntry {
-    opt: opt("hmcda", "HMC + dual averaging"),
+    opt: opt("hmcda", "HMC (adaptive ε)"),
     short: "HMC-DA",
     family: Family::Chain,
     knobs: &["lambda", "delta", "warm"],
@@ -206,7 +206,7 @@ pub const HMC_DA: SamplerEntry = SamplerEntry {
 
 /// NUTS with dual-averaging warm-up: max depth ("depth"), δ ("delta"), warm-up ("warm").
 pub const NUTS_DA: SamplerEntry = SamplerEntry {
-    opt: opt("nutsda", "NUTS + dual averaging"),
+    opt: opt("nutsda", "NUTS (adaptive ε)"),
     short: "NUTS-DA",
     family: Family::Chain,
     knobs: &["depth", "delta", "warm"],

@@ -371,6 +371,7 @@ impl Engine for Nested {
             self.ns.log_z(),
             self.ns.log_z_err(),
             self.exact,
+            true,
             &format!(
                 "ln X = −i/N = {}{}",
                 show(self.ns.log_volume()),
@@ -384,9 +385,9 @@ impl Engine for Nested {
     }
 }
 
-/// "ln Ẑ = a ± b · exact c (off by k standard errors) · rest".
-pub fn log_z_line(log_z: f64, err: f64, exact: f64, rest: &str) -> String {
-    let z = if err > 0.0 {
+/// "ln Ẑ = a ± b; grid ln Z = c (k s.e.); rest" (the standard errors only if `done`).
+pub fn log_z_line(log_z: f64, err: f64, exact: f64, done: bool, rest: &str) -> String {
+    let z = if err > 0.0 && done {
         format!(" ({} s.e.)", show((log_z - exact) / err))
     } else {
         String::new()
@@ -546,6 +547,7 @@ impl Engine for Annealed {
             self.ais.log_z(),
             self.ais.log_z_err(),
             self.exact,
+            self.ais.is_finished(),
             &format!(
                 "β = {} (stage {}), weights' ESS {}{}",
                 show(self.ais.beta()),
@@ -563,7 +565,7 @@ impl Engine for Annealed {
 
 /// Annealed importance sampling: "aisn" particles, "stages" stages.
 pub const AIS: SamplerEntry = SamplerEntry {
-    opt: opt("ais", "annealed importance sampling"),
+    opt: opt("ais", "AIS (annealed IS)"),
     short: "AIS",
     family: Family::Population,
     knobs: &["aisn", "stages"],

@@ -408,6 +408,8 @@ pub static TABLE: Table<Sampling> = Table {
         knobs::LIVE,
         knobs::AISN,
         knobs::STAGES,
+        knobs::SGEPS,
+        knobs::BATCH,
         when(
             on_direct,
             Setting::choice(

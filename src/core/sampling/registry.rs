@@ -759,6 +759,7 @@ const ENTRIES: &[SamplerEntry] = &[
     super::crowds::TEMPERING,
     super::crowds::NESTED,
     super::crowds::AIS,
+    super::data::SGLD,
 ];
 
 /// Every sampler, in menu order.

@@ -193,7 +193,7 @@ impl McmcView {
             &[
                 "sampler", "sigma", "eps", "sched", "dt", "L", "neps", "depth", "ismx", "ismy",
                 "iss", "n", "t0", "mceps", "mcL", "lambda", "delta", "warm", "sveps", "svn",
-                "dechains", "reps", "tmax", "live", "aisn", "stages",
+                "dechains", "reps", "tmax", "live", "aisn", "stages", "sgeps", "batch",
             ],
         )?;
         let row = dom::el(&b.sampler, "div", "row")?;

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::landscape::Bump;
 use crate::core::sampler::Event2d;
+use crate::core::sampling::look::Look;
 use crate::core::sampling::registry::Family;
 use crate::core::sampling::run::Run;
 use crate::web::plane::PlaneView;
@@ -121,7 +122,9 @@ fn overlay(plane: &PlaneView, run: &Run, decor: &Decor) {
         }
     }
     let look_label = looks::stroke(plane, run, decor.contour);
-    if decor.flash > 0.0 && !run.events.is_empty() {
+    // AIS's per-particle weights and the replicas' many proposals would bury the picture.
+    let busy = matches!(run.look(), Look::Annealed { .. } | Look::Ladder(_));
+    if decor.flash > 0.0 && !run.events.is_empty() && !busy {
         c.set_global_alpha(decor.flash.min(1.0));
         last_step(plane, &run.events);
         c.set_global_alpha(1.0);

@@ -1,5 +1,5 @@
 //! The `knob!` rows of the samplers added for issue 13 (adaptive Metropolis, MCHMC, dual
-//! averaging, SVGD, DE-MCMC-Z, parallel tempering, nested sampling, AIS), listed in the lab's
+//! averaging, SVGD, DE-MCMC-Z, parallel tempering, nested sampling, AIS, SGLD), listed in the lab's
 //! table one line each.
 
 use crate::core::settings::{when, Range, Setting, Show};
@@ -120,4 +120,21 @@ pub const STAGES: Setting<Sampling> = knob!(
     "AIS stages from β = 0 to β = 1: more stages, more even weights",
     Range::log_int(10.0, 10_000.0).clamped(),
     300.0
+);
+/// SGLD's step ε (ε₀ of the decaying schedule).
+pub const SGEPS: Setting<Sampling> = knob!(
+    "sgeps",
+    "ε (SGLD)",
+    "SGLD step: θ′ = θ + (ε/2)(∇log p(θ) + (N/B)Σ_batch ∇log P(xᵢ|θ)) + N(0, εI); the \
+     posterior's gradient grows with N, so ε must be small",
+    Range::log(0.00001, 0.5).clamped(),
+    0.002
+);
+/// SGLD's mini-batch size B.
+pub const BATCH: Setting<Sampling> = knob!(
+    "batch",
+    "mini-batch B",
+    "Data points per SGLD gradient (the sum is scaled by N/B): small B, noisy gradient",
+    Range::log_int(1.0, 1000.0).clamped(),
+    10.0
 );
