@@ -62,7 +62,7 @@ pub const SVEPS: Setting<Sampling> = knob!(
     "ε (SVGD)",
     "SVGD step: x ← x + εφ(x)",
     Range::log(0.001, 2.0).clamped(),
-    0.05
+    0.2
 );
 /// SVGD's number of particles.
 pub const SVN: Setting<Sampling> = knob!(
