@@ -4,13 +4,16 @@
 //! and then frozen (Hoffman & Gelman 2014, Algorithms 5 and 6). Each is one [`SamplerEntry`]
 //! listed in the registry's `ENTRIES`; its parameters are `knob!` rows of the lab's table.
 
+use crate::core::landscape::Energy2d;
+use crate::core::rng::Rng;
 use crate::core::sampler::{
-    AdaptiveHamiltonian, AdaptiveMetropolis, Mchmc, Sampler2d, SamplerError, Warmup,
+    AdaptiveHamiltonian, AdaptiveMetropolis, Event2d, Mchmc, Sampler2d, SamplerError, Warmup,
 };
 use crate::core::settings::opt;
+use crate::core::trace::Trace;
 
 use super::look::Look;
-use super::registry::{chain_with, Family, Knobs, SamplerEntry, Shows};
+use super::registry::{chain_with, Draw, Engine, Family, Knobs, SamplerEntry, Shows};
 use super::show;
 
 /// The regulariser ε of adaptive Metropolis's `C_t = s_d(Cov + εI)` (squared view units).
@@ -130,8 +133,68 @@ fn warmup(k: &Knobs) -> Warmup {
     }
 }
 
-fn retune_da(h: &mut AdaptiveHamiltonian, _: &Knobs, t: f64) -> Result<(), SamplerError> {
-    h.set_temperature(t)
+/// HMC or NUTS with dual averaging as an [`Engine`], keeping the step size ε against
+/// iteration for the plane's small ε trace (decimated: a bounded buffer).
+pub struct Tuned {
+    h: AdaptiveHamiltonian,
+    eps: Trace,
+}
+
+/// Points the ε trace keeps.
+const EPS_TRACE: usize = 256;
+
+impl Tuned {
+    fn boxed(h: AdaptiveHamiltonian) -> Box<dyn Engine> {
+        Box::new(Self {
+            h,
+            eps: Trace::new(EPS_TRACE),
+        })
+    }
+}
+
+impl Engine for Tuned {
+    fn step(
+        &mut self,
+        target: &dyn Energy2d,
+        rng: &mut Rng,
+        on: &mut dyn FnMut(Event2d),
+    ) -> Result<Draw, SamplerError> {
+        let x = self.h.step(target, rng, on);
+        if let Some(e) = self.h.halted() {
+            return Err(e.clone());
+        }
+        // The ε the next iteration uses (during warm-up, dual averaging's latest).
+        self.eps.push(self.h.iteration() as f64, self.h.eps());
+        Ok(Draw::Point(x))
+    }
+    fn position(&self) -> [f64; 2] {
+        self.h.position()
+    }
+    fn set_position(&mut self, x: [f64; 2]) -> Result<(), SamplerError> {
+        self.h.set_position(x)
+    }
+    fn retune(&mut self, _: &Knobs, t: f64) -> Result<(), SamplerError> {
+        self.h.set_temperature(t)
+    }
+    fn step_size(&self) -> Option<f64> {
+        Some(self.h.eps())
+    }
+    fn look(&self) -> Look<'_> {
+        Look::StepSizes {
+            trace: self.eps.points(),
+            warmup: self.h.warmup().m_adapt,
+        }
+    }
+    fn readout(&self) -> Option<String> {
+        Some(da_readout(&self.h))
+    }
+    fn figure(&self, key: &str) -> Option<f64> {
+        match key {
+            "eps" => Some(self.h.eps()),
+            "warmup" => Some(f64::from(u8::from(self.h.in_warmup()))),
+            _ => None,
+        }
+    }
 }
 
 /// ε now, warm-up or frozen, as the read-out shows it.
@@ -164,19 +227,6 @@ pub fn da_readout(h: &AdaptiveHamiltonian) -> String {
     }
 }
 
-fn da_shows() -> Shows<AdaptiveHamiltonian> {
-    Shows {
-        eps: |h| Some(h.eps()),
-        look: |_| Look::Plain,
-        readout: |h| Some(da_readout(h)),
-        figure: |h, key| match key {
-            "eps" => Some(h.eps()),
-            "warmup" => Some(f64::from(u8::from(h.in_warmup()))),
-            _ => None,
-        },
-    }
-}
-
 /// HMC with dual-averaging warm-up: trajectory length λ ("lambda"), target acceptance δ
 /// ("delta"), warm-up length ("warm").
 pub const HMC_DA: SamplerEntry = SamplerEntry {
@@ -186,11 +236,12 @@ pub const HMC_DA: SamplerEntry = SamplerEntry {
     knobs: &["lambda", "delta", "warm"],
     restart_on: &["lambda", "delta", "warm"],
     build: |s, k, _| {
-        Ok(chain_with(
-            AdaptiveHamiltonian::hmc(s.x0, k.get("lambda"), warmup(k), s.t)?,
-            retune_da,
-            da_shows(),
-        ))
+        Ok(Tuned::boxed(AdaptiveHamiltonian::hmc(
+            s.x0,
+            k.get("lambda"),
+            warmup(k),
+            s.t,
+        )?))
     },
     about: |k, _| {
         format!(
@@ -212,11 +263,12 @@ pub const NUTS_DA: SamplerEntry = SamplerEntry {
     knobs: &["depth", "delta", "warm"],
     restart_on: &["depth", "delta", "warm"],
     build: |s, k, _| {
-        Ok(chain_with(
-            AdaptiveHamiltonian::nuts(s.x0, k.count("depth"), warmup(k), s.t)?,
-            retune_da,
-            da_shows(),
-        ))
+        Ok(Tuned::boxed(AdaptiveHamiltonian::nuts(
+            s.x0,
+            k.count("depth"),
+            warmup(k),
+            s.t,
+        )?))
     },
     about: |k, st| {
         let (d, l) = st.tree.unwrap_or((0, 0));
@@ -288,6 +340,12 @@ mod tests {
             assert!(line.starts_with("Frozen after 100"), "{line}");
             let eps = e.step_size().expect("ε");
             assert!(eps > 0.05 && eps < 5.0, "{}: ε = {eps}", entry.short);
+            let Look::StepSizes { trace, warmup } = e.look() else {
+                panic!("the ε trace")
+            };
+            assert_eq!(warmup, 100);
+            assert_eq!(trace.len(), 151, "ε after every iteration");
+            assert_eq!(trace[150], (151.0, eps), "frozen: the last point is ε now");
         }
     }
 

@@ -37,6 +37,13 @@ pub enum Look<'a> {
         /// `E* = −T ln L*` (−∞ before the first iteration: nothing to draw).
         energy: f64,
     },
+    /// Dual averaging's step size ε against iteration, and where the warm-up ends.
+    StepSizes {
+        /// `(iteration, ε)`, decimated.
+        trace: &'a [(f64, f64)],
+        /// The warm-up length.
+        warmup: u64,
+    },
     /// Annealed importance sampling's particles with their log-weights (aligned with points).
     Annealed {
         /// `ln w` of each particle.

@@ -1,8 +1,8 @@
 //! What the plane draws for a sampler's own [`Look`]: adaptive Metropolis's proposal ellipse,
 //! SVGD's drive and repulsion at a subset of particles, DE-MCMC-Z's archive (dimmed, splatted
 //! under the chains), parallel tempering's replicas coloured by temperature, nested sampling's
-//! current contour `E = E*` (segments from the core's [`crate::core::sampling::look::LevelSet`])
-//! and AIS's β. The geometry comes from the core; this file only strokes it.
+//! current contour `E = E*` (segments from the core's [`crate::core::sampling::look::LevelSet`]),
+//! AIS's β, and dual averaging's ε against iteration as a small inset. The geometry comes from the core; this file only strokes it.
 
 use crate::core::sampling::look::{ellipse, Look};
 use crate::core::sampling::run::Run;
@@ -140,5 +140,61 @@ pub fn stroke(plane: &PlaneView, run: &Run, contour: &[[f64; 4]]) -> Option<Stri
             Some(format!("contour E = E* = {}", show(energy)))
         }
         Look::Annealed { beta, .. } => Some(format!("β = {}", show(beta))),
+        Look::StepSizes { trace, warmup } => {
+            eps_inset(plane, trace, warmup);
+            None
+        }
     }
+}
+
+/// A small inset (bottom left of the plane): ε against iteration, the warm-up's end dashed.
+fn eps_inset(plane: &PlaneView, trace: &[(f64, f64)], warmup: u64) {
+    let c = &plane.ctx;
+    let side = plane.css();
+    let (w, h) = (170.0, 72.0);
+    let (x0, y0) = (8.0, side - h - 8.0);
+    c.set_fill_style_str("rgba(255,255,255,0.88)");
+    c.fill_rect(x0, y0, w, h);
+    c.set_stroke_style_str("#5b6270");
+    c.set_line_width(1.0);
+    c.stroke_rect(x0, y0, w, h);
+    c.set_font("12px system-ui, sans-serif");
+    c.set_text_align("left");
+    c.set_fill_style_str("#101828");
+    let last = trace.last().map_or(f64::NAN, |p| p.1);
+    let _ = c.fill_text(
+        &format!("ε vs iteration: {}", show(last)),
+        x0 + 5.0,
+        y0 + 13.0,
+    );
+    if trace.len() < 2 {
+        return;
+    }
+    let t_max = trace[trace.len() - 1].0.max(warmup as f64 * 1.1).max(1.0);
+    let e_max = trace.iter().map(|p| p.1).fold(0.0f64, f64::max);
+    if !(e_max > 0.0 && e_max.is_finite()) {
+        return;
+    }
+    let (px, py, pw, ph) = (x0 + 6.0, y0 + 18.0, w - 12.0, h - 24.0);
+    let at = |t: f64, e: f64| (px + pw * t / t_max, py + ph * (1.0 - e / e_max));
+    // The warm-up's end: ε is frozen to its right.
+    let xw = px + pw * (warmup as f64 / t_max).min(1.0);
+    plane.dash(true);
+    c.begin_path();
+    c.move_to(xw, py);
+    c.line_to(xw, py + ph);
+    c.stroke();
+    plane.dash(false);
+    c.set_stroke_style_str(ELLIPSE);
+    c.set_line_width(1.8);
+    c.begin_path();
+    for (i, &(t, e)) in trace.iter().enumerate() {
+        let q = at(t, e);
+        if i == 0 {
+            c.move_to(q.0, q.1);
+        } else {
+            c.line_to(q.0, q.1);
+        }
+    }
+    c.stroke();
 }
