@@ -82,6 +82,12 @@ pub trait Energy2d {
         "energy"
     }
 
+    /// The data model behind a Bayesian posterior (SGLD's mini-batches read it); `None` for a
+    /// landscape without data.
+    fn as_data(&self) -> Option<&dyn DataPosterior> {
+        None
+    }
+
     /// `out[k] = E((xs[k], ys[k]))` for many points at once (structure of arrays, over the
     /// shortest of the three slices). The default body is compiled for each landscape, so
     /// behind one dynamic call per batch its loop calls [`Energy2d::energy`] directly — inlined,

@@ -182,6 +182,10 @@ impl Energy2d for LogisticPosterior {
     fn name(&self) -> &'static str {
         "logistic posterior"
     }
+
+    fn as_data(&self) -> Option<&dyn DataPosterior> {
+        Some(self)
+    }
 }
 
 impl DataPosterior for LogisticPosterior {
@@ -275,6 +279,10 @@ impl Energy2d for GaussianPosterior {
 
     fn name(&self) -> &'static str {
         "gaussian (μ, ln σ) posterior"
+    }
+
+    fn as_data(&self) -> Option<&dyn DataPosterior> {
+        Some(self)
     }
 }
 

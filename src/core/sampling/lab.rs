@@ -142,6 +142,8 @@ macro_rules! knob {
     };
 }
 
+mod knobs;
+
 fn on_mcmc(s: &Sampling) -> bool {
     s.view == MCMC
 }
@@ -392,6 +394,22 @@ pub static TABLE: Table<Sampling> = Table {
             Range::log_int(1.0, 10_000.0).clamped(),
             2000.0
         ),
+        knobs::T0,
+        knobs::MCEPS,
+        knobs::MCL,
+        knobs::LAMBDA,
+        knobs::DELTA,
+        knobs::WARM,
+        knobs::SVEPS,
+        knobs::SVN,
+        knobs::DECHAINS,
+        knobs::REPS,
+        knobs::TMAX,
+        knobs::LIVE,
+        knobs::AISN,
+        knobs::STAGES,
+        knobs::SGEPS,
+        knobs::BATCH,
         when(
             on_direct,
             Setting::choice(

@@ -2,13 +2,20 @@
 //! Gradient MCMC"): the lab's state and settings table ([`lab`]), the MCMC view's targets and
 //! exact references ([`targets`], [`mcmc`]), the sampler registry ([`registry`]), one sampler
 //! at work with its statistics ([`run`], over [`ring`] buffers and [`hist`] histograms), and
-//! the direct-sampling and Markov-chain runs ([`direct`], [`markov`]).
+//! the direct-sampling and Markov-chain runs ([`direct`], [`markov`]); the entries of the
+//! adaptive chains ([`adaptive`]), of the population samplers ([`crowds`]) and of SGLD
+//! with its data sets ([`data`]), and what the
+//! plane draws for them ([`look`]).
 //!
 //! All randomness comes from seeded [`crate::core::rng::Rng`]s, so a link replays exactly.
 
+pub mod adaptive;
+pub mod crowds;
+pub mod data;
 pub mod direct;
 pub mod hist;
 pub mod lab;
+pub mod look;
 pub mod markov;
 pub mod mcmc;
 pub mod registry;

@@ -22,6 +22,7 @@ use crate::core::sampler::{
 };
 use crate::core::settings::{opt, Opt};
 
+pub use super::look::{Look, Shows, FIGURES};
 use super::{fmt_count, show};
 
 /// The sampler parameters, by the link key of their row ("sigma", "eps", …). Rows write them,
@@ -168,6 +169,18 @@ pub trait Engine {
     }
     /// Forgets accumulated estimates (the state stays).
     fn forget(&mut self) {}
+    /// What the plane draws for it beyond the samples ([`Look`]).
+    fn look(&self) -> Look<'_> {
+        Look::Plain
+    }
+    /// Its own quantities for the read-out (proposal covariance, ε and warm-up, ln Z …).
+    fn readout(&self) -> Option<String> {
+        None
+    }
+    /// One of its own quantities by name ([`FIGURES`]), for scripts and tests.
+    fn figure(&self, _key: &str) -> Option<f64> {
+        None
+    }
 }
 
 /// What the explanation line of a sampler reads from its run.
@@ -222,7 +235,7 @@ impl SamplerEntry {
 pub struct Chain<S> {
     s: S,
     tune: fn(&mut S, &Knobs, f64) -> Result<(), SamplerError>,
-    eps: fn(&S) -> Option<f64>,
+    shows: Shows<S>,
 }
 
 /// Wraps a single chain.
@@ -230,11 +243,16 @@ pub fn chain<S: Sampler2d + 'static>(
     s: S,
     tune: fn(&mut S, &Knobs, f64) -> Result<(), SamplerError>,
 ) -> Box<dyn Engine> {
-    Box::new(Chain {
-        s,
-        tune,
-        eps: |_| None,
-    })
+    chain_with(s, tune, Shows::none())
+}
+
+/// Wraps a single chain that shows more of itself ([`Shows`]).
+pub fn chain_with<S: Sampler2d + 'static>(
+    s: S,
+    tune: fn(&mut S, &Knobs, f64) -> Result<(), SamplerError>,
+    shows: Shows<S>,
+) -> Box<dyn Engine> {
+    Box::new(Chain { s, tune, shows })
 }
 
 impl<S: Sampler2d> Engine for Chain<S> {
@@ -263,7 +281,16 @@ impl<S: Sampler2d> Engine for Chain<S> {
         self.s.acceptance().and_then(|a| a.rate())
     }
     fn step_size(&self) -> Option<f64> {
-        (self.eps)(&self.s)
+        (self.shows.eps)(&self.s)
+    }
+    fn look(&self) -> Look<'_> {
+        (self.shows.look)(&self.s)
+    }
+    fn readout(&self) -> Option<String> {
+        (self.shows.readout)(&self.s)
+    }
+    fn figure(&self, key: &str) -> Option<f64> {
+        (self.shows.figure)(&self.s, key)
     }
 }
 
@@ -273,6 +300,7 @@ pub struct Crowd<P> {
     p: P,
     tune: fn(&mut P, &Knobs, f64) -> Result<(), SamplerError>,
     place: fn(&mut P, [f64; 2]) -> Result<(), SamplerError>,
+    shows: Shows<P>,
 }
 
 /// Wraps a population sampler (SVGD, DE-MCMC-Z, parallel tempering, nested sampling, AIS…).
@@ -281,7 +309,22 @@ pub fn crowd<P: Population2d + 'static>(
     tune: fn(&mut P, &Knobs, f64) -> Result<(), SamplerError>,
     place: fn(&mut P, [f64; 2]) -> Result<(), SamplerError>,
 ) -> Box<dyn Engine> {
-    Box::new(Crowd { p, tune, place })
+    crowd_with(p, tune, place, Shows::none())
+}
+
+/// Wraps a population sampler that shows more of itself ([`Shows`]).
+pub fn crowd_with<P: Population2d + 'static>(
+    p: P,
+    tune: fn(&mut P, &Knobs, f64) -> Result<(), SamplerError>,
+    place: fn(&mut P, [f64; 2]) -> Result<(), SamplerError>,
+    shows: Shows<P>,
+) -> Box<dyn Engine> {
+    Box::new(Crowd {
+        p,
+        tune,
+        place,
+        shows,
+    })
 }
 
 /// The mean of `points` (the origin for none).
@@ -317,6 +360,18 @@ impl<P: Population2d> Engine for Crowd<P> {
     }
     fn points(&self) -> &[[f64; 2]] {
         self.p.points()
+    }
+    fn step_size(&self) -> Option<f64> {
+        (self.shows.eps)(&self.p)
+    }
+    fn look(&self) -> Look<'_> {
+        (self.shows.look)(&self.p)
+    }
+    fn readout(&self) -> Option<String> {
+        (self.shows.readout)(&self.p)
+    }
+    fn figure(&self, key: &str) -> Option<f64> {
+        (self.shows.figure)(&self.p, key)
     }
 }
 
@@ -559,11 +614,14 @@ const ENTRIES: &[SamplerEntry] = &[
         knobs: &["eps", "sched"],
         restart_on: &[],
         build: |s, k, _| {
-            Ok(Box::new(Chain {
-                s: Langevin::new(s.x0, k.schedule()?, s.t)?,
-                tune: retune_langevin,
-                eps: |l| Some(l.current_eps()),
-            }))
+            Ok(chain_with(
+                Langevin::new(s.x0, k.schedule()?, s.t)?,
+                retune_langevin,
+                Shows {
+                    eps: |l| Some(l.current_eps()),
+                    ..Shows::none()
+                },
+            ))
         },
         about: |k, st| {
             format!(
@@ -692,6 +750,16 @@ const ENTRIES: &[SamplerEntry] = &[
             )
         },
     },
+    super::adaptive::AM,
+    super::adaptive::MCHMC,
+    super::adaptive::HMC_DA,
+    super::adaptive::NUTS_DA,
+    super::crowds::SVGD,
+    super::crowds::DE_MCMC_Z,
+    super::crowds::TEMPERING,
+    super::crowds::NESTED,
+    super::crowds::AIS,
+    super::data::SGLD,
 ];
 
 /// Every sampler, in menu order.

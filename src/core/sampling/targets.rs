@@ -6,13 +6,13 @@ use crate::core::ebm::LearnedEnergy;
 use crate::core::landscape::drawn::MAX_BUMPS;
 use crate::core::landscape::{
     Banana, Bounds, Bump, Donut, DoubleWell, DrawnLandscape, Energy2d, Funnel, Gaussian,
-    GaussianMixture, LandscapeError, RingOfModes,
+    GaussianMixture, GaussianPosterior, LandscapeError, LogisticPosterior, RingOfModes,
 };
 use crate::core::rng::Rng;
 use crate::core::settings::{format_number, opt, Opt};
 
 /// The targets, in menu order (link key, menu label).
-pub const TARGETS: [Opt; 10] = [
+pub const TARGETS: [Opt; 12] = [
     opt("gauss", "standard Gaussian"),
     opt("corr", "correlated Gaussian"),
     opt("mixture", "3-Gaussian mixture"),
@@ -23,6 +23,8 @@ pub const TARGETS: [Opt; 10] = [
     opt("ring", "ring of 8 modes"),
     opt("draw", "draw your own"),
     opt("learned", "learned energy"),
+    opt("logistic", "posterior: logistic regression (w, b)"),
+    opt("gaussfit", "posterior: Gaussian (μ, ln σ)"),
 ];
 /// Index of the standard Gaussian in [`TARGETS`].
 pub const GAUSS: usize = 0;
@@ -32,6 +34,10 @@ pub const BANANA: usize = 3;
 pub const DRAWN: usize = 8;
 /// Index of the energy trained in the "Train an energy" lab.
 pub const LEARNED: usize = 9;
+/// Index of the logistic-regression posterior (SGLD on data).
+pub const LOGISTIC: usize = 10;
+/// Index of the Gaussian (μ, ln σ) posterior (SGLD on data).
+pub const GAUSSFIT: usize = 11;
 
 /// Default depth of new wells (and height of new hills).
 pub const BUMP_DEPTH: f64 = 4.0;
@@ -57,6 +63,8 @@ pub struct Landscapes {
     pub drawn: DrawnLandscape,
     /// The learned energy, once taken from the "Train an energy" lab.
     pub learned: Option<LearnedEnergy>,
+    logistic: LogisticPosterior,
+    gaussfit: GaussianPosterior,
 }
 
 fn msg(e: LandscapeError) -> String {
@@ -79,6 +87,9 @@ impl Landscapes {
             ring: RingOfModes::default(),
             drawn: default_drawing(),
             learned: None,
+            // The shipped data sets are fixed and valid: these cannot fail.
+            logistic: super::data::logistic_posterior().unwrap_or_else(|e| panic!("{e}")),
+            gaussfit: super::data::gaussian_posterior().unwrap_or_else(|e| panic!("{e}")),
         }
     }
 
@@ -98,6 +109,8 @@ impl Landscapes {
                 Some(l) => l,
                 None => &self.gauss,
             },
+            LOGISTIC => &self.logistic,
+            GAUSSFIT => &self.gaussfit,
             _ => &self.gauss,
         }
     }

@@ -8,7 +8,7 @@ use web_sys::{Element, HtmlElement};
 
 use crate::core::sampling::fmt_count;
 use crate::core::sampling::mcmc::Mcmc;
-use crate::core::sampling::registry::Family;
+use crate::core::sampling::registry::{Family, FIGURES};
 use crate::web::dom;
 use crate::web::plot::{Axes, Plot, RefLine, Series, SeriesData, PALETTE};
 
@@ -387,7 +387,7 @@ impl Charts {
             let acc_text = match (acc, key) {
                 (Some(a), _) => format!("{a:.3}"),
                 (_, "gibbs") => "1 (always)".into(),
-                (_, "ula" | "particles") => "no MH step".into(),
+                (_, "ula" | "particles" | "mchmc" | "svgd") => "no MH step".into(),
                 (_, "nuts") => "slice".into(),
                 _ => "—".into(),
             };
@@ -429,6 +429,13 @@ impl Charts {
             o.info.set_attribute("data-verdict", verdict(&r.events))?;
             o.info
                 .set_attribute("data-marks", &r.marks().len().to_string())?;
+            for key in FIGURES {
+                let name = format!("data-{key}");
+                match r.figure(key).filter(|v| !v.is_nan()) {
+                    Some(v) => o.info.set_attribute(&name, &v.to_string())?,
+                    None => o.info.remove_attribute(&name)?,
+                }
+            }
         }
         Ok(())
     }

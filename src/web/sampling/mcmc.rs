@@ -11,6 +11,7 @@ use web_sys::{Element, HtmlElement, PointerEvent};
 
 use crate::core::landscape::drawn::MAX_BUMPS;
 use crate::core::landscape::Bump;
+use crate::core::sampling::look::{LevelSet, Look};
 use crate::core::sampling::mcmc::Mcmc;
 use crate::core::sampling::targets::{DRAWN, LEARNED};
 use crate::core::settings::Value;
@@ -34,6 +35,8 @@ const GRID_COSTLY: usize = 100;
 const FRAME_BUDGET_MS: f64 = 12.0;
 /// Pick radius for bumps, in CSS pixels.
 const PICK_PX: f64 = 14.0;
+/// Grid side of the energy behind nested sampling's contour.
+const LEVEL_GRID: usize = 150;
 /// Frames a proposal stays visible after a single step.
 const FLASH_FRAMES: u32 = 50;
 
@@ -113,6 +116,9 @@ pub struct McmcView {
     throttle_noted: bool,
     learned_opt: Option<Element>,
     compare: bool,
+    /// Energy grids for nested sampling's contour, and the picture they were filled for.
+    levels: [LevelSet; 2],
+    levels_pic: [Option<u64>; 2],
 }
 
 impl McmcView {
@@ -159,6 +165,8 @@ impl McmcView {
                 throttle_noted: false,
                 learned_opt: None,
                 compare: false,
+                levels: Default::default(),
+                levels_pic: [None; 2],
             },
             Boxes { target, sampler },
         ))
@@ -184,7 +192,8 @@ impl McmcView {
             &b.sampler,
             &[
                 "sampler", "sigma", "eps", "sched", "dt", "L", "neps", "depth", "ismx", "ismy",
-                "iss", "n",
+                "iss", "n", "t0", "mceps", "mcL", "lambda", "delta", "warm", "sveps", "svn",
+                "dechains", "reps", "tmax", "live", "aisn", "stages", "sgeps", "batch",
             ],
         )?;
         let row = dom::el(&b.sampler, "div", "row")?;
@@ -369,6 +378,16 @@ impl McmcView {
                     &[]
                 };
                 let k = m.knobs();
+                let contour: &[[f64; 4]] = match r.look() {
+                    Look::Contour { energy } => {
+                        if self.levels_pic[i] != Some(m.picture()) {
+                            self.levels[i].fill(m.landscape(), m.view(), LEVEL_GRID);
+                            self.levels_pic[i] = Some(m.picture());
+                        }
+                        self.levels[i].segments(energy)
+                    }
+                    _ => &[],
+                };
                 let decor = Decor {
                     label: &label,
                     exact_mean,
@@ -377,6 +396,7 @@ impl McmcView {
                         .weighted(i)
                         .then(|| ([k.get("ismx"), k.get("ismy")], k.get("iss"))),
                     flash: f64::from(self.flash[i]) / f64::from(FLASH_FRAMES) * 1.6,
+                    contour,
                 };
                 compose(&mut self.planes[i], r, &decor)?;
             }

@@ -18,6 +18,7 @@
 mod charts;
 mod direct_view;
 mod draw;
+mod looks;
 mod markov_view;
 mod mcmc;
 mod overlay;

@@ -8,11 +8,13 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::landscape::Bump;
 use crate::core::sampler::Event2d;
+use crate::core::sampling::look::Look;
 use crate::core::sampling::registry::Family;
 use crate::core::sampling::run::Run;
 use crate::web::plane::PlaneView;
 
 use super::draw::{arrow, circle};
+use super::looks;
 
 const PATH: &str = "#E69F00";
 const ACCEPT: &str = "#009E73";
@@ -32,6 +34,8 @@ pub struct Decor<'a> {
     pub proposal: Option<([f64; 2], f64)>,
     /// Opacity of the last step's drawing (fades after a single step; 0 hides it).
     pub flash: f64,
+    /// Nested sampling's contour segments (world coordinates), if the sampler draws one.
+    pub contour: &'a [[f64; 4]],
 }
 
 /// Draws one frame of `run` on `plane`.
@@ -68,6 +72,7 @@ pub fn compose(plane: &mut PlaneView, run: &Run, decor: &Decor) -> Result<(), Js
             }
         }
     }
+    looks::splat_under(plane, run);
     plane.blit()?;
     overlay(plane, run, decor);
     Ok(())
@@ -116,7 +121,10 @@ fn overlay(plane: &PlaneView, run: &Run, decor: &Decor) {
             prev = Some(p);
         }
     }
-    if decor.flash > 0.0 && !run.events.is_empty() {
+    let look_label = looks::stroke(plane, run, decor.contour);
+    // AIS's per-particle weights and the replicas' many proposals would bury the picture.
+    let busy = matches!(run.look(), Look::Annealed { .. } | Look::Ladder(_));
+    if decor.flash > 0.0 && !run.events.is_empty() && !busy {
         c.set_global_alpha(decor.flash.min(1.0));
         last_step(plane, &run.events);
         c.set_global_alpha(1.0);
@@ -151,6 +159,14 @@ fn overlay(plane: &PlaneView, run: &Run, decor: &Decor) {
         c.fill_rect(6.0, 6.0, w + 12.0, 22.0);
         c.set_fill_style_str(INK);
         let _ = c.fill_text(decor.label, 12.0, 22.0);
+    }
+    if let Some(l) = look_label {
+        c.set_font("13px system-ui, sans-serif");
+        c.set_fill_style_str("rgba(255,255,255,0.85)");
+        let w = c.measure_text(&l).map(|m| m.width()).unwrap_or(80.0);
+        c.fill_rect(6.0, 30.0, w + 12.0, 20.0);
+        c.set_fill_style_str(INK);
+        let _ = c.fill_text(&l, 12.0, 45.0);
     }
 }
 
