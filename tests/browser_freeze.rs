@@ -247,3 +247,29 @@ async fn importing_64_memories_at_64_learns_in_slices() {
     let (msg, class) = status();
     assert!(!class.contains("warn"), "{msg}");
 }
+
+#[wasm_bindgen_test]
+async fn counting_fake_memories_at_64_runs_a_sweep_at_a_time() {
+    open_timed("#hopfield?n=64&rule=hebbian&mem=AHOU&seed=8").await;
+    let (_, ready) = longest_gap_until(20_000.0, || !learning_shown()).await;
+    assert!(ready, "W is learnt first");
+    let watch = GapWatch::start();
+    buttons("#hopfield-memories", "Count fake memories")
+        .first()
+        .expect("Count fake memories")
+        .click();
+    let (gap, _) = longest_gap_until(3000.0, || false).await;
+    let gap = gap.max(watch.worst());
+    console_log!("counting fake memories at 64×64: longest frame gap {gap:.0} ms");
+    assert!(
+        gap <= GAP_LIMIT_MS,
+        "a frame gap of {gap:.0} ms while counting"
+    );
+    let text = el("hopfield-learning").text_content().unwrap_or_default();
+    assert!(text.contains("Counting fake memories"), "{text}");
+    cancel();
+    next_frame().await;
+    let (msg, _) = status();
+    assert!(msg.contains("counting stopped after"), "{msg}");
+    assert!(!learning_shown());
+}

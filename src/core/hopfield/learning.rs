@@ -778,80 +778,10 @@ impl GradientTrainer {
     }
 }
 
-/// Where random starts end up (see [`count_spurious`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SpuriousReport {
-    /// Random starts evolved.
-    pub starts: usize,
-    /// Ended exactly on a stored pattern.
-    pub to_pattern: usize,
-    /// Ended exactly on the inverse of a stored pattern.
-    pub to_inverse: usize,
-    /// Ended on a fixed point that is neither (a spurious memory).
-    pub spurious: usize,
-    /// Number of different spurious fixed points found (inverse pairs counted once).
-    pub distinct_spurious: usize,
-    /// Did not converge within the sweep cap (10 000 sweeps).
-    pub unconverged: usize,
-}
-
-/// Evolves `starts` uniformly random states (asynchronous, random order) to fixed points and
-/// counts how many end on a stored pattern, on an inverse, or on a spurious fixed point
-/// (Hopfield 1982; Amit, Gutfreund & Sompolinsky 1985 describe the mixture and spin-glass states).
-/// `starts` must be 1…100000.
-pub fn count_spurious<P: AsRef<[i8]>>(
-    net: &Network,
-    patterns: &[P],
-    starts: usize,
-    rng: &mut Rng,
-) -> Result<SpuriousReport, LearnError> {
-    let n = net.n();
-    check_patterns(n, patterns)?;
-    check_count("starts", starts, 1, 100_000, "between 1 and 100000")?;
-    let mut state = State::new(net, vec![-1; n])?;
-    let mut dynamics = Dynamics::new(n, Order::Random, rng)?;
-    let mut y0 = vec![-1i8; n];
-    let mut found: Vec<Vec<i8>> = Vec::new();
-    let mut report = SpuriousReport {
-        starts,
-        ..SpuriousReport::default()
-    };
-    for _ in 0..starts {
-        for v in y0.iter_mut() {
-            *v = rng.spin();
-        }
-        state.set(net, &y0)?;
-        dynamics.restart(rng);
-        let r = dynamics.run_to_fixed_point(
-            10_000,
-            &mut Dense::new(net, &mut state)?,
-            rng,
-            &mut |_| {},
-        )?;
-        if !r.converged {
-            report.unconverged += 1;
-            continue;
-        }
-        let y = state.y();
-        let is_inverse = |a: &[i8], b: &[i8]| a.iter().zip(b).all(|(x, z)| *x == -*z);
-        if patterns.iter().any(|xi| xi.as_ref() == y) {
-            report.to_pattern += 1;
-        } else if patterns.iter().any(|xi| is_inverse(xi.as_ref(), y)) {
-            report.to_inverse += 1;
-        } else {
-            report.spurious += 1;
-            if !found.iter().any(|f| f == y || is_inverse(f, y)) {
-                found.push(y.to_vec());
-            }
-        }
-    }
-    report.distinct_spurious = found.len();
-    Ok(report)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::hopfield::count_spurious;
     use crate::core::pattern::random_pattern;
 
     fn random_patterns(k: usize, n: usize, rng: &mut Rng) -> Vec<Vec<i8>> {

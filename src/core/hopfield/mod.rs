@@ -25,6 +25,7 @@ pub mod network;
 pub mod overlap;
 pub mod run;
 pub mod sliced;
+pub mod spurious;
 
 pub use bench::{bench_recall_run, bench_recall_setup, bench_recall_state};
 pub use capacity::{
@@ -38,10 +39,10 @@ pub use dynamics::{
 };
 pub use hidden::{ExpandedNetwork, RetrieveOptions, StoreRule};
 pub use learning::{
-    check_patterns, contrast_objective, count_spurious, hebbian, pseudo_inverse, storkey,
-    GradientConfig, GradientTrainer, GradientVariant, HebbianScale, LearnError, SpuriousReport,
-    TrainStats,
+    check_patterns, contrast_objective, hebbian, pseudo_inverse, storkey, GradientConfig,
+    GradientTrainer, GradientVariant, HebbianScale, LearnError, TrainStats,
 };
 pub use network::{HopfieldError, Network, State};
 pub use overlap::OverlapNetwork;
 pub use sliced::{Learner, OneShot};
+pub use spurious::{count_spurious, SpuriousCount, SpuriousReport};

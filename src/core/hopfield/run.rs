@@ -16,7 +16,7 @@
 use super::file::Library;
 use super::{
     is_stable, Dense, Dynamics, GradientTrainer, GradientVariant, Learner, Network, Order,
-    OverlapNetwork, RecallEvent, State, SyncDynamics, SyncOutcome,
+    OverlapNetwork, RecallEvent, SpuriousCount, State, SyncDynamics, SyncOutcome,
 };
 use crate::core::pattern::{self, Half};
 use crate::core::rng::Rng;
@@ -43,6 +43,8 @@ const SIDE_OPTS: [Opt; 9] = [
 pub const DENSE_MAX_SIDE: usize = 64;
 /// Most memories the library holds.
 pub const MAX_MEMORIES: usize = super::file::MAX_MEMORIES;
+/// Random starts of "Count fake memories".
+pub const SPURIOUS_STARTS: usize = 300;
 /// Gradient-rule iterations run after the rule is chosen or the memories change.
 pub const GRADIENT_STEPS: usize = 150;
 
@@ -233,6 +235,8 @@ pub struct HopfieldRun {
     training: Option<Training>,
     /// W being built for the latest change, in slices (the engine keeps the old W meanwhile).
     job: Option<Learner>,
+    /// Fake memories being counted, with the count's own random stream.
+    counting: Option<(SpuriousCount, Rng)>,
     /// The memories, rule and side the engine's W was learnt from (Cancel returns to them).
     learned: Learned,
     /// The glyph a link's `cue=` corrupted (with `noise` and the seed), until the next edit.
@@ -278,6 +282,7 @@ impl HopfieldRun {
             trainer: None,
             training: None,
             job: None,
+            counting: None,
             learned: Learned {
                 memories: Vec::new(),
                 rule: Rule::Hebbian,
@@ -888,8 +893,11 @@ impl HopfieldRun {
         msgs
     }
 
-    /// Evolves 300 random starts and says where they end (stored, inverse, spurious).
-    pub fn count_spurious(&mut self) -> Result<String, String> {
+    /// Starts counting where 300 random starts end (stored, inverse, spurious), with its own
+    /// random stream forked from the run's. A small network is counted at once and the report
+    /// returned; a large one is counted a sweep at a time by [`HopfieldRun::count_for`]
+    /// (progress in [`HopfieldRun::counting`]), and `Ok(None)` says it has begun.
+    pub fn count_spurious(&mut self) -> Result<Option<String>, String> {
         let Engine::Dense { net, .. } = &self.engine else {
             return Err(
                 "spurious-state counting needs the dense network (grids up to 64×64)".into(),
@@ -902,9 +910,44 @@ impl HopfieldRun {
             return Err("W is still being learnt: wait for it (or cancel it) first".into());
         }
         let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
-        let r = super::count_spurious(net, &pats, 300, &mut self.rng).map_err(|e| e.to_string())?;
+        let mut rng = self.rng.fork();
+        let job =
+            SpuriousCount::new(net, &pats, SPURIOUS_STARTS, &mut rng).map_err(|e| e.to_string())?;
+        let small = (net.n() * net.n()) as u64 * SPURIOUS_STARTS as u64 <= learn::SYNC_WORK;
+        self.counting = Some((job, rng));
+        if small {
+            return self.count_for(&mut || true).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Counting under way: starts done and in all.
+    pub fn counting(&self) -> Option<(usize, usize)> {
+        self.counting.as_ref().map(|(c, _)| c.progress())
+    }
+
+    /// Counts while `more()` (a sweep at a time); returns the report's sentence when done, an
+    /// empty string while work is left (or nothing is being counted).
+    pub fn count_for(&mut self, more: &mut dyn FnMut() -> bool) -> Result<String, String> {
+        let (Engine::Dense { net, .. }, Some((job, rng))) = (&self.engine, self.counting.as_mut())
+        else {
+            return Ok(String::new());
+        };
+        let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
+        let done = job.advance(net, &pats, rng, more);
+        self.changes.views = true; // the progress shown
+        let r = match done {
+            Ok(None) => return Ok(String::new()),
+            Ok(Some(r)) => r,
+            Err(e) => {
+                self.counting = None;
+                return Err(e.to_string());
+            }
+        };
+        self.counting = None;
         Ok(format!(
-            "300 random starts with {}: {} reached a stored pattern, {} an inverse, {} a spurious state ({} distinct){}",
+            "{} random starts with {}: {} reached a stored pattern, {} an inverse, {} a spurious state ({} distinct){}",
+            r.starts,
             self.rule_name(),
             r.to_pattern,
             r.to_inverse,

@@ -274,6 +274,12 @@ impl Lab for HopfieldLab {
             if let Err(e) = self.run.learn_for(&mut || dom::now() < deadline) {
                 status::warn(&e);
             }
+        } else if self.run.counting().is_some() {
+            let deadline = dom::now() + LEARN_BUDGET_MS;
+            match self.run.count_for(&mut || dom::now() < deadline) {
+                Ok(msg) if msg.is_empty() => {}
+                r => Self::say(r),
+            }
         } else if self.mem_rows.iter().any(Option::is_none) {
             let deadline = dom::now() + LEARN_BUDGET_MS;
             self.fill_memory_rows(&mut || dom::now() < deadline);

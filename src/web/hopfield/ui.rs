@@ -128,7 +128,7 @@ impl Ui {
     /// Shows learning under way — a one-shot rule building W, or gradient iterations — with its
     /// progress (hidden when W is ready).
     pub fn show_learning(&self, run: &crate::core::hopfield::run::HopfieldRun) {
-        let busy = run.training_pending();
+        let busy = run.training_pending() || run.counting().is_some();
         let _ = self
             .learn_row
             .class_list()
@@ -167,6 +167,13 @@ impl Ui {
                 )
             }
             (None, None) => (0.0, "Learning W (recall waits)".to_string()),
+        };
+        let (fraction, text) = match run.counting() {
+            Some((done, all)) if !run.training_pending() => (
+                done as f64 / all.max(1) as f64,
+                format!("Counting fake memories: {done} of {all} random starts"),
+            ),
+            _ => (fraction, text),
         };
         self.learn_bar.set_value(fraction);
         self.learn_text.set_text_content(Some(&text));
@@ -289,7 +296,15 @@ static MEMORIES: &[Action<HopfieldLab>] = &[
         key: "count",
         label: "Count fake memories",
         tip: "Evolve 300 random starts and report where they end",
-        run: |l| HopfieldLab::say(l.run.count_spurious()),
+        run: |l| {
+            HopfieldLab::say(l.run.count_spurious().map(|done| {
+                done.unwrap_or_else(|| {
+                    "counting where 300 random starts end, a few sweeps a frame (progress and \
+                     Cancel under Memories)"
+                        .into()
+                })
+            }))
+        },
     },
 ];
 

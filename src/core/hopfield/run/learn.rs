@@ -60,6 +60,8 @@ impl HopfieldRun {
         self.trainer = None;
         self.training = None;
         self.job = None;
+        // A count of fake memories belongs to the W it started on.
+        self.counting = None;
         let pats: Vec<&[i8]> = self.memories.iter().map(|m| m.y.as_slice()).collect();
         let rule_name = self.rule_name();
         let rule = self.rule;
@@ -265,11 +267,16 @@ impl HopfieldRun {
         }
     }
 
-    /// Stops learning. A one-shot rule part-way through is dropped and the memories and rule
+    /// Stops a count of fake memories under way, or else learning. A one-shot rule part-way through is dropped and the memories and rule
     /// go back to what W holds (the change that started it is undone; if the grid size changed
     /// meanwhile, W stays empty and the memories stay). Gradient training stops after the
     /// iteration under way (W is only consistent between iterations). Returns what happened.
     pub fn cancel_learning(&mut self) -> Option<String> {
+        if let Some((c, _)) = self.counting.take() {
+            self.changes.views = true;
+            let (done, all) = c.progress();
+            return Some(format!("counting stopped after {done} of {all} starts"));
+        }
         if self.job.take().is_some() {
             if self.learned.side == self.side {
                 let side = self.side;
@@ -444,5 +451,38 @@ mod tests {
             "the rest of the step is still cut: {slices}"
         );
         assert_eq!(r.training().map(|t| (t.iterations, t.left)), Some((1, 0)));
+    }
+
+    #[test]
+    fn fake_memories_of_a_large_network_are_counted_across_slices() {
+        let mut r = HopfieldRun::new(2);
+        r.set_side(32).expect("32");
+        r.store_glyphs("AHOU");
+        assert!(!r.training_pending());
+        assert_eq!(
+            r.count_spurious(),
+            Ok(None),
+            "N² · 300 is too much for one frame"
+        );
+        assert_eq!(r.counting(), Some((0, 300)));
+        r.count_for(&mut || false).expect("one sweep");
+        let msg = r.cancel_learning().expect("a count to stop");
+        assert!(msg.starts_with("counting stopped after 0 of 300"), "{msg}");
+        assert!(r.counting().is_none());
+        assert_eq!(r.count_spurious(), Ok(None));
+        let mut slices = 0;
+        let msg = loop {
+            let m = r.count_for(&mut || false).expect("sweeps");
+            slices += 1;
+            if !m.is_empty() {
+                break m;
+            }
+        };
+        assert!(msg.starts_with("300 random starts with Hebbian"), "{msg}");
+        assert!(slices >= 600, "a sweep per slice: {slices}");
+        // A change of W drops a count that started on the old one.
+        assert_eq!(r.count_spurious(), Ok(None));
+        r.store_glyphs("X");
+        assert!(r.counting().is_none());
     }
 }
