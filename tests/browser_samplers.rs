@@ -203,3 +203,29 @@ async fn sgld_samples_the_logistic_posterior_in_mini_batches() {
     // The exact posterior's moments by grid integration sit beside the samples.
     assert!(maybe_num("sampling-exact1", "data-value").is_some_and(|m| m > 1.0));
 }
+
+#[wasm_bindgen_test]
+async fn the_data_size_row_changes_the_posterior() {
+    open(
+        40,
+        "target=gaussfit&ndata=small&sampler=sgld&batch=5&sgeps=0.002",
+    )
+    .await;
+    let shown = query_all::<web_sys::Element>("#lab-sampling .ctl .ctl-name")
+        .iter()
+        .any(|e| e.text_content().as_deref() == Some("Data"));
+    assert!(shown, "the data size row shows on a posterior");
+    let few = maybe_num("sampling-exactsd1", "data-value").expect("exact sd");
+    steps_cleanly(3).await;
+    assert!(info().contains("of N = 10 "), "{}", info());
+    open(
+        40,
+        "target=gaussfit&ndata=large&sampler=sgld&batch=5&sgeps=0.0002",
+    )
+    .await;
+    let many = maybe_num("sampling-exactsd1", "data-value").expect("exact sd");
+    assert!(
+        many < 0.5 * few,
+        "ten times as many points, a narrower posterior: sd {few} → {many}"
+    );
+}

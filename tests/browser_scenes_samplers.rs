@@ -111,3 +111,25 @@ async fn svgd_particles_settle_with_the_exact_spread() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn ais_reaches_beta_one_with_ln_z_near_the_grid_and_fewer_stages_cost_precision() {
+    scene("Annealed importance sampling estimates Z").await;
+    play_until("sampling-steps-a", "data-value", 300.0, 15000).await;
+    assert_eq!(figure("a", "beta"), Some(1.0));
+    let (z, err, exact) = (
+        figure("a", "logz").expect("ln Z"),
+        figure("a", "logzerr").expect("error"),
+        figure("a", "logzexact").expect("grid"),
+    );
+    assert!((z - exact).abs() < 2.0 * err, "{z} ± {err} vs {exact}");
+    // The note: J = 10 stages, a larger error.
+    support::set_hash(
+        "#sampling?view=mcmc&target=wells&sampler=ais&T=1&aisn=500&stages=10&seed=1&speed=10",
+    );
+    wait(300).await;
+    play_until("sampling-steps-a", "data-value", 10.0, 8000).await;
+    assert_eq!(figure("a", "beta"), Some(1.0));
+    let coarse = figure("a", "logzerr").expect("error");
+    assert!(coarse > 1.5 * err, "J = 10: error {coarse} against {err}");
+}

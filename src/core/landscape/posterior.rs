@@ -369,7 +369,7 @@ fn laplace_view(m: &dyn Energy2d, fallback: f64) -> Bounds {
     } else {
         (fallback, fallback)
     };
-    let (w0, w1) = ((6.0 * sd0).max(0.5), (6.0 * sd1).max(0.5));
+    let (w0, w1) = ((6.0 * sd0).max(0.05), (6.0 * sd1).max(0.05));
     let c = if ok { t } else { [0.0, 0.0] };
     Bounds::new(c[0] - w0, c[0] + w0, c[1] - w1, c[1] + w1).unwrap_or(Bounds::square(3.0))
 }

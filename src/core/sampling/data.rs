@@ -17,7 +17,7 @@ use crate::core::landscape::{
 };
 use crate::core::rng::Rng;
 use crate::core::sampler::{Event2d, SamplerError, Sgld, StepSchedule};
-use crate::core::settings::opt;
+use crate::core::settings::{opt, Opt};
 
 use super::registry::{Draw, Engine, Family, Knobs, SamplerEntry, DECAY_B, DECAY_GAMMA};
 use super::{fmt_count, show};
@@ -29,12 +29,42 @@ pub const N_LOGISTIC: usize = 200;
 /// Points of the Gaussian data.
 pub const N_GAUSS: usize = 100;
 
+/// The data-set sizes on offer (link key, label): a tenth of the shipped set, the shipped
+/// set, ten times as many points (each the start of the same seeded stream, so the smaller
+/// sets are subsets of the larger).
+pub const DATA_SIZES: [Opt; 3] = [
+    opt("small", "N/10 points"),
+    opt("base", "N points (shipped)"),
+    opt("large", "10·N points"),
+];
+/// The shipped size in [`DATA_SIZES`].
+pub const DATA_BASE: usize = 1;
+
+/// How many points size `i` of [`DATA_SIZES`] holds when the shipped set holds `n`.
+pub fn data_points(n: usize, i: usize) -> usize {
+    match i {
+        0 => n / 10,
+        2 => n * 10,
+        _ => n,
+    }
+}
+
 /// The logistic-regression posterior on its shipped data.
 pub fn logistic_posterior() -> Result<LogisticPosterior, LandscapeError> {
+    logistic_posterior_n(N_LOGISTIC)
+}
+
+/// The (μ, ln σ) posterior on its shipped data.
+pub fn gaussian_posterior() -> Result<GaussianPosterior, LandscapeError> {
+    gaussian_posterior_n(N_GAUSS)
+}
+
+/// The logistic-regression posterior on the first `n` points of the seeded stream.
+pub fn logistic_posterior_n(n: usize) -> Result<LogisticPosterior, LandscapeError> {
     let mut rng = Rng::new(DATA_SEED);
-    let mut xs = Vec::with_capacity(N_LOGISTIC);
-    let mut ys = Vec::with_capacity(N_LOGISTIC);
-    for _ in 0..N_LOGISTIC {
+    let mut xs = Vec::with_capacity(n);
+    let mut ys = Vec::with_capacity(n);
+    for _ in 0..n {
         let x = 1.5 * rng.normal();
         // y ~ Bernoulli(σ(w x + b)) with w = 1.5, b = −0.5.
         let p = 1.0 / (1.0 + (-(1.5 * x - 0.5)).exp());
@@ -44,10 +74,10 @@ pub fn logistic_posterior() -> Result<LogisticPosterior, LandscapeError> {
     LogisticPosterior::new(&xs, &ys, 3.0)
 }
 
-/// The (μ, ln σ) posterior on its shipped data.
-pub fn gaussian_posterior() -> Result<GaussianPosterior, LandscapeError> {
+/// The (μ, ln σ) posterior on the first `n` points of the seeded stream.
+pub fn gaussian_posterior_n(n: usize) -> Result<GaussianPosterior, LandscapeError> {
     let mut rng = Rng::new(DATA_SEED + 1);
-    let xs: Vec<f64> = (0..N_GAUSS).map(|_| 1.0 + 0.7 * rng.normal()).collect();
+    let xs: Vec<f64> = (0..n).map(|_| 1.0 + 0.7 * rng.normal()).collect();
     GaussianPosterior::new(&xs, 0.0, 3.0, 1.5)
 }
 

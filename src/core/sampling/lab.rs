@@ -408,6 +408,7 @@ pub static TABLE: Table<Sampling> = Table {
         knobs::LIVE,
         knobs::AISN,
         knobs::STAGES,
+        knobs::NDATA,
         knobs::SGEPS,
         knobs::BATCH,
         when(

@@ -226,6 +226,25 @@ impl Mcmc {
         Ok(())
     }
 
+    /// The posteriors' data size (an index into [`super::data::DATA_SIZES`]).
+    pub fn data_size(&self) -> usize {
+        self.land.data_size()
+    }
+
+    /// Uses data size `i` for the posterior targets; on one of them the chains restart.
+    pub fn set_data_size(&mut self, i: usize) -> Result<(), String> {
+        if i == self.land.data_size() {
+            return Ok(());
+        }
+        self.land.set_data_size(i)?;
+        if Landscapes::is_posterior(self.target) {
+            self.restart(self.seed);
+            self.note =
+                Some("new data: the posterior and its view changed, the chains restart".into());
+        }
+        Ok(())
+    }
+
     /// Temperature T.
     pub fn t(&self) -> f64 {
         self.t

@@ -3,7 +3,7 @@
 //! exact references ([`targets`], [`mcmc`]), the sampler registry ([`registry`]), one sampler
 //! at work with its statistics ([`run`], over [`ring`] buffers and [`hist`] histograms), and
 //! the direct-sampling and Markov-chain runs ([`direct`], [`markov`]); the entries of the
-//! adaptive chains ([`adaptive`]), of the population samplers ([`crowds`]) and of SGLD
+//! adaptive chains ([`adaptive`]), of the population samplers ([`crowds`], [`evidence`] for those that estimate ln Z) and of SGLD
 //! with its data sets ([`data`]), and what the
 //! plane draws for them ([`look`]).
 //!
@@ -13,6 +13,7 @@ pub mod adaptive;
 pub mod crowds;
 pub mod data;
 pub mod direct;
+pub mod evidence;
 pub mod hist;
 pub mod lab;
 pub mod look;

@@ -11,7 +11,10 @@
 //! parallel tempering, nested sampling, AIS…) is a [`Family::Population`] engine whose
 //! [`Engine::points`] the plane draws and whose histograms show the population now: wrap any
 //! [`Population2d`] with [`crowd`] (its tuning function and how a click moves its members), as
-//! [`Particles`] is wired by hand.
+//! [`Particles`] is wired by hand. [`chain_with`] and [`crowd_with`] also take what the sampler
+//! shows ([`Shows`]: its picture on the plane, [`Look`], its read-out line and named figures);
+//! the entries added for issue 13 live in [`super::adaptive`], [`super::crowds`],
+//! [`super::evidence`] and [`super::data`].
 
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
@@ -757,8 +760,8 @@ const ENTRIES: &[SamplerEntry] = &[
     super::crowds::SVGD,
     super::crowds::DE_MCMC_Z,
     super::crowds::TEMPERING,
-    super::crowds::NESTED,
-    super::crowds::AIS,
+    super::evidence::NESTED,
+    super::evidence::AIS,
     super::data::SGLD,
 ];
 

@@ -65,6 +65,7 @@ pub struct Landscapes {
     pub learned: Option<LearnedEnergy>,
     logistic: LogisticPosterior,
     gaussfit: GaussianPosterior,
+    data_size: usize,
 }
 
 fn msg(e: LandscapeError) -> String {
@@ -90,6 +91,7 @@ impl Landscapes {
             // The shipped data sets are fixed and valid: these cannot fail.
             logistic: super::data::logistic_posterior().unwrap_or_else(|e| panic!("{e}")),
             gaussfit: super::data::gaussian_posterior().unwrap_or_else(|e| panic!("{e}")),
+            data_size: super::data::DATA_BASE,
         }
     }
 
@@ -113,6 +115,29 @@ impl Landscapes {
             GAUSSFIT => &self.gaussfit,
             _ => &self.gauss,
         }
+    }
+
+    /// The posteriors' data size (an index into [`super::data::DATA_SIZES`]).
+    pub fn data_size(&self) -> usize {
+        self.data_size
+    }
+
+    /// Both posteriors on data size `i` (an index into [`super::data::DATA_SIZES`]).
+    pub fn set_data_size(&mut self, i: usize) -> Result<(), String> {
+        use super::data::{data_points, gaussian_posterior_n, logistic_posterior_n};
+        use super::data::{DATA_SIZES, N_GAUSS, N_LOGISTIC};
+        if i >= DATA_SIZES.len() {
+            return Err("no such data size".into());
+        }
+        self.logistic = logistic_posterior_n(data_points(N_LOGISTIC, i)).map_err(msg)?;
+        self.gaussfit = gaussian_posterior_n(data_points(N_GAUSS, i)).map_err(msg)?;
+        self.data_size = i;
+        Ok(())
+    }
+
+    /// Whether target `i` is a posterior on data (its data size row shows).
+    pub fn is_posterior(i: usize) -> bool {
+        i == LOGISTIC || i == GAUSSFIT
     }
 
     /// Whether evaluating target `i` is costly (a neural network): heatmaps and exact

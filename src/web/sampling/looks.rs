@@ -20,13 +20,30 @@ const ARCHIVE_SHOWN: usize = 4000;
 /// Particles whose forces are drawn (evenly spaced over the population).
 const FORCES_SHOWN: usize = 24;
 
-/// Splats what goes into the pixel layer before the blit (the DE-MCMC-Z archive).
+/// Splats what goes into the pixel layer before the blit: the DE-MCMC-Z archive, and AIS's
+/// particles as discs whose area is proportional to their importance weight.
 pub fn splat_under(plane: &mut PlaneView, run: &Run) {
-    if let Look::Archive(z) = run.look() {
-        let r = (plane.dpr() * 0.75).round().max(1.0) as isize;
-        for &p in &z[z.len().saturating_sub(ARCHIVE_SHOWN)..] {
-            plane.splat(p, r, [90, 98, 112], 0.25);
+    match run.look() {
+        Look::Archive(z) => {
+            let r = (plane.dpr() * 0.75).round().max(1.0) as isize;
+            for &p in &z[z.len().saturating_sub(ARCHIVE_SHOWN)..] {
+                plane.splat(p, r, [90, 98, 112], 0.25);
+            }
         }
+        Look::Annealed { log_w, .. } => {
+            let top = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let rmax = 6.0 * plane.dpr();
+            for (&p, &lw) in run.points().iter().zip(log_w) {
+                let w = (lw - top).exp();
+                plane.disc(
+                    p,
+                    (rmax * w.sqrt()).max(0.8 * plane.dpr()),
+                    [16, 24, 40],
+                    0.45,
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -139,7 +156,7 @@ pub fn stroke(plane: &PlaneView, run: &Run, contour: &[[f64; 4]]) -> Option<Stri
             c.stroke();
             Some(format!("contour E = E* = {}", show(energy)))
         }
-        Look::Annealed { beta, .. } => Some(format!("β = {}", show(beta))),
+        Look::Annealed { beta, .. } => Some(format!("β = {} · disc area ∝ weight", show(beta))),
         Look::StepSizes { trace, warmup } => {
             eps_inset(plane, trace, warmup);
             None

@@ -175,7 +175,11 @@ impl McmcView {
     /// Builds the controls from the lab's rows and wires the planes' pointer input.
     pub fn wire(lab: &Rc<RefCell<SamplingLab>>, b: Boxes) -> Result<(), JsValue> {
         dom::text(&b.target, "h3", "", "Target p(x) ∝ exp(−E(x)/T)")?;
-        settings::build(lab, &b.target, &["target", "T", "shade", "contours"])?;
+        settings::build(
+            lab,
+            &b.target,
+            &["target", "ndata", "T", "shade", "contours"],
+        )?;
         let draw_box = lab.borrow().mcmc.draw_box.clone();
         b.target.append_child(&draw_box)?;
         dom::text(

@@ -126,7 +126,8 @@ fn overlay(plane: &PlaneView, run: &Run, decor: &Decor) {
     let busy = matches!(run.look(), Look::Annealed { .. } | Look::Ladder(_));
     if decor.flash > 0.0 && !run.events.is_empty() && !busy {
         c.set_global_alpha(decor.flash.min(1.0));
-        last_step(plane, &run.events);
+        // A population's many proposals get no α labels (they would bury one another).
+        last_step(plane, &run.events, chain);
         c.set_global_alpha(1.0);
     }
     if chain {
@@ -171,7 +172,7 @@ fn overlay(plane: &PlaneView, run: &Run, decor: &Decor) {
 }
 
 /// The last step, from its events: proposal and verdict, drift, momentum and leapfrog path.
-fn last_step(plane: &PlaneView, events: &[Event2d]) {
+fn last_step(plane: &PlaneView, events: &[Event2d], labels: bool) {
     let c = &plane.ctx;
     // For Hamiltonian moves the path itself is the proposal: mark only its end, so a straight
     // arrow does not hide the leapfrog trajectory.
@@ -222,13 +223,15 @@ fn last_step(plane: &PlaneView, events: &[Event2d]) {
                     } else {
                         arrow(c, plane.px(from), plane.px(to), col, 2.5, 10.0);
                     }
-                    let tip = plane.px(to);
-                    let word = if ok { "accept" } else { "reject" };
-                    plane.label(
-                        &format!("{word}  α = {prob:.2}"),
-                        (tip.0 + 8.0, tip.1 - 8.0),
-                        col,
-                    );
+                    if labels {
+                        let tip = plane.px(to);
+                        let word = if ok { "accept" } else { "reject" };
+                        plane.label(
+                            &format!("{word}  α = {prob:.2}"),
+                            (tip.0 + 8.0, tip.1 - 8.0),
+                            col,
+                        );
+                    }
                 }
             }
             Event2d::Move { from, to } => {

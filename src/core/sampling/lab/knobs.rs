@@ -4,7 +4,24 @@
 
 use crate::core::settings::{when, Range, Setting, Show};
 
-use super::Sampling;
+use super::super::data::{DATA_BASE, DATA_SIZES};
+use super::super::targets::Landscapes;
+use super::{Sampling, MCMC};
+
+/// The data size of the posterior targets (SGLD on data).
+pub const NDATA: Setting<Sampling> = when(
+    |s| s.view == MCMC && Landscapes::is_posterior(s.mcmc.target()),
+    Setting::choice(
+        "ndata",
+        "Data",
+        "How many data points the posterior conditions on (the shipped seeded set, a tenth of \
+         it, or ten times as many): more data, a narrower posterior and a larger N/B",
+        &DATA_SIZES,
+        DATA_BASE,
+        |s| s.mcmc.data_size(),
+        |s, i| s.mcmc.set_data_size(i),
+    ),
+);
 
 /// AM's adaptation start t₀.
 pub const T0: Setting<Sampling> = knob!(
@@ -68,8 +85,9 @@ pub const SVEPS: Setting<Sampling> = knob!(
 pub const SVN: Setting<Sampling> = knob!(
     "svn",
     "particles (SVGD)",
-    "SVGD particles (cost grows as n²); a new number starts them afresh",
-    Range::log_int(2.0, 1000.0).clamped(),
+    "SVGD particles, 2 to 300 (each step costs n² kernel terms); a new number starts them \
+     afresh",
+    Range::log_int(2.0, 300.0).clamped(),
     100.0
 );
 /// DE-MCMC-Z's number of chains.
@@ -138,3 +156,39 @@ pub const BATCH: Setting<Sampling> = knob!(
     Range::log_int(1.0, 1000.0).clamped(),
     10.0
 );
+
+#[cfg(test)]
+mod tests {
+    use super::super::TABLE;
+    use super::*;
+    use crate::core::params::Params;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[test]
+    fn the_data_size_row_shows_on_a_posterior_and_restarts_it() {
+        let mut s = Sampling::new(3, Rc::new(RefCell::new(None))).expect("lab");
+        let p = Params::parse("#sampling?target=logistic&sampler=sgld&ndata=large").expect("link");
+        assert!(TABLE.load(&mut s, &p).is_empty());
+        s.restart(3);
+        let mut t = 0.0;
+        s.mcmc.advance(5, f64::INFINITY, &mut || {
+            t += 1e-3;
+            t
+        });
+        assert!(
+            s.mcmc.about(0).contains("of N = 2\u{202f}000"),
+            "{}",
+            s.mcmc.about(0)
+        );
+        let mut out = Params::new("sampling");
+        TABLE.save(&s, &mut out);
+        assert_eq!(out.get("ndata"), Some("large"));
+        // Off a posterior the row is hidden (and not written at its default).
+        TABLE.set_text(&mut s, "target", "gauss").expect("target");
+        TABLE.set_text(&mut s, "ndata", "base").expect("size");
+        let mut out = Params::new("sampling");
+        TABLE.save(&s, &mut out);
+        assert_eq!(out.get("ndata"), None);
+    }
+}
