@@ -156,7 +156,17 @@ impl Inner {
         } else {
             "Nothing to show yet: press ▶ Play or Step"
         };
-        let _ = self.ctx.fill_text(msg, w / 2.0, (h + l.y0) / 2.0);
+        let y = (h + l.y0) / 2.0;
+        match msg.split_once(": ") {
+            // Too wide for a narrow chart (or presenter mode's larger text): two lines.
+            Some((a, b)) if self.text_w(msg) > w - 8.0 * s => {
+                let _ = self.ctx.fill_text(&format!("{a}:"), w / 2.0, y - 8.0 * s);
+                let _ = self.ctx.fill_text(b, w / 2.0, y + 8.0 * s);
+            }
+            _ => {
+                let _ = self.ctx.fill_text(msg, w / 2.0, y);
+            }
+        }
     }
 
     /// Margins for tick labels of width `tick_w`, axis labels and the title.

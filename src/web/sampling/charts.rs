@@ -240,6 +240,11 @@ impl Charts {
             .any(|r| r.entry().family == Family::Chain)
         {
             "autocorrelation of x₁".to_string()
+        } else if m.runs()[..n]
+            .iter()
+            .any(|r| r.entry().family == Family::Population)
+        {
+            "no autocorrelation: a population, not one chain".to_string()
         } else {
             "no autocorrelation: independent draws".to_string()
         };
