@@ -439,13 +439,6 @@ impl HopfieldRun {
         );
     }
 
-    /// Each memory's energy and whether it is a fixed point (dense network only).
-    pub fn memory_energies(&self) -> Vec<(f64, bool)> {
-        (0..self.memories.len())
-            .map_while(|k| self.memory_energy(k))
-            .collect()
-    }
-
     /// Memory k's energy E(ξᵏ) and whether it is a fixed point, under W (O(N²): at N = 64²
     /// a caller with a frame budget asks for one memory at a time). `None` without a dense W
     /// or for k out of range.

@@ -191,25 +191,6 @@ impl HopfieldRun {
         self.train_for(more)
     }
 
-    /// Runs up to `k` whole gradient-rule iterations (after any one-shot job), for callers
-    /// without a clock.
-    pub fn train(&mut self, k: usize) -> Result<(), String> {
-        self.finish_job(&mut || true);
-        let target = self.training.map_or(0, |t| t.iterations + k);
-        let mut result = Ok(());
-        while self
-            .training
-            .is_some_and(|t| t.iterations < target && t.left > 0)
-        {
-            let done = self.training.map_or(0, |t| t.iterations);
-            result = self.train_for(&mut || true);
-            if result.is_err() || self.training.map_or(0, |t| t.iterations) == done {
-                break;
-            }
-        }
-        result
-    }
-
     /// Gradient steps (in units) while `more()`, until the planned iterations are done.
     fn train_for(&mut self, more: &mut dyn FnMut() -> bool) -> Result<(), String> {
         let super::Engine::Dense { net, state } = &mut self.engine else {
