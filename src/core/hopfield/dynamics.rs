@@ -72,6 +72,22 @@ pub fn is_stable(net: &Network, y: &[i8]) -> bool {
         && (0..net.n()).all(|i| theta(net.drive(i, net.local_field(y, i), y[i])) == y[i])
 }
 
+/// `E(y)` and whether `y` is a fixed point, from one O(N²) pass over the fields: the energy as
+/// [`State`] takes it from fresh fields, `E = −½ Σᵢ yᵢ (hᵢ − bᵢ) − Σᵢ bᵢ yᵢ` (the same value as
+/// [`Network::energy`] up to rounding), stability as [`is_stable`]. Half the work of calling
+/// both, for a table of memories at N = 64².
+pub fn energy_and_stability(net: &Network, y: &[i8]) -> (f64, bool) {
+    let (mut pair, mut bias, mut stable) = (0.0f64, 0.0f64, y.len() == net.n());
+    for (i, (&yi, &bi)) in y.iter().zip(net.bias()).enumerate() {
+        let h = net.local_field(y, i);
+        stable &= theta(net.drive(i, h, yi)) == yi;
+        let (yf, bf) = (f64::from(yi), f64::from(bi));
+        pair += yf * (h - bf);
+        bias += bf * yf;
+    }
+    (-0.5 * pair - bias, stable)
+}
+
 /// A model whose neurons can be updated asynchronously one at a time. Implemented by
 /// [`Dense`] (a [`Network`] with a [`State`]) and by the overlap-mode network, so one
 /// [`Dynamics`] schedule drives both.
@@ -606,6 +622,36 @@ mod tests {
     use super::*;
 
     fn noop(_: RecallEvent) {}
+
+    #[test]
+    fn energy_and_stability_agree_with_energy_and_is_stable() {
+        use crate::core::hopfield::{hebbian, HebbianScale};
+        use crate::core::rng::Rng;
+        let mut rng = Rng::new(5);
+        let n = 60;
+        let pats: Vec<Vec<i8>> = (0..4)
+            .map(|_| (0..n).map(|_| rng.spin()).collect())
+            .collect();
+        let mut net = Network::new(n).expect("n");
+        hebbian(&mut net, &pats, HebbianScale::PerPattern).expect("hebbian");
+        for (i, b) in net.bias_mut().iter_mut().enumerate() {
+            *b = (i % 7) as f32 * 0.01 - 0.03;
+        }
+        let mut seen = [false; 2];
+        let randoms: Vec<Vec<i8>> = (0..20)
+            .map(|_| (0..n).map(|_| rng.spin()).collect())
+            .collect();
+        for y in pats.iter().chain(&randoms) {
+            let (e, stable) = energy_and_stability(&net, y);
+            assert!((e - net.energy(y)).abs() <= 1e-9 * (1.0 + e.abs()), "{e}");
+            assert_eq!(stable, is_stable(&net, y));
+            seen[usize::from(stable)] = true;
+        }
+        assert_eq!(seen, [true, true], "both answers occur");
+        // Never written: zero energy (bias aside), every pattern stable under a zero bias.
+        let zero = Network::new(n).expect("n");
+        assert_eq!(energy_and_stability(&zero, &pats[0]).0, 0.0);
+    }
 
     #[test]
     fn theta_matches_lecture() {

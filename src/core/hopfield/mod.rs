@@ -34,8 +34,9 @@ pub use capacity::{
 };
 
 pub use dynamics::{
-    is_fixed_point, is_stable, run_to_fixed_point, sweep, theta, update_neuron, AsyncNeurons,
-    Dense, Dynamics, Order, RecallEvent, RunStats, StepInfo, SyncDynamics, SyncOutcome, SyncStep,
+    energy_and_stability, is_fixed_point, is_stable, run_to_fixed_point, sweep, theta,
+    update_neuron, AsyncNeurons, Dense, Dynamics, Order, RecallEvent, RunStats, StepInfo,
+    SyncDynamics, SyncOutcome, SyncStep,
 };
 pub use hidden::{ExpandedNetwork, RetrieveOptions, StoreRule};
 pub use learning::{

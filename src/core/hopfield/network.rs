@@ -1,5 +1,6 @@
 //! The network (weights, bias), its energy, and a state whose local fields are kept current.
 
+use std::cell::OnceCell;
 use std::fmt;
 
 /// Largest network the dense representation accepts (N² weights of 4 bytes: 64 MiB at 4096).
@@ -121,8 +122,14 @@ impl std::error::Error for HopfieldError {}
 /// ```
 pub struct Network {
     n: usize,
-    /// Row-major `N×N`; `w[i*N + j] = w[j*N + i]`, `w[i*N + i] = 0`.
-    w: Vec<f32>,
+    /// Row-major `N×N`; `w[i*N + j] = w[j*N + i]`, `w[i*N + i] = 0`. Unset until W is first
+    /// written or read as a whole: a new network costs no N² buffer (64 MiB at N = 64²) while
+    /// it is all zero, so switching the Hopfield lab to 64 × 64 allocates nothing a learning
+    /// rule is about to replace. (The first write to fresh wasm memory is what costs: filling
+    /// 64 MiB took 60–200 ms in headless Chromium on the development machine.)
+    w: OnceCell<Vec<f32>>,
+    /// N zeros: row i of W while `w` is unset.
+    zero_row: Vec<f32>,
     b: Vec<f32>,
     /// Self-couplings `wᵢᵢ ≥ 0`.
     d: Vec<f32>,
@@ -133,7 +140,12 @@ pub struct Network {
 
 impl PartialEq for Network {
     fn eq(&self, other: &Self) -> bool {
-        self.n == other.n && self.w == other.w && self.b == other.b && self.d == other.d
+        let same_w = match (self.w.get(), other.w.get()) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => true,
+            (Some(w), None) | (None, Some(w)) => w.iter().all(|&x| x == 0.0),
+        };
+        self.n == other.n && same_w && self.b == other.b && self.d == other.d
     }
 }
 
@@ -148,7 +160,8 @@ impl Network {
         }
         Ok(Self {
             n,
-            w: vec![0.0; n * n],
+            w: OnceCell::new(),
+            zero_row: vec![0.0; n],
             b: vec![0.0; n],
             d: vec![0.0; n],
             zero: true,
@@ -195,10 +208,33 @@ impl Network {
                 }
             }
         }
-        net.w = w;
+        net.w = OnceCell::from(w);
         net.b = b;
         net.zero = false;
         Ok(net)
+    }
+
+    /// A network whose W is `w`, a buffer of N² zeros the caller filled (in slices across
+    /// frames: see [`Learner`](super::Learner)); `None` if its length is not N². That it holds
+    /// zeros is the caller's promise (checked in debug builds: an O(N²) scan is a frame's
+    /// budget at N = 64²).
+    pub(crate) fn with_zero_buffer(n: usize, w: Vec<f32>) -> Option<Self> {
+        if w.len() != n * n {
+            return None;
+        }
+        debug_assert!(w.iter().all(|&x| x == 0.0));
+        let mut net = Self::new(n).ok()?;
+        net.w = OnceCell::from(w);
+        Some(net)
+    }
+
+    /// The N² buffer, allocated (zero) on first use.
+    fn w_mut(&mut self) -> &mut Vec<f32> {
+        let n = self.n;
+        let _ = self.w.get_or_init(|| vec![0.0; n * n]);
+        self.w
+            .get_mut()
+            .unwrap_or_else(|| unreachable!("initialised just above"))
     }
 
     /// Number of neurons N.
@@ -206,16 +242,17 @@ impl Network {
         self.n
     }
 
-    /// The weights, row-major `N×N`.
+    /// The weights, row-major `N×N` (a network never written allocates its zero buffer here;
+    /// [`Network::row`] does not).
     pub fn weights(&self) -> &[f32] {
-        &self.w
+        self.w.get_or_init(|| vec![0.0; self.n * self.n])
     }
 
     /// Mutable weights, row-major. Callers must keep `W` symmetric with a zero diagonal
     /// (learning rules do; [`Network::symmetrize`] restores it).
     pub fn weights_mut(&mut self) -> &mut [f32] {
         self.zero = false;
-        &mut self.w
+        self.w_mut()
     }
 
     /// The bias b.
@@ -232,15 +269,17 @@ impl Network {
     /// wᵢⱼ.
     #[inline]
     pub fn weight(&self, i: usize, j: usize) -> f32 {
-        self.w[i * self.n + j]
+        self.row(i)[j]
     }
 
     /// Sets wᵢⱼ = wⱼᵢ = v (ignored on the diagonal, which stays zero).
     pub fn set_weight(&mut self, i: usize, j: usize, v: f32) {
         if i != j {
             self.zero = false;
-            self.w[i * self.n + j] = v;
-            self.w[j * self.n + i] = v;
+            let n = self.n;
+            let w = self.w_mut();
+            w[i * n + j] = v;
+            w[j * n + i] = v;
         }
     }
 
@@ -288,18 +327,26 @@ impl Network {
     /// Row i of W (= column i, by symmetry).
     #[inline]
     pub fn row(&self, i: usize) -> &[f32] {
-        &self.w[i * self.n..(i + 1) * self.n]
+        match self.w.get() {
+            Some(w) => &w[i * self.n..(i + 1) * self.n],
+            None => {
+                assert!(i < self.n, "row {i} of a network of {}", self.n);
+                &self.zero_row
+            }
+        }
     }
 
     /// Replaces W by ½(W + Wᵀ) and zeroes the diagonal.
     pub fn symmetrize(&mut self) {
         let n = self.n;
+        // W never written is zero, hence symmetric.
+        let Some(w) = self.w.get_mut() else { return };
         for i in 0..n {
-            self.w[i * n + i] = 0.0;
+            w[i * n + i] = 0.0;
             for j in 0..i {
-                let m = 0.5 * (self.w[i * n + j] + self.w[j * n + i]);
-                self.w[i * n + j] = m;
-                self.w[j * n + i] = m;
+                let m = 0.5 * (w[i * n + j] + w[j * n + i]);
+                w[i * n + j] = m;
+                w[j * n + i] = m;
             }
         }
     }
@@ -309,7 +356,9 @@ impl Network {
         if self.zero {
             return;
         }
-        self.w.fill(0.0);
+        if let Some(w) = self.w.get_mut() {
+            w.fill(0.0);
+        }
         self.b.fill(0.0);
         self.d.fill(0.0);
         self.zero = true;
@@ -536,6 +585,40 @@ impl State {
 mod tests {
     use super::*;
     use crate::core::rng::Rng;
+
+    #[test]
+    fn a_network_never_written_reads_as_zero_and_equals_a_written_zero_one() {
+        let n = 6;
+        let fresh = Network::new(n).expect("size");
+        assert!(fresh.w.get().is_none(), "no N² buffer until W is used");
+        assert_eq!(fresh.row(3), &[0.0; 6]);
+        assert_eq!(fresh.weight(2, 5), 0.0);
+        assert_eq!(fresh.energy(&[1, -1, 1, 1, -1, 1]), 0.0);
+        let mut written = fresh.clone();
+        written.set_weight(1, 2, 0.5);
+        assert_ne!(written, fresh);
+        written.set_weight(1, 2, 0.0);
+        assert!(written.w.get().is_some());
+        assert_eq!(
+            written, fresh,
+            "an allocated zero W equals one never written"
+        );
+        assert_eq!(fresh, written);
+        let mut sym = fresh.clone();
+        sym.symmetrize();
+        sym.clear();
+        assert!(
+            sym.w.get().is_none(),
+            "symmetrising or clearing a zero W allocates nothing"
+        );
+        assert_eq!(
+            fresh.weights(),
+            &[0.0; 36][..],
+            "read whole, it is N² zeros"
+        );
+        assert!(Network::with_zero_buffer(n, vec![0.0; 35]).is_none());
+        assert_eq!(Network::with_zero_buffer(n, vec![0.0; 36]), Some(fresh));
+    }
 
     fn random_net(n: usize, rng: &mut Rng) -> Network {
         let mut net = Network::new(n).expect("size");

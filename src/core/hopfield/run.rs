@@ -15,8 +15,8 @@
 
 use super::file::Library;
 use super::{
-    is_stable, Dense, Dynamics, GradientTrainer, GradientVariant, Learner, Network, Order,
-    OverlapNetwork, RecallEvent, SpuriousCount, State, SyncDynamics, SyncOutcome,
+    energy_and_stability, Dense, Dynamics, GradientTrainer, GradientVariant, Learner, Network,
+    Order, OverlapNetwork, RecallEvent, SpuriousCount, State, SyncDynamics, SyncOutcome,
 };
 use crate::core::pattern::{self, Half};
 use crate::core::rng::Rng;
@@ -444,7 +444,7 @@ impl HopfieldRun {
     /// or for k out of range.
     pub fn memory_energy(&self, k: usize) -> Option<(f64, bool)> {
         let (net, m) = (self.network()?, self.memories.get(k)?);
-        Some((net.energy(&m.y), is_stable(net, &m.y)))
+        Some(energy_and_stability(net, &m.y))
     }
 
     // ----- editing the grid ----------------------------------------------------------------

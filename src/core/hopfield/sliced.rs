@@ -14,6 +14,9 @@
 use super::learning::{check_patterns, HebbianScale, LearnError};
 use super::network::{HopfieldError, Network, MAX_DENSE_NEURONS};
 
+/// Floats of W's buffer zero-filled per unit of work (1 MiB).
+pub const FILL_FLOATS: usize = 1 << 18;
+
 /// Which one-shot rule a [`Learner`] runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OneShot {
@@ -34,8 +37,12 @@ pub struct Learner {
     /// The patterns, `K × N` row-major.
     pats: Vec<i8>,
     /// The network being built (the caller's own stays untouched until it takes this one);
-    /// allocated by the first row, so a job replaced before it starts costs no N² buffer.
+    /// made once `zeros` holds N² zeros, so a job replaced before it starts costs no N² buffer.
     net: Option<Network>,
+    /// W's buffer while it is being zero-filled, [`FILL_FLOATS`] per unit: the first write to
+    /// fresh wasm memory is what costs (60–200 ms for 64 MiB in headless Chromium on the
+    /// development machine), so it is spread over slices like the rows.
+    zeros: Vec<f32>,
     /// Pass and row of the next unit of work.
     pass: usize,
     row: usize,
@@ -89,6 +96,7 @@ impl Learner {
             k,
             pats,
             net: None,
+            zeros: Vec::new(),
             pass: 0,
             row: 0,
             g: Vec::new(),
@@ -175,11 +183,24 @@ impl Learner {
         }
     }
 
-    /// One row of the current pass.
+    /// One unit of work: a slice of W's zero buffer while it is not complete, else one row of
+    /// the current pass.
     fn unit(&mut self) {
         let (n, k, i) = (self.n, self.k, self.row);
         if self.net.is_none() {
-            self.net = Some(self.new_network());
+            if self.zeros.capacity() < n * n {
+                // Reserves the address space only: nothing is written yet.
+                self.zeros = Vec::with_capacity(n * n);
+            }
+            let len = (self.zeros.len() + FILL_FLOATS).min(n * n);
+            self.zeros.resize(len, 0.0);
+            if len == n * n {
+                let w = std::mem::take(&mut self.zeros);
+                self.net = Some(
+                    Network::with_zero_buffer(n, w).unwrap_or_else(|| unreachable!("N² zeros")),
+                );
+            }
+            return;
         }
         if self.rule == OneShot::PseudoInverse && self.pass == 0 {
             self.solve_row(i);
@@ -346,6 +367,29 @@ mod tests {
         (0..k)
             .map(|_| (0..n).map(|_| rng.spin()).collect())
             .collect()
+    }
+
+    #[test]
+    fn w_is_zero_filled_a_mebibyte_per_unit_before_the_first_row() {
+        let n = 1024; // N² = 4 · FILL_FLOATS
+        let pats = random_patterns(n, 2, 8);
+        let mut job =
+            Learner::new(OneShot::Hebbian(HebbianScale::PerPattern), n, &pats).expect("valid");
+        for unit in 0..4 {
+            assert!(!job.advance(&mut || false));
+            assert_eq!(
+                job.fraction(),
+                0.0,
+                "unit {unit} fills zeros, learns nothing"
+            );
+            if unit < 3 {
+                assert_eq!(job.zeros.len(), (unit + 1) * FILL_FLOATS);
+                assert!(job.net.is_none());
+            }
+        }
+        assert!(job.net.is_some() && job.zeros.capacity() == 0);
+        assert!(!job.advance(&mut || false));
+        assert!(job.fraction() > 0.0, "then rows");
     }
 
     /// (That the whole job computes each rule is checked against the lecture's formulas in

@@ -208,8 +208,9 @@ impl HopfieldLab {
             return Ok(());
         };
         self.ui.weights_plot.set_visible(true);
-        let w = net.weights();
         if n <= FULL_W_MAX {
+            // (Above this only a row is read: W may not even be allocated while it is zero.)
+            let w = net.weights();
             // Reused buffer: during gradient training this redraws every frame.
             self.wbuf.clear();
             self.wbuf.extend(w.iter().map(|&v| f64::from(v)));
