@@ -237,10 +237,75 @@ pub fn box_muller_f32(u1: f32, u2: f32) -> (f32, f32) {
     (r * c, r * s)
 }
 
+// ----- the same bits on every target ----------------------------------------------------------
+//
+// The remaining double-precision functions a sampler needs, from the `libm` crate (the Rust port
+// of musl's maths library) rather than the platform's: a native build would otherwise call the C
+// library and a wasm build the compiler's bundled copy, whose last bits differ on some inputs, and
+// a seeded chain that branches on an acceptance test then leaves the path the other build takes.
+// Through these every target runs the same code, so a seed replays bit for bit in the page and in
+// `cargo test` (the benchmark's checksums compare the two builds). Only for code outside the hot
+// loops: they are not faster than the platform's.
+
+/// `ln x`, the same on every target.
+#[inline]
+pub fn ln(x: f64) -> f64 {
+    libm::log(x)
+}
+
+/// `ln(1 + x)`, accurate near 0, the same on every target.
+#[inline]
+pub fn ln_1p(x: f64) -> f64 {
+    libm::log1p(x)
+}
+
+/// `xʸ`, the same on every target.
+#[inline]
+pub fn powf(x: f64, y: f64) -> f64 {
+    libm::pow(x, y)
+}
+
+/// `eˣ − 1`, accurate near 0, the same on every target.
+#[inline]
+pub fn exp_m1(x: f64) -> f64 {
+    libm::expm1(x)
+}
+
+/// `(sin x, cos x)`, the same on every target.
+#[inline]
+pub fn sin_cos(x: f64) -> (f64, f64) {
+    libm::sincos(x)
+}
+
+/// `√(x² + y²)` without undue overflow, the same on every target.
+#[inline]
+pub fn hypot(x: f64, y: f64) -> f64 {
+    libm::hypot(x, y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::rng::Rng;
+
+    #[test]
+    fn portable_functions_agree_with_the_platforms_to_an_ulp() {
+        let mut rng = Rng::new(4);
+        for _ in 0..20_000 {
+            let x = rng.range(1e-3, 50.0);
+            let y = rng.range(-3.0, 3.0);
+            let close = |a: f64, b: f64| (a - b).abs() <= 2.0 * f64::EPSILON * b.abs().max(1e-300);
+            assert!(close(ln(x), x.ln()), "ln {x}");
+            assert!(close(powf(x, y), x.powf(y)), "pow {x} {y}");
+            assert!(close(exp_m1(y), y.exp_m1()), "expm1 {y}");
+            assert!(close(ln_1p(y.abs()), y.abs().ln_1p()), "log1p {y}");
+            let (s, c) = sin_cos(y * 2.0);
+            assert!((s - (y * 2.0).sin()).abs() <= 2.0 * f64::EPSILON, "sin {y}");
+            assert!((c - (y * 2.0).cos()).abs() <= 2.0 * f64::EPSILON, "cos {y}");
+            assert!(close(hypot(x, y), x.hypot(y)), "hypot {x} {y}");
+        }
+        assert!(ln(0.0) == f64::NEG_INFINITY && ln(-1.0).is_nan());
+    }
 
     /// Distance in units in the last place between two finite doubles of the same sign.
     fn ulps(a: f64, b: f64) -> u64 {

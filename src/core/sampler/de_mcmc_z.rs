@@ -30,6 +30,7 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, Event2d, Evolve, OnMember,
     Population2d, SamplerError, StepResult, WHOLE,
 };
+use crate::core::fastmath::{exp, hypot, ln};
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 
@@ -256,7 +257,7 @@ impl DeMcmcZ {
             let (z, a, b) = (self.archive[iz], self.archive[r1], self.archive[r2]);
             on(i, Event2d::SnookerAxis { z });
             let d = [x[0] - z[0], x[1] - z[1]];
-            let len = d[0].hypot(d[1]);
+            let len = hypot(d[0], d[1]);
             if len == 0.0 || !len.is_finite() {
                 // x sits on z: the snooker axis is undefined; stay.
                 self.snooker.record(false);
@@ -269,12 +270,12 @@ impl DeMcmcZ {
             // x* = x + γ_s (z_R1ᴾ − z_R2ᴾ): the difference projected on the axis x − z.
             let along = (a[0] - b[0]) * u[0] + (a[1] - b[1]) * u[1];
             let y = [x[0] + gamma * along * u[0], x[1] + gamma * along * u[1]];
-            let len_y = (y[0] - z[0]).hypot(y[1] - z[1]);
+            let len_y = hypot(y[0] - z[0], y[1] - z[1]);
             // ‖x* − z‖^{d−1} / ‖x − z‖^{d−1}.
             let lj = if self.fault == Fault::SnookerNoJacobian {
                 0.0
             } else {
-                (D - 1.0) * (len_y.ln() - len.ln())
+                (D - 1.0) * (ln(len_y) - ln(len))
             };
             (y, lj)
         } else {
@@ -314,7 +315,7 @@ impl DeMcmcZ {
         let prob = if log_ratio.is_nan() {
             0.0
         } else {
-            log_ratio.min(0.0).exp()
+            exp(log_ratio.min(0.0))
         };
         let accepted = accept_or_reject(prob, rng, &mut |e| on(i, e));
         if snooker {

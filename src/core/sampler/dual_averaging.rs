@@ -38,6 +38,7 @@ use super::{
     check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
     Event2d, Hmc, Nuts, OnEvent, RunningMoments, Sampler2d, SamplerError, StepResult, Transition,
 };
+use crate::core::fastmath::{exp, ln, powf};
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 
@@ -70,10 +71,10 @@ impl DualAveraging {
         let eps0 = check_positive("initial step size ε₀", eps0)?;
         let delta = check_delta(delta)?;
         Ok(Self {
-            mu: (10.0 * eps0).ln(),
+            mu: ln(10.0 * eps0),
             delta,
             h_bar: 0.0,
-            log_eps: eps0.ln(),
+            log_eps: ln(eps0),
             log_eps_bar: 0.0,
             m: 0,
             sign: 1.0,
@@ -84,10 +85,10 @@ impl DualAveraging {
     pub fn restart(&mut self, eps0: f64) {
         let sign = self.sign;
         *self = Self {
-            mu: (10.0 * eps0).ln(),
+            mu: ln(10.0 * eps0),
             delta: self.delta,
             h_bar: 0.0,
-            log_eps: eps0.ln(),
+            log_eps: ln(eps0),
             log_eps_bar: 0.0,
             m: 0,
             sign,
@@ -110,14 +111,14 @@ impl DualAveraging {
         // log ε_m = μ − (√m/γ) H̄_m.
         self.log_eps = self.mu - self.sign * m.sqrt() / GAMMA * self.h_bar;
         // log ε̄_m = m^−κ log ε_m + (1 − m^−κ) log ε̄_{m−1}.
-        let eta = m.powf(-KAPPA);
+        let eta = powf(m, -KAPPA);
         self.log_eps_bar = eta * self.log_eps + (1.0 - eta) * self.log_eps_bar;
         self.eps()
     }
 
     /// The current iterate `ε_m`.
     pub fn eps(&self) -> f64 {
-        self.log_eps.exp()
+        exp(self.log_eps)
     }
 
     /// The averaged iterate `ε̄_m` (the step size frozen after warm-up); `ε₀`'s iterate before
@@ -126,7 +127,7 @@ impl DualAveraging {
         if self.m == 0 {
             self.eps()
         } else {
-            self.log_eps_bar.exp()
+            exp(self.log_eps_bar)
         }
     }
 
@@ -218,14 +219,14 @@ pub fn find_reasonable_epsilon(
         }
     };
     // a = 2 𝕀[p(θ′, r′)/p(θ, r) > ½] − 1.
-    let half = 0.5f64.ln();
+    let half = -std::f64::consts::LN_2;
     let a = if log_ratio(eps) > half { 1.0 } else { -1.0 };
     // while (p(θ′, r′)/p(θ, r))^a > 2^−a: ε ← 2^a ε.
     for _ in 0..100 {
         if a * log_ratio(eps) <= -a * std::f64::consts::LN_2 {
             break;
         }
-        let next = eps * 2f64.powf(a);
+        let next = eps * powf(2.0, a);
         if !(next.is_finite() && next > 0.0) {
             break;
         }
@@ -562,7 +563,7 @@ impl Transition for AdaptiveHamiltonian {
                     Event2d::Leapfrog { x, p } => {
                         let h = scaled.energy(x) * inv_t + 0.5 * (p[0] * p[0] + p[1] * p[1]);
                         // min(1, exp(ℒ(θ′, r′) − ℒ(θ, r₀))) = min(1, exp(H₀ − H′)).
-                        let a = (h0 - h).min(0.0).exp();
+                        let a = exp((h0 - h).min(0.0));
                         sum_a += if a.is_nan() { 0.0 } else { a };
                         n_a += 1;
                     }

@@ -29,6 +29,7 @@ use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
     OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
+use crate::core::fastmath::{exp, exp_m1, hypot, ln, sin_cos};
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
 
@@ -95,7 +96,7 @@ impl Mchmc {
     /// The velocity update `V(h)` with `g = ∇U = −∇ln p`; returns the new `u` and the kinetic
     /// change `Δr`.
     fn turn(&self, u: [f64; 2], g: [f64; 2], h: f64) -> ([f64; 2], f64) {
-        let norm = g[0].hypot(g[1]);
+        let norm = hypot(g[0], g[1]);
         if norm == 0.0 {
             return (u, 0.0);
         }
@@ -108,13 +109,13 @@ impl Mchmc {
         };
         let delta = h * norm / dim;
         let ue = u[0] * e[0] + u[1] * e[1];
-        let zeta = (-delta).exp();
+        let zeta = exp(-delta);
         // (u + e(sinh δ + (e·u)(cosh δ − 1)))·2ζ = e(1 − ζ)(1 + ζ + (e·u)(1 − ζ)) + 2ζu.
         let a = (1.0 - zeta) * (1.0 + zeta + ue * (1.0 - zeta));
         let v = [e[0] * a + 2.0 * zeta * u[0], e[1] * a + 2.0 * zeta * u[1]];
-        let n = v[0].hypot(v[1]);
+        let n = hypot(v[0], v[1]);
         // Δr = δ − ln 2 + ln(1 + e·u + (1 − e·u)ζ²).
-        let dr = delta - std::f64::consts::LN_2 + (1.0 + ue + (1.0 - ue) * zeta * zeta).ln();
+        let dr = delta - std::f64::consts::LN_2 + ln(1.0 + ue + (1.0 - ue) * zeta * zeta);
         ([v[0] / n, v[1] / n], dr)
     }
 }
@@ -133,7 +134,8 @@ impl Transition for Mchmc {
         let (x, eps) = (self.state.x, self.eps);
         if self.u == [0.0, 0.0] {
             let a = std::f64::consts::TAU * rng.uniform();
-            self.u = [a.cos(), a.sin()];
+            let (s, c) = sin_cos(a);
+            self.u = [c, s];
             on(Event2d::Momentum { at: x, p: self.u });
         }
         let mut g = [0.0; 2];
@@ -159,9 +161,9 @@ impl Transition for Mchmc {
         self.last_energy_error = de;
         on(Event2d::EnergyError { delta_h: de });
         // Partial refresh: u ← (u + νz)/|u + νz|, ν = √((e^{2ε/L} − 1)/d).
-        let nu = ((2.0 * eps / self.l).exp_m1() / D).sqrt();
+        let nu = (exp_m1(2.0 * eps / self.l) / D).sqrt();
         let w = [u[0] + nu * rng.normal(), u[1] + nu * rng.normal()];
-        let n = w[0].hypot(w[1]);
+        let n = hypot(w[0], w[1]);
         self.u = if n > 0.0 && n.is_finite() {
             [w[0] / n, w[1] / n]
         } else {

@@ -35,6 +35,7 @@
 
 use std::fmt;
 
+use super::fastmath::{exp, ln_1p};
 use super::landscape::Energy2d;
 use super::rng::Rng;
 use super::temperature::{IntoTemperature, TemperatureError};
@@ -749,7 +750,7 @@ pub(crate) fn log_add_exp(a: f64, b: f64) -> f64 {
     if lo == f64::NEG_INFINITY {
         return hi;
     }
-    hi + (lo - hi).exp().ln_1p()
+    hi + ln_1p(exp(lo - hi))
 }
 
 /// `ln(eᵃ − eᵇ)` for `a ≥ b` (`−∞` when equal).
@@ -758,7 +759,7 @@ pub(crate) fn log_sub_exp(a: f64, b: f64) -> f64 {
     if b == f64::NEG_INFINITY {
         return a;
     }
-    a + (-(b - a).exp()).ln_1p()
+    a + ln_1p(-exp(b - a))
 }
 
 /// A 2×2 symmetric positive-definite matrix's lower Cholesky factor `[l₁₁, l₂₁, l₂₂]`

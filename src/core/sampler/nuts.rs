@@ -120,7 +120,7 @@ fn build_tree(
         let p = leapfrog(start, dir * ctx.eps, ctx)?;
         let lj = p.log_joint();
         // The point's acceptance probability as an HMC proposal: min(1, exp(ℒ′ − ℒ₀)).
-        ctx.sum_accept += (lj - ctx.log_joint0).exp().min(1.0);
+        ctx.sum_accept += crate::core::fastmath::exp(lj - ctx.log_joint0).min(1.0);
         // n′ = 𝕀[u ≤ exp ℒ(θ′, r′)],  s′ = 𝕀[ℒ(θ′, r′) > ln u − Δ_max].
         let ok = lj > ctx.log_u - DELTA_MAX;
         return Ok(Tree {
@@ -237,7 +237,7 @@ impl Transition for Nuts {
         on(Event2d::Momentum { at: x0, p: r });
         let start = PhasePoint { x: x0, r, g, u };
         // Slice: u ~ U[0, exp ℒ(θ, r₀)], i.e. ln u = ℒ + ln U(0, 1].
-        let log_u = start.log_joint() + rng.uniform_open0().ln();
+        let log_u = start.log_joint() + crate::core::fastmath::ln(rng.uniform_open0());
         let mut ctx = Ctx {
             target,
             rng,

@@ -33,6 +33,7 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, potential_and_grad, Event2d,
     Evolve, OnMember, Population2d, SamplerError, StepResult, WHOLE,
 };
+use crate::core::fastmath::{exp, ln};
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
 
@@ -215,7 +216,7 @@ impl Svgd {
             let lower = lo.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             0.5 * (lower + upper)
         };
-        let h = med2 / (self.x.len() as f64).ln();
+        let h = med2 / ln(self.x.len() as f64);
         if h > 0.0 && h.is_finite() {
             h
         } else {
@@ -270,7 +271,7 @@ impl Evolve for Svgd {
             for ((xj, sj), (dj, rj)) in later.zip(slots) {
                 let d = [xi[0] - xj[0], xi[1] - xj[1]];
                 // k(x_i, x_j) = exp(−‖x_i − x_j‖²/h), used for both (i, j) and (j, i).
-                let k = (-(d[0] * d[0] + d[1] * d[1]) / h).exp();
+                let k = exp(-(d[0] * d[0] + d[1] * d[1]) / h);
                 di[0] += k * sj[0];
                 di[1] += k * sj[1];
                 dj[0] += k * si[0];
