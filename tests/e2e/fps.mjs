@@ -4,6 +4,7 @@
 // p95 ≤ 20 ms on this machine when nothing else runs; timings on a shared machine are
 // indicative, so nothing here fails — read the table.
 //   node tests/e2e/fps.mjs [seconds per case]
+//   ONLY=energy node tests/e2e/fps.mjs   (only the cases whose name contains "energy")
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, launch } from './lib.mjs';
@@ -26,6 +27,9 @@ const CASES = [
   ['Ising 1024²', '#ising?seed=1&L=1024'],
 ];
 
+const only = (process.env.ONLY || '').toLowerCase();
+const cases = CASES.filter(([name]) => name.toLowerCase().includes(only));
+
 function stats(deltas) {
   const d = deltas.slice().sort((a, b) => a - b);
   const q = (p) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
@@ -40,7 +44,7 @@ try {
     const page = await browser.newPage({ viewport: { width: w, height: h } });
     await page.goto(srv.url);
     await page.waitForSelector('#app[data-ready="1"]', { timeout: 30000 });
-    for (const [name, hash] of CASES) {
+    for (const [name, hash] of cases) {
       await page.evaluate((h) => window.energyPlayground.set(h), hash);
       await page.waitForTimeout(300);
       await page.evaluate(() => window.energyPlayground.play());

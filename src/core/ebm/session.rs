@@ -424,12 +424,15 @@ impl EnergySession {
         (self.gaps.len() == GAP_WINDOW).then(|| self.gaps.iter().sum::<f64>() / GAP_WINDOW as f64)
     }
 
-    /// Up to `speed` iterations until `now()` passes `deadline`; a run stops after [`PLAN`]
-    /// iterations (the next call continues for another [`PLAN`]).
+    /// Up to `speed` iterations (at least one) while the next is expected to end by `deadline`:
+    /// an iteration starts only if the last one's duration still fits, so a frame's budget is
+    /// kept rather than overrun by most of an iteration. A run stops after [`PLAN`] iterations
+    /// (the next call continues for another [`PLAN`]).
     pub fn train(&mut self, speed: u32, deadline: f64, now: &mut dyn FnMut() -> f64) -> Trained {
         if self.iteration() >= self.stop_at {
             self.stop_at = self.iteration() + PLAN;
         }
+        let mut t = now();
         for _ in 0..speed.max(1) {
             if let Err(e) = self.train_one() {
                 return Trained::Stopped(e);
@@ -438,9 +441,11 @@ impl EnergySession {
             if it >= self.stop_at {
                 return Trained::Planned(it);
             }
-            if now() > deadline {
+            let t_end = now();
+            if t_end + (t_end - t) > deadline {
                 break;
             }
+            t = t_end;
         }
         Trained::Going
     }
@@ -700,6 +705,36 @@ mod tests {
     #[test]
     fn table_is_well_formed() {
         assert_eq!(TABLE.lint(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn training_starts_an_iteration_only_if_it_is_expected_to_fit_the_budget() {
+        // A clock on which every iteration takes 5 ms.
+        let ticking = || {
+            let mut t = -5.0;
+            move || {
+                t += 5.0;
+                t
+            }
+        };
+        let mut s = EnergySession::new(3);
+        let it0 = s.iteration();
+        assert!(matches!(s.train(100, 9.0, &mut ticking()), Trained::Going));
+        assert_eq!(
+            s.iteration() - it0,
+            1,
+            "at least one, and a second would end at 10 > 9"
+        );
+        let it1 = s.iteration();
+        s.train(100, 20.0, &mut ticking());
+        assert_eq!(
+            s.iteration() - it1,
+            4,
+            "ends at 5, 10, 15, 20; a fifth would overrun"
+        );
+        let it2 = s.iteration();
+        s.train(2, 1e9, &mut ticking());
+        assert_eq!(s.iteration() - it2, 2, "never more than `speed`");
     }
 
     #[test]

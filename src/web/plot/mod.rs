@@ -274,6 +274,20 @@ impl Plot {
         i.render();
     }
 
+    /// A chart that is only its title, which says why there is nothing to draw (no "press Play"
+    /// line: playing would not fill it).
+    pub fn note(&self, title: &str) {
+        let mut i = self.inner.borrow_mut();
+        i.begin(
+            ChartKind::Empty,
+            &Axes {
+                title,
+                ..Default::default()
+            },
+        );
+        i.render();
+    }
+
     /// A histogram of `counts` over `[lo, hi]`, normalised to a density, with an optional exact
     /// density curve (`exact`, values on an even grid over the same range) laid over it.
     pub fn histogram(&self, axes: &Axes, lo: f64, hi: f64, counts: &[f64], exact: Option<&[f64]>) {

@@ -240,13 +240,17 @@ impl Charts {
             .any(|r| r.entry().family == Family::Chain)
         {
             "autocorrelation of x₁".to_string()
-        } else if m.runs()[..n]
-            .iter()
-            .any(|r| r.entry().family == Family::Population)
-        {
-            "no autocorrelation: a population, not one chain".to_string()
         } else {
-            "no autocorrelation: independent draws".to_string()
+            // Nothing will come: say why instead of asking for Play.
+            let population = m.runs()[..n]
+                .iter()
+                .any(|r| r.entry().family == Family::Population);
+            self.acf.note(if population {
+                "no autocorrelation: a population, not one chain"
+            } else {
+                "no autocorrelation: independent draws"
+            });
+            return;
         };
         self.acf.line_chart(
             &Axes {
