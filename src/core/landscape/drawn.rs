@@ -8,6 +8,7 @@
 //! `∇E(x) = k (x − c) − Σⱼ aⱼ exp(−|x − cⱼ|²/(2sⱼ²)) (x − cⱼ)/sⱼ²`.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
+use crate::core::fastmath::exp;
 
 /// Largest number of bumps.
 pub const MAX_BUMPS: usize = 64;
@@ -180,7 +181,7 @@ impl Energy2d for DrawnLandscape {
             let u = [x[0] - b.centre[0], x[1] - b.centre[1]];
             let s2 = b.width * b.width;
             // Bump: a exp(−|u|²/(2s²)), gradient −a exp(…) u/s².
-            let g = b.amplitude * (-(u[0] * u[0] + u[1] * u[1]) / (2.0 * s2)).exp();
+            let g = b.amplitude * exp(-(u[0] * u[0] + u[1] * u[1]) / (2.0 * s2));
             e += g;
             grad[0] -= g * u[0] / s2;
             grad[1] -= g * u[1] / s2;

@@ -11,6 +11,7 @@
 //! `∂E/∂x = x e^{−v}`, `∂E/∂v = v/σ_v² − x² e^{−v}/2 + ½`.
 
 use super::{positive, Bounds, Energy2d, LandscapeError};
+use crate::core::fastmath::exp;
 
 /// Neal's funnel, `x₁ = x`, `x₂ = v`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,7 +41,7 @@ impl Funnel {
         let s2 = self.sigma_v * self.sigma_v;
         let m = 0.5 * s2 * (t - 1.0);
         let var_v = s2 * t;
-        let var_x = t * (m + 0.5 * var_v).exp();
+        let var_x = t * exp(m + 0.5 * var_v);
         ([0.0, m], [[var_x, 0.0], [0.0, var_v]])
     }
 }
@@ -56,13 +57,13 @@ impl Energy2d for Funnel {
     fn energy(&self, x: [f64; 2]) -> f64 {
         let (u, v) = (x[0], x[1]);
         // E = v²/(2σ²) + x² e^{−v}/2 + v/2.
-        0.5 * v * v / (self.sigma_v * self.sigma_v) + 0.5 * u * u * (-v).exp() + 0.5 * v
+        0.5 * v * v / (self.sigma_v * self.sigma_v) + 0.5 * u * u * exp(-v) + 0.5 * v
     }
 
     fn energy_and_grad(&self, x: [f64; 2], grad: &mut [f64; 2]) -> f64 {
         let (u, v) = (x[0], x[1]);
         let s2 = self.sigma_v * self.sigma_v;
-        let ev = (-v).exp();
+        let ev = exp(-v);
         // ∂E/∂x = x e^{−v};  ∂E/∂v = v/σ² − x² e^{−v}/2 + ½.
         grad[0] = u * ev;
         grad[1] = v / s2 - 0.5 * u * u * ev + 0.5;
@@ -81,7 +82,7 @@ impl Energy2d for Funnel {
 
     fn axis_quadratic(&self, axis: usize, x: [f64; 2]) -> Option<(f64, f64)> {
         // Given v, E = ½ e^{−v} x² + const: x | v ~ N(0, T eᵛ).
-        let a = (-x[1]).exp();
+        let a = exp(-x[1]);
         (axis == 0 && a.is_finite() && a > 0.0).then_some((0.0, a))
     }
 

@@ -5,6 +5,7 @@
 //! `∇E(x) = Σ⁻¹ (x − μ)`.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError, Spd2};
+use crate::core::fastmath::ln;
 
 /// A Gaussian energy with mean μ and covariance Σ (at T = 1).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -65,7 +66,7 @@ impl Gaussian {
 
     /// `ln Z(T) = ln ∫ exp(−E/T) dx = ln(2π) + ½ ln det(TΣ)`.
     pub fn log_partition(&self, t: f64) -> f64 {
-        (2.0 * std::f64::consts::PI).ln() + 0.5 * (self.s.log_det + 2.0 * t.ln())
+        ln(2.0 * std::f64::consts::PI) + 0.5 * (self.s.log_det + 2.0 * ln(t))
     }
 }
 

@@ -11,6 +11,7 @@
 //!   histograms, and exact mean/covariance/ln Z to test samplers against.
 
 use super::{check_temperature, Bounds, Energy2d, LandscapeError};
+use crate::core::fastmath::{exp, ln};
 
 /// Largest number of cells any grid function accepts (4096 × 4096).
 pub const MAX_GRID_CELLS: usize = 1 << 24;
@@ -94,7 +95,7 @@ pub fn density_grid(
     let mut z = 0.0;
     for v in out.iter_mut() {
         // exp(−(E − E_min)/T) ≤ 1: no overflow. NaN energies count as zero density.
-        let p = (-(*v - e_min) / t).exp();
+        let p = exp(-(*v - e_min) / t);
         *v = if p.is_nan() { 0.0 } else { p };
         z += *v;
     }
@@ -154,7 +155,7 @@ pub fn marginals(
         let y = b.y_min + (j as f64 + 0.5) * dy;
         for (i, pxi) in px.iter_mut().enumerate() {
             let e = target.energy([b.x_min + (i as f64 + 0.5) * dx, y]);
-            let w = (-(e - e_min) / t).exp();
+            let w = exp(-(e - e_min) / t);
             let w = if w.is_nan() { 0.0 } else { w };
             *pxi += w;
             *pyj += w;
@@ -217,7 +218,7 @@ pub fn grid_moments(
         let y = b.y_min + (j as f64 + 0.5) * dy;
         for i in 0..n {
             let x = b.x_min + (i as f64 + 0.5) * dx;
-            let w = (-(target.energy([x, y]) - e_min) / t).exp();
+            let w = exp(-(target.energy([x, y]) - e_min) / t);
             let w = if w.is_nan() { 0.0 } else { w };
             let (u, v) = (x - cx, y - cy);
             z += w;
@@ -237,7 +238,7 @@ pub fn grid_moments(
         mean: [m1 + cx, m2 + cy],
         cov: [[s11 / z - m1 * m1, c12], [c12, s22 / z - m2 * m2]],
         // ln ∫ exp(−E/T) = −E_min/T + ln(Σ w Δx₁Δx₂).
-        log_z: -e_min / t + (z * dx * dy).ln(),
+        log_z: -e_min / t + ln(z * dx * dy),
         edge_mass: edge / z,
     })
 }

@@ -9,6 +9,7 @@
 //! Gradient: `∇E(x) = Σₖ rₖ(x) Σₖ⁻¹ (x − μₖ)` with responsibilities `rₖ = exp(lₖ − ln p₁)`.
 
 use super::{finite, Bounds, Energy2d, LandscapeError, Spd2};
+use crate::core::fastmath::{exp, ln};
 
 /// Largest number of mixture components.
 pub const MAX_COMPONENTS: usize = 64;
@@ -90,11 +91,11 @@ impl GaussianMixture {
 
     /// Builds from already validated `(normalised weight, mean, covariance)` triples.
     pub(crate) fn from_parts(parts: &[(f64, [f64; 2], Spd2)]) -> Self {
-        let two_pi_ln = (2.0 * std::f64::consts::PI).ln();
+        let two_pi_ln = ln(2.0 * std::f64::consts::PI);
         let comps: Vec<Component> = parts
             .iter()
             .map(|&(weight, mean, s)| Component {
-                log_coef: weight.ln() - two_pi_ln - 0.5 * s.log_det,
+                log_coef: ln(weight) - two_pi_ln - 0.5 * s.log_det,
                 weight,
                 mean,
                 s,
@@ -198,13 +199,13 @@ impl Energy2d for GaussianMixture {
                 continue;
             }
             if l > m {
-                let r = (m - l).exp();
+                let r = exp(m - l);
                 s *= r;
                 g[0] *= r;
                 g[1] *= r;
                 m = l;
             }
-            let e = (l - m).exp();
+            let e = exp(l - m);
             s += e;
             g[0] += e * pd[0];
             g[1] += e * pd[1];
@@ -213,7 +214,7 @@ impl Energy2d for GaussianMixture {
             // ∇E = Σₖ rₖ Σₖ⁻¹ dₖ with rₖ = e^{lₖ−m}/s.
             grad[0] = g[0] / s;
             grad[1] = g[1] / s;
-            -(m + s.ln())
+            -(m + ln(s))
         } else {
             // So far from every component that all densities underflow: zero density.
             *grad = [0.0; 2];

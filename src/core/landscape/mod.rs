@@ -15,6 +15,7 @@
 //! - [`contour`] traces iso-lines on such grids and finds the density levels that enclose
 //!   given probability masses (for contour lines over a heatmap).
 
+use crate::core::fastmath::ln;
 use std::fmt;
 
 pub mod banana;
@@ -359,7 +360,7 @@ impl Spd2 {
             cov: [a, b, c],
             // Σ⁻¹ = [[c, −b], [−b, a]] / det.
             prec: [c / det, -b / det, a / det],
-            log_det: det.ln(),
+            log_det: ln(det),
         })
     }
 
@@ -370,7 +371,7 @@ impl Spd2 {
         Self {
             cov: [a, b, c],
             prec: [c / det, -b / det, a / det],
-            log_det: det.ln(),
+            log_det: ln(det),
         }
     }
 

@@ -23,6 +23,7 @@
 //! gradient — used for the view only), recomputed when the data change.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
+use crate::core::fastmath::{exp, ln_1p};
 
 /// Largest number of data points.
 pub const MAX_DATA: usize = 100_000;
@@ -54,9 +55,9 @@ pub trait DataPosterior: Energy2d {
 #[inline]
 fn softplus(z: f64) -> f64 {
     if z > 0.0 {
-        z + (-z).exp().ln_1p()
+        z + ln_1p(exp(-z))
     } else {
-        z.exp().ln_1p()
+        ln_1p(exp(z))
     }
 }
 
@@ -64,9 +65,9 @@ fn softplus(z: f64) -> f64 {
 #[inline]
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + exp(-z))
     } else {
-        let e = z.exp();
+        let e = exp(z);
         e / (1.0 + e)
     }
 }
@@ -262,7 +263,7 @@ impl Energy2d for GaussianPosterior {
         // −ln p(θ) = (μ − m₀)²/(2τ_μ²) + s²/(2τ_s²).
         let mut e = 0.5 * (mu - self.m0).powi(2) / tm2 + 0.5 * s * s / ts2;
         *grad = [(mu - self.m0) / tm2, s / ts2];
-        let inv_var = (-2.0 * s).exp();
+        let inv_var = exp(-2.0 * s);
         for &x in &self.xs {
             let d = x - mu;
             // −ln P(x | μ, s) = s + (x − μ)² e^{−2s}/2 (+ ½ ln 2π, dropped).
@@ -300,7 +301,7 @@ impl DataPosterior for GaussianPosterior {
 
     fn grad_log_lik(&self, i: usize, t: [f64; 2]) -> [f64; 2] {
         let d = self.xs[i] - t[0];
-        let inv_var = (-2.0 * t[1]).exp();
+        let inv_var = exp(-2.0 * t[1]);
         // ∇ ln N(x; μ, e^{2s}) = ((x − μ) e^{−2s}, (x − μ)² e^{−2s} − 1).
         [d * inv_var, d * d * inv_var - 1.0]
     }

@@ -29,6 +29,7 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, log_add_exp, Event2d, Evolve,
     OnMember, Population2d, SamplerError, StepResult, WHOLE,
 };
+use crate::core::fastmath::{exp, ln, powf};
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
 
@@ -139,7 +140,7 @@ impl Ais {
 
     /// β of stage j: `(j/J)^p`.
     pub fn beta_at(&self, j: usize) -> f64 {
-        (j as f64 / self.settings.stages as f64).powf(self.settings.power)
+        powf(j as f64 / self.settings.stages as f64, self.settings.power)
     }
 
     /// The current β (0 before the first stage, 1 at the end).
@@ -164,7 +165,7 @@ impl Ais {
             .log_w
             .iter()
             .fold(f64::NEG_INFINITY, |a, &l| log_add_exp(a, l));
-        lse - (self.log_w.len() as f64).ln()
+        lse - ln(self.log_w.len() as f64)
     }
 
     /// `r = n Σw² / (Σw)²` (1 for equal weights; ∞ if every weight is 0).
@@ -175,7 +176,7 @@ impl Ais {
             .fold((f64::NEG_INFINITY, f64::NEG_INFINITY), |(a, b), &l| {
                 (log_add_exp(a, l), log_add_exp(b, 2.0 * l))
             });
-        ((self.log_w.len() as f64).ln() + lse2 - 2.0 * lse).exp()
+        exp(ln(self.log_w.len() as f64) + lse2 - 2.0 * lse)
     }
 
     /// Standard error of [`Ais::log_z`], `√((r − 1)/n)` (delta method).
@@ -193,7 +194,7 @@ impl Ais {
         let top = self.log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let (mut sw, mut m) = (0.0, [0.0; 2]);
         for (p, &l) in self.x.iter().zip(&self.log_w) {
-            let w = (l - top).exp();
+            let w = exp(l - top);
             sw += w;
             m[0] += w * p[0];
             m[1] += w * p[1];
@@ -216,7 +217,7 @@ impl Ais {
     fn log_p0(&self, x: [f64; 2]) -> f64 {
         let (m, s) = (self.settings.start_mean, self.settings.start_sigma);
         let d = [(x[0] - m[0]) / s, (x[1] - m[1]) / s];
-        -0.5 * (d[0] * d[0] + d[1] * d[1]) - (std::f64::consts::TAU * s * s).ln()
+        -0.5 * (d[0] * d[0] + d[1] * d[1]) - ln(std::f64::consts::TAU * s * s)
     }
 
     /// `ln f(x) = −E(x)/T` with the NaN guard (`E = +∞` gives −∞).
@@ -273,7 +274,7 @@ impl Evolve for Ais {
                 // ln α = min(0, ln f_j(y) − ln f_j(x)).
                 let log_ratio = (1.0 - beta) * (l0_y - l0) + beta * (lf_y - lf);
                 self.proposed += 1;
-                if log_ratio >= 0.0 || rng.uniform() < log_ratio.exp() {
+                if log_ratio >= 0.0 || rng.uniform() < exp(log_ratio) {
                     self.accepted += 1;
                     (x, lf, l0) = (y, lf_y, l0_y);
                 }

@@ -14,6 +14,7 @@
 //! transform.
 
 use super::SamplerError;
+use crate::core::fastmath::{exp, ln};
 use crate::core::rng::Rng;
 
 /// Largest number of categories of a [`Categorical`].
@@ -175,7 +176,7 @@ pub fn box_muller_transform(u1: f64, u2: f64) -> BoxMuller {
     } else {
         f64::MIN_POSITIVE
     };
-    let r = (-2.0 * u1.ln()).sqrt();
+    let r = (-2.0 * ln(u1)).sqrt();
     let (s, c) = (2.0 * std::f64::consts::PI * u2).sin_cos();
     BoxMuller {
         u1,
@@ -198,7 +199,7 @@ pub fn box_muller(rng: &mut Rng) -> BoxMuller {
 pub fn normal_pdf(x: f64) -> f64 {
     // 1/√(2π).
     const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
-    INV_SQRT_2PI * (-0.5 * x * x).exp()
+    INV_SQRT_2PI * exp(-0.5 * x * x)
 }
 
 /// The standard normal CDF `Φ(x) = ½ erfc(−x/√2)`, accurate to ~1e-15 absolute (power series
@@ -235,7 +236,7 @@ fn erfc(z: f64) -> f64 {
         for k in (1..=60).rev() {
             f = z + (k as f64 / 2.0) / f;
         }
-        (-z * z).exp() / (std::f64::consts::PI.sqrt() * f)
+        exp(-z * z) / (std::f64::consts::PI.sqrt() * f)
     }
 }
 
@@ -310,7 +311,7 @@ impl MvNormal {
                 }
             }
         }
-        let log_det = 2.0 * (0..d).map(|i| l[i * d + i].ln()).sum::<f64>();
+        let log_det = 2.0 * (0..d).map(|i| ln(l[i * d + i])).sum::<f64>();
         Ok(Self {
             d,
             mean: mean.to_vec(),
@@ -391,7 +392,7 @@ impl MvNormal {
             y[i] = (x[i] - self.mean[i] - s) / self.l[i * d + i];
             q += y[i] * y[i];
         }
-        -0.5 * (d as f64 * (2.0 * std::f64::consts::PI).ln() + self.log_det + q)
+        -0.5 * (d as f64 * ln(2.0 * std::f64::consts::PI) + self.log_det + q)
     }
 }
 
@@ -482,7 +483,7 @@ impl TabulatedCdf {
         }
         for v in self.p.iter_mut() {
             // Relative to the maximum: no overflow.
-            *v = (*v - max).exp();
+            *v = exp(*v - max);
         }
         self.cdf[0] = 0.0;
         for k in 0..n {

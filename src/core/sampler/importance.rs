@@ -15,6 +15,7 @@ use super::{
     check_temperature, ChainState, Event2d, OnEvent, Sampler2d, SamplerError, StepResult,
     Transition,
 };
+use crate::core::fastmath::{exp, ln};
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 use crate::core::temperature::IntoTemperature;
@@ -68,7 +69,7 @@ impl ImportanceProposal {
             Self::Gaussian(g) => g.log_density(&x),
             Self::Uniform(b) => {
                 if b.contains(x) {
-                    -(b.width() * b.height()).ln()
+                    -ln(b.width() * b.height())
                 } else {
                     f64::NEG_INFINITY
                 }
@@ -168,7 +169,7 @@ impl ImportanceSampler {
         }
         if log_w > self.shift {
             // Rescale the sums to the new reference: w e^{−old} = w e^{−new} e^{new − old}.
-            let r = (self.shift - log_w).exp();
+            let r = exp(self.shift - log_w);
             self.sw *= r;
             self.sw2 *= r * r;
             for v in self.swx.iter_mut().chain(self.swxx.iter_mut()) {
@@ -176,7 +177,7 @@ impl ImportanceSampler {
             }
             self.shift = log_w;
         }
-        let w = (log_w - self.shift).exp();
+        let w = exp(log_w - self.shift);
         self.sw += w;
         self.sw2 += w * w;
         self.swx[0] += w * x[0];
@@ -220,7 +221,7 @@ impl ImportanceSampler {
         if self.n == 0 {
             return f64::NEG_INFINITY;
         }
-        self.shift + (self.sw / self.n as f64).ln()
+        self.shift + ln(self.sw / self.n as f64)
     }
 }
 
@@ -240,7 +241,7 @@ pub fn self_normalised(log_w: &[f64], f: &[f64]) -> Option<(f64, f64)> {
     }
     let (mut sw, mut sw2, mut swf) = (0.0, 0.0, 0.0);
     for (&l, &fi) in log_w.iter().zip(f) {
-        let w = (l - max).exp();
+        let w = exp(l - max);
         if w > 0.0 {
             sw += w;
             sw2 += w * w;

@@ -67,7 +67,7 @@ impl StepSchedule {
         match *self {
             Self::Constant { eps } => eps,
             // ε_t = a (b + t)^(−γ).
-            Self::Decaying { a, b, gamma } => a * (b + t as f64).powf(-gamma),
+            Self::Decaying { a, b, gamma } => a * crate::core::fastmath::powf(b + t as f64, -gamma),
         }
     }
 }

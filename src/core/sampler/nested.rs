@@ -41,6 +41,7 @@ use super::{
     check_temperature, log_add_exp, log_sub_exp, Event2d, Evolve, OnMember, Population2d,
     SamplerError, StepResult, WHOLE,
 };
+use crate::core::fastmath::{exp, ln};
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 
@@ -119,7 +120,7 @@ impl NestedSampling {
                 allowed: "finite with min < max on both axes",
             }
         })?;
-        let log_area = (b.width() * b.height()).ln();
+        let log_area = ln(b.width() * b.height());
         if !log_area.is_finite() {
             return Err(SamplerError::OutOfRange {
                 what: "prior box area",
@@ -210,7 +211,7 @@ impl NestedSampling {
             .log_l
             .iter()
             .fold(f64::NEG_INFINITY, |a, &l| log_add_exp(a, l));
-        log_add_exp(self.log_z_dead, self.log_volume() + lse - n.ln())
+        log_add_exp(self.log_z_dead, self.log_volume() + lse - ln(n))
     }
 
     /// Standard error of `ln Ẑ`, `√(H/N)` (Skilling 2006, §9).
@@ -420,10 +421,10 @@ impl Evolve for NestedSampling {
         let log_z_new = log_add_exp(self.log_z_dead, log_inc);
         // H ← (L_i w_i/Z′) ln L_i + (Z/Z′)(H + ln Z) − ln Z′ (Skilling 2006, §9).
         if log_z_new > f64::NEG_INFINITY {
-            let a = (log_inc - log_z_new).exp();
+            let a = exp(log_inc - log_z_new);
             let first = if a > 0.0 { a * log_l_inc } else { 0.0 };
             let second = if self.log_z_dead > f64::NEG_INFINITY {
-                (self.log_z_dead - log_z_new).exp() * (self.info + self.log_z_dead)
+                exp(self.log_z_dead - log_z_new) * (self.info + self.log_z_dead)
             } else {
                 0.0
             };
@@ -451,7 +452,7 @@ impl Evolve for NestedSampling {
         );
         // Stop when the live points could add at most a fraction tol: L_max X_i < tol · Z.
         let log_l_max = self.log_l.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if log_l_max + log_x < self.settings.tol.ln() + log_z {
+        if log_l_max + log_x < ln(self.settings.tol) + log_z {
             self.finished = true;
         }
         Ok(())

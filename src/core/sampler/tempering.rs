@@ -27,6 +27,7 @@ use super::{
     check_point, check_positive, check_temperature, Event2d, Evolve, OnMember, Population2d,
     SamplerError, StepResult,
 };
+use crate::core::fastmath::{exp, powf};
 use crate::core::landscape::Energy2d;
 use crate::core::rng::Rng;
 
@@ -74,7 +75,7 @@ impl ParallelTempering {
         }
         // T_k = T (T_max/T)^{k/(K−1)}, k = 0 … K−1.
         let temps: Vec<f64> = (0..k)
-            .map(|i| t * (t_max / t).powf(i as f64 / (k - 1) as f64))
+            .map(|i| t * powf(t_max / t, i as f64 / (k - 1) as f64))
             .collect();
         Self::with_ladder(x0, &temps, sigma)
     }
@@ -210,7 +211,7 @@ impl Evolve for ParallelTempering {
             } else if log_ratio.is_nan() {
                 0.0
             } else {
-                log_ratio.min(0.0).exp()
+                exp(log_ratio.min(0.0))
             };
             let accepted = accept_or_reject(prob, rng, &mut |e| on(k, e));
             self.swaps[k].record(accepted);

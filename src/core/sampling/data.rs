@@ -67,7 +67,7 @@ pub fn logistic_posterior_n(n: usize) -> Result<LogisticPosterior, LandscapeErro
     for _ in 0..n {
         let x = 1.5 * rng.normal();
         // y ~ Bernoulli(σ(w x + b)) with w = 1.5, b = −0.5.
-        let p = 1.0 / (1.0 + (-(1.5 * x - 0.5)).exp());
+        let p = 1.0 / (1.0 + crate::core::fastmath::exp(-(1.5 * x - 0.5)));
         xs.push(x);
         ys.push(rng.range(0.0, 1.0) < p);
     }
@@ -118,7 +118,11 @@ impl DataPosterior for NoData<'_> {
 pub fn sgld_schedule(k: &Knobs) -> Result<StepSchedule, SamplerError> {
     let eps = k.get("sgeps");
     if k.count("sched") == 1 {
-        StepSchedule::decaying(eps * DECAY_B.powf(DECAY_GAMMA), DECAY_B, DECAY_GAMMA)
+        StepSchedule::decaying(
+            eps * crate::core::fastmath::powf(DECAY_B, DECAY_GAMMA),
+            DECAY_B,
+            DECAY_GAMMA,
+        )
     } else {
         StepSchedule::constant(eps)
     }

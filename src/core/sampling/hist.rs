@@ -68,13 +68,13 @@ impl Marginals {
         }
         if log_w > self.shift {
             // Rescale to the new reference: c·e^{−old} = c·e^{−new}·e^{new − old}.
-            let r = (self.shift - log_w).exp();
+            let r = crate::core::fastmath::exp(self.shift - log_w);
             for c in self.counts.iter_mut() {
                 c.iter_mut().for_each(|v| *v *= r);
             }
             self.shift = log_w;
         }
-        let w = (log_w - self.shift).exp();
+        let w = crate::core::fastmath::exp(log_w - self.shift);
         for (axis, &v) in x.iter().enumerate() {
             if let Some(b) = self.bin(axis, v) {
                 self.counts[axis][b] += w;

@@ -74,7 +74,11 @@ impl Knobs {
     pub fn schedule(&self) -> Result<StepSchedule, SamplerError> {
         let eps = self.get("eps");
         if self.count("sched") == 1 {
-            StepSchedule::decaying(eps * DECAY_B.powf(DECAY_GAMMA), DECAY_B, DECAY_GAMMA)
+            StepSchedule::decaying(
+                eps * crate::core::fastmath::powf(DECAY_B, DECAY_GAMMA),
+                DECAY_B,
+                DECAY_GAMMA,
+            )
         } else {
             StepSchedule::constant(eps)
         }
