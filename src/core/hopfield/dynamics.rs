@@ -637,6 +637,9 @@ mod tests {
         for (i, b) in net.bias_mut().iter_mut().enumerate() {
             *b = (i % 7) as f32 * 0.01 - 0.03;
         }
+        // Self-couplings (as the projection rule sets): stability reads hᵢ + wᵢᵢ yᵢ, not hᵢ.
+        let d: Vec<f32> = (0..n).map(|i| if i % 3 == 0 { 1.5 } else { 0.0 }).collect();
+        net.set_self_couplings(&d).expect("self-couplings");
         let mut seen = [false; 2];
         let randoms: Vec<Vec<i8>> = (0..20)
             .map(|_| (0..n).map(|_| rng.spin()).collect())
@@ -648,6 +651,12 @@ mod tests {
             seen[usize::from(stable)] = true;
         }
         assert_eq!(seen, [true, true], "both answers occur");
+        // Strong self-couplings hold every spin where it is: every state is a fixed point.
+        net.set_self_couplings(&vec![100.0; n])
+            .expect("self-couplings");
+        for y in &randoms {
+            assert!(energy_and_stability(&net, y).1 && is_stable(&net, y));
+        }
         // Never written: zero energy (bias aside), every pattern stable under a zero bias.
         let zero = Network::new(n).expect("n");
         assert_eq!(energy_and_stability(&zero, &pats[0]).0, 0.0);
