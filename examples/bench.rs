@@ -2,7 +2,7 @@
 //! object `{ "workload": { "median_ms": …, "reps": …, "checksum": … }, … }` on stdout.
 //! Run through `scripts/bench`, which sets it beside the wasm and plain-JS timings.
 
-use energy_playground::core::bench::{measure, workloads};
+use energy_playground::core::bench::{measure, selected, workloads};
 use std::time::Instant;
 
 fn main() {
@@ -10,7 +10,9 @@ fn main() {
     let t0 = Instant::now();
     let mut now = move || t0.elapsed().as_secs_f64() * 1e3;
     let mut out = Vec::new();
-    for w in workloads() {
+    // `ONLY=mala,tempering` times only the workloads whose names contain one of the words.
+    let only = std::env::var("ONLY").unwrap_or_default();
+    for w in workloads().into_iter().filter(|w| selected(w.name, &only)) {
         let mut run = (w.prepare)(seed);
         let (ms, check) = measure(&mut now, &mut *run, 2000.0);
         out.push(format!(

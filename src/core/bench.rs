@@ -127,6 +127,17 @@ pub fn workloads() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "normal_draws_20k",
+            what: "20 000 standard normal draws (the ziggurat every single-chain sampler draws its \
+                   noise from: two per step)",
+            prepare: |seed| {
+                Box::new(move || {
+                    let mut rng = Rng::new(seed);
+                    (0..20_000).map(|_| rng.normal()).sum()
+                })
+            },
+        },
+        Workload {
             name: "rwmh_banana_10k",
             what: "10 000 random-walk Metropolis steps (σ = 1) on the banana",
             prepare: |seed| Box::new(move || bench_steps("rwmh", 10_000, seed)),
@@ -283,6 +294,17 @@ pub fn energy_inputs(seed: u64) -> (Network, Vec<i8>) {
     (net, y)
 }
 
+/// Whether workload `name` is among those `only` asks for: its name contains one of the
+/// comma-separated words of `only`, or `only` names none (blank: every workload).
+pub fn selected(name: &str, only: &str) -> bool {
+    let mut words = only
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_none() || words.any(|w| name.contains(w))
+}
+
 /// Times `run` with the clock `now` (milliseconds): repetitions are batched so one sample lasts
 /// at least 10 ms (browser clocks are coarse, ~0.1 ms), samples are taken for about `budget_ms`
 /// (at least 5), and the median time per repetition is returned with the last checksum.
@@ -333,6 +355,26 @@ pub fn median(xs: &mut [f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_selects_the_workloads_whose_names_contain_one_of_its_words() {
+        let names: Vec<&str> = workloads().iter().map(|w| w.name).collect();
+        let pick = |only: &str| -> Vec<&str> {
+            names
+                .iter()
+                .copied()
+                .filter(|n| selected(n, only))
+                .collect()
+        };
+        assert_eq!(pick(""), names);
+        assert_eq!(pick(" , "), names);
+        assert_eq!(pick("mala"), ["mala_banana_10k"]);
+        assert_eq!(
+            pick("mala, parallel_tempering"),
+            ["mala_banana_10k", "parallel_tempering_banana_5x2k"]
+        );
+        assert!(pick("no_such_workload").is_empty());
+    }
 
     #[test]
     fn workloads_are_deterministic() {

@@ -117,7 +117,11 @@ pub fn install() -> Result<(), JsValue> {
     method(
         &obj,
         "runBenchmarks",
-        Closure::new(|_: JsValue| JsValue::from_str(&super::bench::run_all())),
+        Closure::new(|only: JsValue| {
+            JsValue::from_str(&super::bench::run_all(
+                &only.as_string().unwrap_or_default(),
+            ))
+        }),
     )?;
     let w = web_sys::window().ok_or("no window")?;
     js_sys::Reflect::set(&w, &JsValue::from_str("energyPlayground"), &obj)?;

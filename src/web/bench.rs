@@ -10,7 +10,7 @@ use web_sys::HtmlElement;
 
 use super::app::{lab_names, Lab};
 use super::{dom, status};
-use crate::core::bench::{energy_inputs, measure, recall_inputs, workloads};
+use crate::core::bench::{energy_inputs, measure, recall_inputs, selected, workloads};
 use crate::core::params::Params;
 
 #[wasm_bindgen(module = "/www/bench.js")]
@@ -43,10 +43,12 @@ fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
     measure(&mut now, &mut run, budget_ms)
 }
 
-/// Runs every workload; returns JSON `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}`.
-pub fn run_all() -> String {
+/// Runs every workload whose name contains one of the comma-separated words of `only` (every
+/// workload if `only` is empty); returns JSON
+/// `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}`.
+pub fn run_all(only: &str) -> String {
     let mut rows = Vec::new();
-    for w in workloads() {
+    for w in workloads().into_iter().filter(|w| selected(w.name, only)) {
         let (wasm_ms, wasm_check) = time_median((w.prepare)(SEED), 1500.0);
         let js = match w.name {
             "hopfield_energy_n1024" => {
@@ -153,7 +155,7 @@ impl BenchLab {
             "Times every workload (a few seconds)",
             move || {
                 status::info("running benchmarks…");
-                let json = run_all();
+                let json = run_all("");
                 if let Err(e) = l2.borrow().show(&json) {
                     status::warn(&format!("could not show results: {e:?}"));
                 }

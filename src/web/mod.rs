@@ -75,8 +75,9 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Runs the benchmark workloads in this page and returns JSON (used by `scripts/bench`).
+/// Runs the benchmark workloads in this page (those whose names contain a comma-separated word
+/// of `only`, or all) and returns JSON (used by `scripts/bench`).
 #[wasm_bindgen(js_name = runBenchmarks)]
-pub fn run_benchmarks() -> String {
-    bench::run_all()
+pub fn run_benchmarks(only: Option<String>) -> String {
+    bench::run_all(only.as_deref().unwrap_or(""))
 }

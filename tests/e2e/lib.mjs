@@ -77,6 +77,6 @@ export function launch() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
       '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync'],
+      '--disable-sync', ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : [])],
   });
 }

@@ -6,6 +6,7 @@
 //! sets used by Grathwohl et al. 2019, FFJORD).
 
 use super::EbmError;
+use crate::core::fastmath::sin_cos;
 use crate::core::rng::Rng;
 use std::f64::consts::{PI, TAU};
 
@@ -59,10 +60,11 @@ impl Preset {
                 // upper moon (cos t, sin t), lower moon (1 − cos t, ½ − sin t), t ∈ [0, π];
                 // centred at (½, ¼) and scaled by 1.5
                 let t = PI * rng.uniform();
+                let (sin, cos) = sin_cos(t);
                 let (x, y) = if rng.bernoulli(0.5) {
-                    (t.cos(), t.sin())
+                    (cos, sin)
                 } else {
-                    (1.0 - t.cos(), 0.5 - t.sin())
+                    (1.0 - cos, 0.5 - sin)
                 };
                 [
                     1.5 * (x - 0.5) + noise(rng, 0.1),
@@ -71,24 +73,18 @@ impl Preset {
             }
             Preset::Rings => {
                 let r = if rng.bernoulli(0.5) { 1.0 } else { 2.5 } + noise(rng, 0.08);
-                let a = TAU * rng.uniform();
-                [r * a.cos(), r * a.sin()]
+                let (sin, cos) = sin_cos(TAU * rng.uniform());
+                [r * cos, r * sin]
             }
             Preset::EightGaussians => {
-                let a = TAU * rng.below(8) as f64 / 8.0;
-                [
-                    2.5 * a.cos() + noise(rng, 0.15),
-                    2.5 * a.sin() + noise(rng, 0.15),
-                ]
+                let (sin, cos) = sin_cos(TAU * rng.below(8) as f64 / 8.0);
+                [2.5 * cos + noise(rng, 0.15), 2.5 * sin + noise(rng, 0.15)]
             }
             Preset::Spiral => {
                 // r = 0.3 + 2.7 s, angle = 3π s, s ∼ U(0, 1)
                 let s = rng.uniform();
-                let (r, a) = (0.3 + 2.7 * s, 3.0 * PI * s);
-                [
-                    r * a.cos() + noise(rng, 0.08),
-                    r * a.sin() + noise(rng, 0.08),
-                ]
+                let (r, (sin, cos)) = (0.3 + 2.7 * s, sin_cos(3.0 * PI * s));
+                [r * cos + noise(rng, 0.08), r * sin + noise(rng, 0.08)]
             }
             Preset::TwoGaussians => {
                 let cx = if rng.bernoulli(0.5) { 2.0 } else { -2.0 };

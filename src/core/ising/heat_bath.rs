@@ -25,7 +25,7 @@ pub fn flip_probability(delta_e: f64, t: f64) -> f64 {
         }
     } else {
         // P(flip) = e^{−ΔE/T} / (1 + e^{−ΔE/T}) = 1 / (1 + e^{ΔE/T}); exp overflow gives 1/∞ = 0
-        1.0 / (1.0 + (delta_e / t).exp())
+        1.0 / (1.0 + crate::core::fastmath::exp(delta_e / t))
     }
 }
 

@@ -18,7 +18,7 @@ pub fn acceptance(delta_e: f64, t: f64) -> f64 {
         0.0
     } else {
         // A = min(1, e^{−ΔE/T}); ΔE > 0 here so the exponential is < 1
-        (-delta_e / t).exp()
+        crate::core::fastmath::exp(-delta_e / t)
     }
 }
 

@@ -31,7 +31,7 @@ pub fn bond_probability(t: f64) -> f64 {
         1.0
     } else {
         // p_add = 1 − e^{−2J/T}
-        -(-2.0 / t).exp_m1()
+        -crate::core::fastmath::exp_m1(-2.0 / t)
     }
 }
 

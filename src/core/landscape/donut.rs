@@ -5,6 +5,7 @@
 //! of radius ≈ r: a curved, hard-to-traverse shape for random-walk samplers.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
+use crate::core::fastmath::hypot;
 
 /// A ring-shaped valley.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,12 +51,12 @@ impl Default for Donut {
 
 impl Energy2d for Donut {
     fn energy(&self, x: [f64; 2]) -> f64 {
-        let d = x[0].hypot(x[1]) - self.r;
+        let d = hypot(x[0], x[1]) - self.r;
         d * d / (2.0 * self.w * self.w)
     }
 
     fn energy_and_grad(&self, x: [f64; 2], grad: &mut [f64; 2]) -> f64 {
-        let rho = x[0].hypot(x[1]);
+        let rho = hypot(x[0], x[1]);
         let d = rho - self.r;
         let w2 = self.w * self.w;
         if rho > 0.0 {

@@ -8,7 +8,7 @@
 //! `∇E(x) = k (x − c) − Σⱼ aⱼ exp(−|x − cⱼ|²/(2sⱼ²)) (x − cⱼ)/sⱼ²`.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::exp;
+use crate::core::fastmath::{exp, hypot};
 
 /// Largest number of bumps.
 pub const MAX_BUMPS: usize = 64;
@@ -156,7 +156,7 @@ impl DrawnLandscape {
     pub fn nearest_bump(&self, x: [f64; 2], max_dist: f64) -> Option<usize> {
         let mut best: Option<(usize, f64)> = None;
         for (i, b) in self.bumps.iter().enumerate() {
-            let d = (b.centre[0] - x[0]).hypot(b.centre[1] - x[1]);
+            let d = hypot(b.centre[0] - x[0], b.centre[1] - x[1]);
             if d <= max_dist && best.is_none_or(|(_, bd)| d < bd) {
                 best = Some((i, d));
             }

@@ -23,7 +23,7 @@
 //! gradient — used for the view only), recomputed when the data change.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::{exp, ln_1p};
+use crate::core::fastmath::{exp, hypot, ln_1p};
 
 /// Largest number of data points.
 pub const MAX_DATA: usize = 100_000;
@@ -199,6 +199,9 @@ impl DataPosterior for LogisticPosterior {
         [-t[0] / s2, -t[1] / s2]
     }
 
+    // Inlined into the mini-batch sum: returning the pair from a call goes through memory in
+    // wasm, which made the call cost more than the score itself.
+    #[inline(always)]
     fn grad_log_lik(&self, i: usize, t: [f64; 2]) -> [f64; 2] {
         let (x, y) = (self.xs[i], self.ys[i]);
         // ∇ ln P(y | x, θ) = (y − σ(w x + b)) (x, 1).
@@ -299,6 +302,9 @@ impl DataPosterior for GaussianPosterior {
         ]
     }
 
+    // Inlined into the mini-batch sum: returning the pair from a call goes through memory in
+    // wasm, which made the call cost more than the score itself.
+    #[inline(always)]
     fn grad_log_lik(&self, i: usize, t: [f64; 2]) -> [f64; 2] {
         let d = self.xs[i] - t[0];
         let inv_var = exp(-2.0 * t[1]);
@@ -358,7 +364,7 @@ fn laplace_view(m: &dyn Energy2d, fallback: f64) -> Bounds {
             }
             a *= 0.5;
         }
-        if !moved || (a * step[0]).hypot(a * step[1]) < 1e-12 {
+        if !moved || hypot(a * step[0], a * step[1]) < 1e-12 {
             break;
         }
     }

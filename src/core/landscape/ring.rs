@@ -5,6 +5,7 @@
 //! standard picture of poor mixing.
 
 use super::{finite, positive, Bounds, Energy2d, GaussianMixture, LandscapeError, Spd2};
+use crate::core::fastmath::sin_cos;
 
 /// Largest number of modes on the ring.
 pub const MAX_MODES: usize = 64;
@@ -45,7 +46,8 @@ impl RingOfModes {
         let parts: Vec<(f64, [f64; 2], Spd2)> = (0..k)
             .map(|i| {
                 let a = 2.0 * std::f64::consts::PI * i as f64 / k as f64;
-                (1.0 / k as f64, [r * a.cos(), r * a.sin()], cov)
+                let (sin, cos) = sin_cos(a);
+                (1.0 / k as f64, [r * cos, r * sin], cov)
             })
             .collect();
         Self {

@@ -370,8 +370,9 @@ pub fn bench_batch(kind: &str, n: usize, steps: usize, seed: u64) -> f64 {
         return f64::NAN;
     };
     let target = crate::core::landscape::Banana::default();
+    let target: &dyn Energy2d = super::bench::opaque(&target);
     let mut rng = Rng::new(seed);
-    let s = b.step(steps, &target, &mut rng);
+    let s = super::bench::opaque(&mut b).step(steps, target, &mut rng);
     b.xs().iter().chain(b.ys()).sum::<f64>() + s.accepted as f64
 }
 

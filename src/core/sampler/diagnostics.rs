@@ -9,6 +9,7 @@
 //! one so the sequence is monotone; `τ = −1 + 2 Σ_m Γ_m`.
 
 use super::SamplerError;
+use crate::core::fastmath::sin_cos;
 
 /// Proposals and acceptances of a sampler. An accept/reject sampler credits each proposal with
 /// 1 (accepted) or 0 ([`AcceptanceCounter::record`]); NUTS, which has no single accept/reject
@@ -195,7 +196,7 @@ pub fn autocovariance(xs: &[f64]) -> Vec<f64> {
     }
     let tw: Vec<(f64, f64)> = (0..m / 2)
         .map(|k| {
-            let (s, c) = (2.0 * std::f64::consts::PI * k as f64 / m as f64).sin_cos();
+            let (s, c) = sin_cos(2.0 * std::f64::consts::PI * k as f64 / m as f64);
             (c, s)
         })
         .collect();

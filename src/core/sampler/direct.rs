@@ -14,7 +14,7 @@
 //! transform.
 
 use super::SamplerError;
-use crate::core::fastmath::{exp, ln};
+use crate::core::fastmath::{exp, ln, sin_cos};
 use crate::core::rng::Rng;
 
 /// Largest number of categories of a [`Categorical`].
@@ -177,7 +177,7 @@ pub fn box_muller_transform(u1: f64, u2: f64) -> BoxMuller {
         f64::MIN_POSITIVE
     };
     let r = (-2.0 * ln(u1)).sqrt();
-    let (s, c) = (2.0 * std::f64::consts::PI * u2).sin_cos();
+    let (s, c) = sin_cos(2.0 * std::f64::consts::PI * u2);
     BoxMuller {
         u1,
         u2,

@@ -97,6 +97,7 @@ pub fn langevin(
 /// The Langevin move shared by ULA and MALA's proposal, from `x` with `g = ∇U(x)`: the drift
 /// `m = x + (ε/2)∇log p(x) = x − (ε/2)g` and `y = m + √ε z`, `z ~ N(0, I)`. Emits `Drift` and
 /// returns `(m, y)`; errors (the NaN guard) if either point is not finite.
+#[inline(always)]
 pub(crate) fn langevin_move(
     x: [f64; 2],
     g: [f64; 2],

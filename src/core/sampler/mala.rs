@@ -80,6 +80,7 @@ impl Transition for Mala {
         &mut self.state
     }
 
+    #[inline(always)]
     fn try_step(&mut self, target: &dyn Energy2d, rng: &mut Rng, on: &mut OnEvent) -> StepResult {
         let (_, inv_t) = check_temperature(self.t)?;
         let (x, eps) = (self.state.x, self.eps);

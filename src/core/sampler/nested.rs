@@ -41,7 +41,7 @@ use super::{
     check_temperature, log_add_exp, log_sub_exp, Event2d, Evolve, OnMember, Population2d,
     SamplerError, StepResult, WHOLE,
 };
-use crate::core::fastmath::{exp, ln};
+use crate::core::fastmath::{exp, hypot, ln, sin_cos};
 use crate::core::landscape::{Bounds, Energy2d};
 use crate::core::rng::Rng;
 
@@ -88,6 +88,9 @@ pub struct NestedSampling {
     log_l: Vec<f64>,
     /// Bootstrap scratch: whether a live point is in the resample.
     chosen: Vec<bool>,
+    /// The bootstrap's chosen points as columns (reused, no allocation per round).
+    chosen_x: Vec<f64>,
+    chosen_y: Vec<f64>,
     /// Iterations i (dead points).
     iteration: u64,
     /// ln Z from the dead points.
@@ -101,6 +104,26 @@ pub struct NestedSampling {
     finished: bool,
     halted: Option<SamplerError>,
     fault: Fault,
+}
+
+/// `min_k |p − q_k|²` over the points `q_k = (xs[k], ys[k])` (`+∞` for none); finite inputs.
+/// Four running minima side by side, so the loop has no branch and no chain of dependent
+/// compares (it vectorises); the minimum is exact whatever the order.
+fn nearest_squared(p: [f64; 2], xs: &[f64], ys: &[f64]) -> f64 {
+    let lesser = |a: f64, b: f64| if b < a { b } else { a };
+    let d2 = |qx: f64, qy: f64| (p[0] - qx) * (p[0] - qx) + (p[1] - qy) * (p[1] - qy);
+    let mut m = [f64::INFINITY; 4];
+    let (cx, cy) = (xs.chunks_exact(4), ys.chunks_exact(4));
+    let (rx, ry) = (cx.remainder(), cy.remainder());
+    for (qx, qy) in cx.zip(cy) {
+        for k in 0..4 {
+            m[k] = lesser(m[k], d2(qx[k], qy[k]));
+        }
+    }
+    for (&qx, &qy) in rx.iter().zip(ry) {
+        m[0] = lesser(m[0], d2(qx, qy));
+    }
+    lesser(lesser(m[0], m[1]), lesser(m[2], m[3]))
 }
 
 impl NestedSampling {
@@ -163,6 +186,8 @@ impl NestedSampling {
             live: vec![[0.0; 2]; n],
             log_l: vec![0.0; n],
             chosen: vec![false; n],
+            chosen_x: Vec::with_capacity(n),
+            chosen_y: Vec::with_capacity(n),
             iteration: 0,
             log_z_dead: f64::NEG_INFINITY,
             info: 0.0,
@@ -288,18 +313,17 @@ impl NestedSampling {
             for _ in 0..n {
                 self.chosen[rng.below(n)] = true;
             }
-            for (i, p) in self.live.iter().enumerate() {
-                if self.chosen[i] {
-                    continue;
-                }
-                let mut nearest = f64::INFINITY;
-                for (q, &c) in self.live.iter().zip(&self.chosen) {
-                    if c {
-                        let d = [p[0] - q[0], p[1] - q[1]];
-                        nearest = nearest.min(d[0] * d[0] + d[1] * d[1]);
-                    }
-                }
-                r2 = r2.max(nearest);
+            // The chosen points, gathered into two flat columns: the nearest-neighbour search
+            // below is then a branch-free loop over contiguous numbers (it vectorises in wasm
+            // as natively).
+            self.chosen_x.clear();
+            self.chosen_y.clear();
+            for (q, _) in self.live.iter().zip(&self.chosen).filter(|(_, &c)| c) {
+                self.chosen_x.push(q[0]);
+                self.chosen_y.push(q[1]);
+            }
+            for (p, _) in self.live.iter().zip(&self.chosen).filter(|(_, &c)| !c) {
+                r2 = r2.max(nearest_squared(*p, &self.chosen_x, &self.chosen_y));
             }
         }
         let r = r2.sqrt();
@@ -307,7 +331,7 @@ impl NestedSampling {
         self.radius = if r > 0.0 && r.is_finite() {
             r
         } else {
-            self.prior.width().hypot(self.prior.height())
+            hypot(self.prior.width(), self.prior.height())
         };
     }
 
@@ -328,7 +352,8 @@ impl NestedSampling {
                 r * rng.uniform().sqrt(),
                 std::f64::consts::TAU * rng.uniform(),
             );
-            let y = [c[0] + rho * phi.cos(), c[1] + rho * phi.sin()];
+            let (sin, cos) = sin_cos(phi);
+            let y = [c[0] + rho * cos, c[1] + rho * sin];
             // Uniform on the union of balls: keep with probability 1/(balls covering y).
             let covering = self
                 .live
@@ -476,6 +501,28 @@ impl Population2d for NestedSampling {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearest_squared_is_the_minimum_over_every_point() {
+        let mut rng = Rng::new(5);
+        for n in 0..11 {
+            let xs: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+            let ys: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+            let p = [rng.normal(), rng.normal()];
+            let brute = xs
+                .iter()
+                .zip(&ys)
+                .map(|(x, y)| (p[0] - x) * (p[0] - x) + (p[1] - y) * (p[1] - y))
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(nearest_squared(p, &xs, &ys), brute, "n = {n}");
+        }
+        // The nearest point last, in the remainder, or in any of the four lanes.
+        for k in 0..7 {
+            let mut xs = vec![10.0; 7];
+            xs[k] = 1.0;
+            assert_eq!(nearest_squared([0.0, 0.0], &xs, &[0.0; 7]), 1.0, "k = {k}");
+        }
+    }
     use crate::core::landscape::{grid_moments, Gaussian};
 
     fn box4() -> Bounds {
