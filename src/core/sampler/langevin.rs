@@ -145,23 +145,40 @@ pub fn langevin_particles(
     }
     let s = eps.sqrt();
     let mut frozen = 0;
-    let mut g = [0.0; 2];
-    for p in xs.chunks_exact_mut(2) {
-        let x = [p[0], p[1]];
-        if !is_finite2(x) || potential_and_grad(target, x, inv_t, &mut g).is_err() {
-            frozen += 1;
-            continue;
+    // A block of particles at a time: their energies and gradients come from one call of the
+    // landscape (not one dynamic call per particle), then each moves in order, drawing its
+    // noise as before.
+    const BLOCK: usize = 64;
+    let (mut bx, mut by) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let (mut e, mut gx, mut gy) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+    for block in xs.chunks_mut(2 * BLOCK) {
+        let m = block.len() / 2;
+        for (k, p) in block.chunks_exact(2).enumerate() {
+            // A particle that is not finite stays put; the landscape sees (0, 0) in its place.
+            let ok = is_finite2([p[0], p[1]]);
+            bx[k] = if ok { p[0] } else { 0.0 };
+            by[k] = if ok { p[1] } else { 0.0 };
         }
-        // θ′ = θ − (ε/2)∇U(θ) + √ε z.
-        let y = [
-            x[0] - 0.5 * eps * g[0] + s * rng.normal(),
-            x[1] - 0.5 * eps * g[1] + s * rng.normal(),
-        ];
-        if is_finite2(y) {
-            p[0] = y[0];
-            p[1] = y[1];
-        } else {
-            frozen += 1;
+        target.energies_and_grads(&bx[..m], &by[..m], &mut e[..m], &mut gx[..m], &mut gy[..m]);
+        for (k, p) in block.chunks_exact_mut(2).enumerate() {
+            let x = [p[0], p[1]];
+            // U = E/T and ∇U, refused as by `potential_and_grad`: E = +∞, U or ∇U not finite.
+            let (u, g) = (e[k] * inv_t, [gx[k] * inv_t, gy[k] * inv_t]);
+            if !is_finite2(x) || e[k] == f64::INFINITY || !u.is_finite() || !is_finite2(g) {
+                frozen += 1;
+                continue;
+            }
+            // θ′ = θ − (ε/2)∇U(θ) + √ε z.
+            let y = [
+                x[0] - 0.5 * eps * g[0] + s * rng.normal(),
+                x[1] - 0.5 * eps * g[1] + s * rng.normal(),
+            ];
+            if is_finite2(y) {
+                p[0] = y[0];
+                p[1] = y[1];
+            } else {
+                frozen += 1;
+            }
         }
     }
     Ok(frozen)
@@ -306,5 +323,47 @@ mod tests {
         assert!(langevin_particles(&mut xs[..5], &f, 0.01, 1.0, &mut rng).is_err());
         assert!(langevin_particles(&mut xs, &f, -0.01, 1.0, &mut rng).is_err());
         assert!(langevin_particles(&mut xs, &f, 0.01, 0.0, &mut rng).is_err());
+    }
+
+    #[test]
+    fn particles_in_blocks_move_bit_for_bit_as_one_at_a_time() {
+        // One particle at a time through `potential_and_grad`, the definition.
+        let one_by_one = |xs: &mut [f64], target: &dyn Energy2d, eps: f64, rng: &mut Rng| {
+            let mut frozen = 0;
+            for p in xs.chunks_exact_mut(2) {
+                let (x, mut g) = ([p[0], p[1]], [0.0; 2]);
+                if !is_finite2(x) || potential_and_grad(target, x, 0.5, &mut g).is_err() {
+                    frozen += 1;
+                    continue;
+                }
+                let y = [
+                    x[0] - 0.5 * eps * g[0] + eps.sqrt() * rng.normal(),
+                    x[1] - 0.5 * eps * g[1] + eps.sqrt() * rng.normal(),
+                ];
+                if is_finite2(y) {
+                    (p[0], p[1]) = (y[0], y[1]);
+                } else {
+                    frozen += 1;
+                }
+            }
+            frozen
+        };
+        let f = Funnel::default();
+        let mut rng = Rng::new(9);
+        // 150 particles (two full blocks and a part), some not finite.
+        let mut xs: Vec<f64> = (0..300).map(|_| 2.0 * rng.normal()).collect();
+        xs[7] = f64::NAN;
+        xs[200] = f64::INFINITY;
+        let mut ys = xs.clone();
+        let (mut r1, mut r2) = (Rng::new(4), Rng::new(4));
+        for _ in 0..5 {
+            let a = langevin_particles(&mut xs, &f, 0.05, 2.0, &mut r1).expect("valid");
+            let b = one_by_one(&mut ys, &f, 0.05, &mut r2);
+            assert_eq!(a, b);
+            assert_eq!(a, 2);
+        }
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&xs), bits(&ys));
+        assert_eq!(r1.next_u64(), r2.next_u64());
     }
 }
