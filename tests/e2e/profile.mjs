@@ -1,0 +1,62 @@
+// Where a benchmark row spends its time in the page's WebAssembly: runs the rows whose names
+// contain one of the comma-separated words of argv[2] (as `ONLY=` does for scripts/bench) in
+// headless Chromium under the DevTools CPU profiler, and prints the hottest functions by
+// self time (the plain-JS versions of the rows run in the same profile, under their JS names).
+//
+//   trunk build --release && node tests/e2e/profile.mjs mala,nested
+//
+// The release .wasm carries no function names (wasm-opt drops them), so this serves a copy of
+// dist/ in target/profile-dist whose .wasm is wasm-bindgen's output optimised again with
+// `wasm-opt -O3 --debuginfo`, which keeps the names (same code otherwise).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, launch } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const only = process.argv[2] || '';
+const top = Number(process.argv[3] || 20);
+
+const dist = path.join(root, 'target/profile-dist');
+fs.rmSync(dist, { recursive: true, force: true });
+fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
+const wasm = fs.readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
+execFileSync('wasm-opt', ['-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
+  '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
+  '--enable-reference-types', '--enable-multivalue',
+  path.join(root, 'target/wasm-bindgen/release/energy-playground_bg.wasm'),
+  '-o', path.join(dist, wasm)], { stdio: 'inherit' });
+
+const srv = await serve(dist);
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  await page.goto(srv.url + '#speed');
+  await page.waitForSelector('#app[data-ready="1"]', { timeout: 20000 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  await cdp.send('Profiler.start');
+  const timings = await page.evaluate((o) => window.wasmBindings.runBenchmarks(o), only);
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log(timings);
+  const ticks = new Map();
+  for (const s of profile.samples) ticks.set(s, (ticks.get(s) || 0) + 1);
+  const self = new Map();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const c = ticks.get(n.id) || 0;
+    total += c;
+    const name = n.callFrame.functionName || '(anonymous)';
+    self.set(name, (self.get(name) || 0) + c);
+  }
+  console.log('\n self %  function (self time, whole run)');
+  for (const [name, c] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${(100 * c / total).toFixed(1).padStart(6)}  ${name.slice(0, 160)}`);
+  }
+} finally {
+  await browser.close();
+  await srv.close();
+}
