@@ -157,7 +157,8 @@ pub fn workloads() -> Vec<Workload> {
         Workload {
             name: "langevin_particles_10k_banana",
             what: "the same 10 Langevin steps of 10 000 particles through langevin_particles \
-                   (interleaved positions, one energy call and two normal draws per particle)",
+                   (interleaved positions, one landscape call per block of 64 particles, two normal \
+                   draws per particle)",
             prepare: |seed| Box::new(move || bench_langevin_particles(10_000, 10, seed)),
         },
         Workload {
