@@ -96,6 +96,13 @@ try {
         const h = await page.$eval(MAIN[lab], (c) => c.getBoundingClientRect().height).catch(() => 0);
         check(`1920×1080: the main picture of ${lab} is ≥ 60 % of the viewport height`, h >= 0.6 * size.height, `${h.toFixed(0)} px`);
       }
+      if (size.width >= 1920 && lab === 'sampling') {
+        // The charts beside the plane use the room a projector gives them, all on screen.
+        const boxes = await page.$$eval('#lab-sampling .samp-plots .plot-wrap:not(.hidden) canvas',
+          (cs) => cs.map((c) => { const r = c.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.bottom)]; }));
+        const ok = boxes.length === 4 && boxes.every(([w, b]) => w >= 400 && b <= size.height);
+        check(`${size.name}: the sampling lab's four charts are ≥ 400 px wide and on screen`, ok, JSON.stringify(boxes));
+      }
       if (size.presenter) {
         const fonts = await page.$$eval('.lab:not(.hidden) canvas[data-min-font]', (cs) => cs
           .filter((c) => c.offsetWidth > 0)
