@@ -427,7 +427,11 @@ mod tests {
         let (mut a, mut b) = (Rng::new(9), Rng::new(9));
         bernoulli_into(&p, &mut out, &mut a);
         for (k, (&pk, &o)) in p.iter().zip(&out).enumerate() {
-            let want = if b.uniform() < f64::from(pk) { 1.0 } else { 0.0 };
+            let want = if b.uniform() < f64::from(pk) {
+                1.0
+            } else {
+                0.0
+            };
             assert_eq!(o, want, "unit {k}, p = {pk}");
         }
     }

@@ -266,33 +266,51 @@ pub(crate) fn add_into(x: &[f32], y: &mut [f32]) {
 }
 
 /// `out = bias + Σ_{k ∈ rows} w[k·n .. (k+1)·n]`: the sum of the chosen rows of the row-major
-/// matrix `w` (`· × n`), e.g. a layer's local fields given the units that are on. Columns are
-/// taken 32 at a time with the partial sums held in registers across all chosen rows, so each
-/// row is only loaded. `out` and `bias` have `n` entries; every index must be a row of `w`.
+/// matrix `w` (`· × n`), e.g. a layer's local fields given the units that are on (see
+/// [`add_rows`]). `out` and `bias` have `n` entries; every index must be a row of `w`.
 pub(crate) fn sum_rows(out: &mut [f32], bias: &[f32], w: &[f32], n: usize, rows: &[u32]) {
-    const W: usize = 32;
-    let (out, bias) = (&mut out[..n], &bias[..n]);
+    out[..n].copy_from_slice(&bias[..n]);
+    add_rows(out, w, n, rows);
+}
+
+/// `out += Σ_{k ∈ rows} w[k·n .. (k+1)·n]`, the rows added to each entry in the order given.
+/// Columns are taken 32 at a time (then 8, 4, 1) with the partial sums held in registers across
+/// all chosen rows, so each row is only loaded and `out` is read and written once. `out` has
+/// `n` entries; every index must be a row of `w`.
+pub(crate) fn add_rows(out: &mut [f32], w: &[f32], n: usize, rows: &[u32]) {
+    let out = &mut out[..n];
     let mut c = 0;
-    while c + W <= n {
-        let mut acc = [0.0f32; W];
-        acc.copy_from_slice(&bias[c..c + W]);
-        for &k in rows {
-            let k = k as usize;
-            let wr = &w[k * n + c..k * n + c + W];
-            for l in 0..W {
-                acc[l] += wr[l];
-            }
-        }
-        out[c..c + W].copy_from_slice(&acc);
-        c += W;
+    while c + 32 <= n {
+        add_rows_block::<32>(out, w, n, c, rows);
+        c += 32;
     }
-    if c < n {
-        out[c..].copy_from_slice(&bias[c..]);
-        for &k in rows {
-            let k = k as usize;
-            add_into(&w[k * n + c..(k + 1) * n], &mut out[c..]);
+    while c + 8 <= n {
+        add_rows_block::<8>(out, w, n, c, rows);
+        c += 8;
+    }
+    while c + 4 <= n {
+        add_rows_block::<4>(out, w, n, c, rows);
+        c += 4;
+    }
+    while c < n {
+        add_rows_block::<1>(out, w, n, c, rows);
+        c += 1;
+    }
+}
+
+/// Columns `c .. c + B` of [`add_rows`].
+#[inline(always)]
+fn add_rows_block<const B: usize>(out: &mut [f32], w: &[f32], n: usize, c: usize, rows: &[u32]) {
+    let mut acc = [0.0f32; B];
+    acc.copy_from_slice(&out[c..c + B]);
+    for &k in rows {
+        let k = k as usize;
+        let wr = &w[k * n + c..k * n + c + B];
+        for l in 0..B {
+            acc[l] += wr[l];
         }
     }
+    out[c..c + B].copy_from_slice(&acc);
 }
 
 /// The indices of the entries equal to 1 of `row` into `on` (branch-free), returning how many;
@@ -303,7 +321,7 @@ pub(crate) fn ones(on: &mut [u32], row: &[f32]) -> Option<usize> {
     let mut n = 0;
     let mut binary = true;
     for (i, &x) in row.iter().enumerate() {
-        binary &= x == 0.0 || x == 1.0;
+        binary &= (x == 0.0) | (x == 1.0);
         on[n] = i as u32;
         n += usize::from(x == 1.0);
     }
