@@ -257,8 +257,11 @@ impl ChainBatch {
         const MARGIN: f32 = 1e-6;
         let n = self.len();
         // ln α = min(0, −(E(p) − E(s))/T) (E(p) = +∞ gives α = 0), and α in single precision
+        // (a compare and select, not `f64::min`: in wasm that is a call to `fmin` per chain, as
+        // wasm's own `f64.min` treats NaN differently; a NaN gives 0 either way)
         for ((la, &e_old), &e_new) in self.la.iter_mut().zip(&self.e).zip(&self.pe) {
-            *la = (-(e_new - e_old) * inv_t).min(0.0);
+            let v = -(e_new - e_old) * inv_t;
+            *la = if v < 0.0 { v } else { 0.0 };
         }
         for (a, &la) in self.a32.iter_mut().zip(&self.la) {
             *a = exp_f32(la as f32);
