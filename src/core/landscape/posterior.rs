@@ -385,6 +385,38 @@ mod tests {
     use crate::core::landscape::testutil::check_gradient;
     use crate::core::rng::Rng;
 
+    #[test]
+    fn softplus_and_sigmoid_are_the_two_sided_formulas_bit_for_bit() {
+        // the formulas written with a branch on the sign of z, as the lecture's σ and ln(1 + eᶻ)
+        let softplus_ref = |z: f64| {
+            if z > 0.0 {
+                z + ln_1p(exp(-z))
+            } else {
+                ln_1p(exp(z))
+            }
+        };
+        let sigmoid_ref = |z: f64| {
+            if z >= 0.0 {
+                1.0 / (1.0 + exp(-z))
+            } else {
+                exp(z) / (1.0 + exp(z))
+            }
+        };
+        let mut rng = Rng::new(5);
+        let mut zs = vec![0.0, -0.0, 1e-300, -1e-300, 745.0, -745.0, 1e308, -1e308];
+        zs.extend([f64::INFINITY, f64::NEG_INFINITY]);
+        zs.extend((0..2000).map(|_| 60.0 * (rng.uniform() - 0.5)));
+        for z in zs {
+            assert_eq!(
+                softplus(z).to_bits(),
+                softplus_ref(z).to_bits(),
+                "softplus({z})"
+            );
+            assert_eq!(sigmoid(z).to_bits(), sigmoid_ref(z).to_bits(), "σ({z})");
+        }
+        assert!(softplus(f64::NAN).is_nan() && sigmoid(f64::NAN).is_nan());
+    }
+
     fn logistic_data(n: usize, seed: u64) -> (Vec<f64>, Vec<bool>) {
         let mut rng = Rng::new(seed);
         let xs: Vec<f64> = (0..n).map(|_| 1.5 * rng.normal()).collect();
