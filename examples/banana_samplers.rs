@@ -11,9 +11,9 @@
 
 use std::time::Instant;
 
-use energy_playground::core::landscape::{Banana, Energy2d};
-use energy_playground::core::rng::Rng;
-use energy_playground::core::sampler::{
+use energy_core::landscape::{Banana, Energy2d};
+use energy_core::rng::Rng;
+use energy_core::sampler::{
     effective_sample_size, monte_carlo_standard_error, Hmc, Mala, Metropolis, Nuts, Sampler2d,
 };
 

@@ -2,7 +2,7 @@
 //! object `{ "workload": { "median_ms": …, "reps": …, "checksum": … }, … }` on stdout.
 //! Run through `scripts/bench`, which sets it beside the wasm and plain-JS timings.
 
-use energy_playground::core::bench::{measure, selected, workloads};
+use energy_core::bench::{measure, selected, workloads};
 use std::time::Instant;
 
 fn main() {

@@ -9,11 +9,11 @@
 //! cargo run --release --example hopfield_recall [-- --noise 0.3 --seed 1]
 //! ```
 
-use energy_playground::core::hopfield::{
+use energy_core::hopfield::{
     hebbian, sweep, Dynamics, HebbianScale, Network, Order, RecallEvent, State,
 };
-use energy_playground::core::pattern::{flip_noise, glyphs, overlap};
-use energy_playground::core::rng::Rng;
+use energy_core::pattern::{flip_noise, glyphs, overlap};
+use energy_core::rng::Rng;
 
 fn arg(name: &str, default: f64) -> f64 {
     let args: Vec<String> = std::env::args().collect();

@@ -10,10 +10,10 @@
 //! cargo run --release --example rbm_digits [-- --epochs 20 --seed 1]
 //! ```
 
-use energy_playground::core::digits::{Digits, SHIPPED};
-use energy_playground::core::rbm::exact::log_likelihood;
-use energy_playground::core::rbm::{CdConfig, Rbm, Trainer};
-use energy_playground::core::rng::Rng;
+use energy_core::digits::{Digits, SHIPPED};
+use energy_core::rbm::exact::log_likelihood;
+use energy_core::rbm::{CdConfig, Rbm, Trainer};
+use energy_core::rng::Rng;
 
 fn arg(name: &str, default: f64) -> f64 {
     let args: Vec<String> = std::env::args().collect();

@@ -6,9 +6,9 @@
 //! cargo run --example rbm_pretrain
 //! ```
 
-use energy_playground::core::rbm::file::to_json;
-use energy_playground::core::rbm::session::shipped::{pretrain, PRETRAIN_SEED};
-use energy_playground::core::rbm::session::DigitData;
+use energy_core::rbm::file::to_json;
+use energy_core::rbm::session::shipped::{pretrain, PRETRAIN_SEED};
+use energy_core::rbm::session::DigitData;
 
 fn main() -> Result<(), String> {
     let data = DigitData::shipped()?;

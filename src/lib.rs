@@ -2,7 +2,8 @@
 //!
 //! `core` is the math (native and wasm); `web` is the browser shell (wasm only).
 
-pub mod core;
+/// The model math: the `energy-core` crate (sources in `src/core/`).
+pub use energy_core as core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -3,7 +3,7 @@
 //! The browser shell shows them folded at the top of each lab.
 
 /// One text: the lab, the sub-view it is for (empty: any), a title, the text and the key
-/// equation (in the TeX subset of [`crate::core::math`]).
+/// equation (in the TeX subset of [`crate::math`]).
 pub struct About {
     /// Lab id.
     pub lab: &'static str,
@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn every_equation_typesets_and_every_lab_has_a_text() {
         for a in ABOUT {
-            crate::core::math::parse(a.tex).unwrap_or_else(|e| panic!("{}: {e}", a.lab));
+            crate::math::parse(a.tex).unwrap_or_else(|e| panic!("{}: {e}", a.lab));
             let sentences = a.text.matches(". ").count() + 1;
             assert!(
                 (1..=4).contains(&sentences),

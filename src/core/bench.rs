@@ -2,15 +2,13 @@
 //! (`examples/bench.rs`) and the page's Speed tab, so both time exactly the same code.
 //! Nothing here reads a clock; the caller times `run`.
 
-use crate::core::hopfield::{
-    bench_recall_setup, Dense, Dynamics, Network, Order, OverlapNetwork, State,
-};
-use crate::core::ising::{bench_lattice, bench_one_sweep, Lattice};
-use crate::core::pattern::{flip_fraction, random_pattern};
-use crate::core::rng::Rng;
-use crate::core::sampler::batch::bench_batch;
-use crate::core::sampler::bench::bench_langevin_particles;
-use crate::core::sampler::{bench_population, bench_sgld, bench_steps};
+use crate::hopfield::{bench_recall_setup, Dense, Dynamics, Network, Order, OverlapNetwork, State};
+use crate::ising::{bench_lattice, bench_one_sweep, Lattice};
+use crate::pattern::{flip_fraction, random_pattern};
+use crate::rng::Rng;
+use crate::sampler::batch::bench_batch;
+use crate::sampler::bench::bench_langevin_particles;
+use crate::sampler::{bench_population, bench_sgld, bench_steps};
 
 /// One benchmark workload: `prepare` builds the inputs (untimed), the returned closure does one
 /// repetition of the timed work and returns a checksum (so the optimiser cannot drop it).
@@ -55,7 +53,7 @@ pub fn workloads() -> Vec<Workload> {
         Workload {
             name: "ising_metropolis_512x512_10_sweeps",
             what: "10 checkerboard Metropolis sweeps of a 512×512 lattice at T = 2.5 (plus its random start)",
-            prepare: |seed| Box::new(move || crate::core::ising::bench_ising_sweeps(512, 10, seed)),
+            prepare: |seed| Box::new(move || crate::ising::bench_ising_sweeps(512, 10, seed)),
         },
         Workload {
             name: "ising_metropolis_1024x1024_sweep",
@@ -85,14 +83,14 @@ pub fn workloads() -> Vec<Workload> {
         Workload {
             name: "ebm_cd_20_steps_batch128",
             what: "20 contrastive-divergence steps of the 2→64→64→1 energy, batch 128, 20 Langevin steps each",
-            prepare: |seed| Box::new(move || crate::core::ebm::bench_ebm_train_steps(20, 128, seed)),
+            prepare: |seed| Box::new(move || crate::ebm::bench_ebm_train_steps(20, 128, seed)),
         },
         Workload {
             name: "rbm_cd1_epoch_digits",
             what: "one CD-1 epoch (scikit-learn's per-batch arithmetic): 1797 binarised digits, 100 hidden, batch 10",
             prepare: |seed| {
                 let data = digits_binarised();
-                Box::new(move || crate::core::rbm::bench_cd1_epoch(&data, 100, 10, seed))
+                Box::new(move || crate::rbm::bench_cd1_epoch(&data, 100, 10, seed))
             },
         },
         Workload {
@@ -240,9 +238,7 @@ fn ising_sweep_workload(seed: u64, heat_bath: bool) -> Box<dyn FnMut() -> f64> {
 
 /// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.
 pub fn digits_binarised() -> Vec<f32> {
-    match crate::core::digits::Digits::parse(crate::core::digits::SHIPPED)
-        .and_then(|d| d.binarized(8))
-    {
+    match crate::digits::Digits::parse(crate::digits::SHIPPED).and_then(|d| d.binarized(8)) {
         Ok(v) => v,
         Err(e) => unreachable!("the shipped digits file is valid (tested): {e}"),
     }

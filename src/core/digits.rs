@@ -25,7 +25,7 @@ use std::fmt;
 /// embedded once so every user shares one copy.
 pub static SHIPPED: &[u8] = include_bytes!("../../www/data/digits8x8.bin");
 
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// The file's magic number.
 pub const MAGIC: [u8; 4] = *b"DIG8";

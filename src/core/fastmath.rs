@@ -227,7 +227,7 @@ pub fn sincos_turns_f32(t: f32) -> (f32, f32) {
 
 /// Two independent standard normal draws from two uniforms by the Box–Muller transform
 /// (Box & Muller 1958): `√(−2 ln u₁)·(cos 2πu₂, sin 2πu₂)`, with `u₁ ∈ (0, 1)`, `u₂ ∈ [0, 1)`.
-/// Branch-free (vectorises). With `u₁ ≥ 2⁻²⁴` (as [`crate::core::lanes::RngLanes`] draws it)
+/// Branch-free (vectorises). With `u₁ ≥ 2⁻²⁴` (as [`crate::lanes::RngLanes`] draws it)
 /// the pair is cut off at radius ≈ 5.77 (probability 6·10⁻⁸), symmetrically, so a proposal
 /// built from it stays symmetric.
 #[inline(always)]
@@ -294,7 +294,7 @@ pub fn hypot(x: f64, y: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn portable_functions_agree_with_the_platforms_to_an_ulp() {

@@ -2,7 +2,7 @@
 //! (replace, delete, insert) drawn from an alphabet of characters that matter to the format.
 //! Seeded, so a failing case replays.
 
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Writes into `out` a copy of `base` with 1–4 random edits, each a byte replaced by, or a byte
 /// inserted from, `alphabet` (non-empty), or a byte deleted.

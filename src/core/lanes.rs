@@ -8,7 +8,7 @@
 //! uses them is still replayed exactly from its `u64` seed, and the integer arithmetic gives
 //! bit-identical streams on every target.
 
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Number of lanes the kernels in this crate use: 16 × 32 bits = four 128-bit vectors per word.
 pub const LANES: usize = 16;
@@ -136,7 +136,7 @@ impl<const W: usize> RngLanes<W> {
         }
     }
 
-    /// Two standard normal draws per lane (Box–Muller, [`crate::core::fastmath::box_muller_f32`])
+    /// Two standard normal draws per lane (Box–Muller, [`crate::fastmath::box_muller_f32`])
     /// into `z0` and `z1`, from two steps of the lanes.
     #[inline(always)]
     pub fn normals_f32(&mut self, z0: &mut [f32; W], z1: &mut [f32; W]) {
@@ -144,7 +144,7 @@ impl<const W: usize> RngLanes<W> {
         self.uniform_open_f32(&mut u1);
         self.uniform_open_f32(&mut u2);
         for i in 0..W {
-            let (a, b) = crate::core::fastmath::box_muller_f32(u1[i], u2[i]);
+            let (a, b) = crate::fastmath::box_muller_f32(u1[i], u2[i]);
             z0[i] = a;
             z1[i] = b;
         }

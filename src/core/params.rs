@@ -58,7 +58,7 @@ impl std::error::Error for ParamError {}
 /// A parsed hash: the lab's id and its settings, in order.
 ///
 /// ```
-/// use energy_playground::core::params::Params;
+/// use energy_core::params::Params;
 /// let p = Params::parse("#hopfield?n=32&noise=0.3&seed=1")?;
 /// assert_eq!(p.lab, "hopfield");
 /// assert_eq!(p.u64_in("n", 8, 256)?, Some(32));
@@ -266,7 +266,7 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn round_trip() {

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Smallest grid side that [`glyph`] renders on.
 pub const GLYPH_MIN_SIDE: usize = 8;
@@ -187,8 +187,8 @@ pub fn invert(y: &mut [i8]) {
 /// The overlap `m = ξ·y / N ∈ [−1, 1]` of two equally long ±1 patterns (N ≥ 1).
 ///
 /// ```
-/// use energy_playground::core::pattern::{flip_exact, overlap};
-/// use energy_playground::core::rng::Rng;
+/// use energy_core::pattern::{flip_exact, overlap};
+/// use energy_core::rng::Rng;
 /// let xi = vec![1i8; 100];
 /// let mut y = xi.clone();
 /// flip_exact(&mut y, 10, &mut Rng::new(1))?;

@@ -9,7 +9,7 @@
 //! recorded. Colours are composited over white (a transparent pixel is white).
 //!
 //! ```
-//! use energy_playground::core::record::GifRecording;
+//! use energy_core::record::GifRecording;
 //! let mut rec = GifRecording::new(2, 1, 10.0).expect("test input is valid");
 //! rec.push_frame(&[0, 0, 0, 255, 255, 255, 255, 255], 0.0).expect("test input is valid"); // black, white
 //! rec.push_frame(&[255, 255, 255, 255, 0, 0, 0, 255], 100.0).expect("test input is valid"); // white, black
@@ -410,7 +410,7 @@ fn bin_colour(b: usize) -> [u8; 3] {
 /// loop's timestamps (which come at the display's rate, usually faster).
 ///
 /// ```
-/// use energy_playground::core::record::FrameClock;
+/// use energy_core::record::FrameClock;
 /// let mut clock = FrameClock::new(10.0); // one frame every 100 ms
 /// let due: Vec<bool> = [0.0, 16.7, 50.0, 100.0, 116.7, 200.0].iter().map(|&t| clock.due(t)).collect();
 /// assert_eq!(due, [true, false, false, true, false, true]);
@@ -464,7 +464,7 @@ impl FrameClock {
 /// left out. Every character outside `[a-z0-9-]` becomes `-`.
 ///
 /// ```
-/// use energy_playground::core::record::file_stem;
+/// use energy_core::record::file_stem;
 /// assert_eq!(file_stem("hopfield", Some(1), None, 7), "hopfield-scene-2-seed-7");
 /// assert_eq!(file_stem("sampling", None, Some("mcmc"), 3), "sampling-mcmc-seed-3");
 /// assert_eq!(file_stem("ising", None, None, 1), "ising-seed-1");

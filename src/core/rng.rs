@@ -13,7 +13,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// A seeded, portable random stream. Cloning it forks an identical stream.
 ///
 /// ```
-/// use energy_playground::core::rng::Rng;
+/// use energy_core::rng::Rng;
 /// let (mut a, mut b) = (Rng::new(42), Rng::new(42));
 /// assert_eq!(a.next_u64(), b.next_u64()); // the same seed replays the same run
 /// let u = a.uniform();

@@ -5,7 +5,7 @@
 //! back into every hash it writes; a link without them turns them off.
 //!
 //! ```
-//! use energy_playground::core::{params::Params, shell};
+//! use energy_core::{params::Params, shell};
 //! let p = Params::parse("#hopfield?embed=1&scene=2").unwrap();
 //! let (link, errors) = shell::read(&p, 20);
 //! assert!(link.embed);
@@ -58,7 +58,7 @@ pub fn write(p: &mut Params, embed: bool) {
 /// sets them itself (choosing a scene in an embedded page keeps it embedded).
 ///
 /// ```
-/// use energy_playground::core::shell::carry_over;
+/// use energy_core::shell::carry_over;
 /// let h = carry_over("#ising?T=2&seed=1", &["speed".to_string()], true);
 /// assert_eq!(h, "#ising?T=2&seed=1&hide=speed&embed=1");
 /// ```

@@ -1,7 +1,7 @@
 //! Temperature: one validated type for every part of the core that samples a Boltzmann
-//! distribution `p ∝ exp(−E/T)` (`k = 1`) — the Boltzmann machine ([`crate::core::boltzmann`]),
-//! the samplers on the plane ([`crate::core::sampler`]) and the Ising lattice
-//! ([`crate::core::ising`]).
+//! distribution `p ∝ exp(−E/T)` (`k = 1`) — the Boltzmann machine ([`crate::boltzmann`]),
+//! the samplers on the plane ([`crate::sampler`]) and the Ising lattice
+//! ([`crate::ising`]).
 //!
 //! [`Temperature::new`] accepts `0 ≤ T ≤ +∞` (NaN and negative values are rejected) and
 //! precomputes `β = 1/T`. Each consumer then states the range it can use: the samplers need a
@@ -122,11 +122,11 @@ impl IntoTemperature for f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::boltzmann::{ExactBoltzmann, Network};
-    use crate::core::ising::Lattice;
-    use crate::core::landscape::Gaussian;
-    use crate::core::rng::Rng;
-    use crate::core::sampler::{
+    use crate::boltzmann::{ExactBoltzmann, Network};
+    use crate::ising::Lattice;
+    use crate::landscape::Gaussian;
+    use crate::rng::Rng;
+    use crate::sampler::{
         langevin, metropolis_hastings, GaussianWalk, Gibbs2d, Hmc, ImportanceProposal,
         ImportanceSampler, Langevin, Mala, Metropolis, Nuts, Sampler2d, StepSchedule,
     };

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::gibbs::{gibbs_sweep, GibbsOrder, SpinUpdate, Temperature};
 use super::{check_state, BoltzmannError, Network, State};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest number of sweeps per temperature level.
 pub const MAX_SWEEPS_PER_LEVEL: usize = 1_000_000;

@@ -544,7 +544,7 @@ impl StateHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     /// N = 3: w01 = 0.5, w02 = −0.3, w12 = 0.8, b = (0.1, −0.2, 0.4), T = 1.5.
     fn net3() -> Network {

@@ -30,9 +30,9 @@
 use std::ops::Range;
 
 use super::{check_state, BoltzmannError, Network, State};
-use crate::core::rng::Rng;
-/// The temperature type shared by the whole core (see [`crate::core::temperature`]).
-pub use crate::core::temperature::Temperature;
+use crate::rng::Rng;
+/// The temperature type shared by the whole core (see [`crate::temperature`]).
+pub use crate::temperature::Temperature;
 
 /// `P(yᵢ = +1 | rest) = σ(2hᵢ/T)` for local field `h` (see the module docs for the derivation).
 /// At `T = 0` (or `β` overflowing to `+∞`) this is `Θ(h)` with `Θ(0) = 0` (tie → −1).

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::exact::{ExactBoltzmann, MAX_EXACT_NEURONS};
 use super::gibbs::{gibbs_sweep, gibbs_sweep_sites, GibbsOrder, Temperature};
 use super::{check_patterns, BoltzmannError, Network, State};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest number of sweeps or samples any phase accepts.
 pub const MAX_PHASE_SWEEPS: usize = 1_000_000;

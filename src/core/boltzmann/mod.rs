@@ -29,7 +29,7 @@ pub mod run;
 
 use std::fmt;
 
-pub use crate::core::hopfield::{HopfieldError, Network, State};
+pub use crate::hopfield::{HopfieldError, Network, State};
 pub use anneal::{AnnealPoint, AnnealStatus, Annealer, Schedule};
 pub use exact::{
     ground_states, state_from_index, state_index, zero_temperature_limit, ExactBoltzmann,
@@ -129,8 +129,8 @@ impl std::error::Error for BoltzmannError {
     }
 }
 
-impl From<crate::core::temperature::TemperatureError> for BoltzmannError {
-    fn from(e: crate::core::temperature::TemperatureError) -> Self {
+impl From<crate::temperature::TemperatureError> for BoltzmannError {
+    fn from(e: crate::temperature::TemperatureError) -> Self {
         Self::Temperature {
             value: e.value,
             rule: "≥ 0 (0 = deterministic, +∞ = fair coin)",

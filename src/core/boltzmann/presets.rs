@@ -8,7 +8,7 @@
 
 use super::exact::{state_from_index, MAX_EXACT_NEURONS};
 use super::{BoltzmannError, Network};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest side of a bars-and-stripes grid (`side² ≤ 16` visible neurons, so exact enumeration
 /// stays possible).

@@ -6,8 +6,8 @@
 //! sets used by Grathwohl et al. 2019, FFJORD).
 
 use super::EbmError;
-use crate::core::fastmath::sin_cos;
-use crate::core::rng::Rng;
+use crate::fastmath::sin_cos;
+use crate::rng::Rng;
 use std::f64::consts::{PI, TAU};
 
 /// Largest number of points a dataset may hold.

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::{Mlp, Workspace};
-use crate::core::landscape::{Bounds, Energy2d};
+use crate::landscape::{Bounds, Energy2d};
 
 /// Stiffness k of the wall outside the training box (energy units per unit length²).
 pub const WALL: f64 = 100.0;
@@ -132,7 +132,7 @@ pub type LearnedSlot = Rc<RefCell<Option<LearnedEnergy>>>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     fn random_energy(seed: u64) -> LearnedEnergy {
         let mut rng = Rng::new(seed);

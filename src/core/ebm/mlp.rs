@@ -14,7 +14,7 @@
 //! Numbers are `f32`: single precision halves memory traffic and doubles the SIMD width (4 lanes
 //! in WebAssembly `simd128`, 8 with AVX) for the matrix–vector products that dominate training,
 //! and the stochastic training noise is far above f32 rounding. Sums over a batch (mean energy,
-//! norms) are accumulated in `f64`. The non-finite guard in [`crate::core::ebm::train`] keeps a
+//! norms) are accumulated in `f64`. The non-finite guard in [`crate::ebm::train`] keeps a
 //! NaN from ever entering the parameters.
 //!
 //! All parameters live in one flat `Vec<f32>` in this order (row-major):
@@ -23,7 +23,7 @@
 //! `H² + 5H + 1` numbers (4 417 for `H = 64`).
 
 use super::{check_range, EbmError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Default hidden width H.
 pub const DEFAULT_HIDDEN: usize = 64;
@@ -106,11 +106,11 @@ impl Layout {
     }
 }
 
-/// Logistic sigmoid `σ(z) = 1/(1 + e^{−z})`: [`crate::core::fastmath::sigmoid_f32`], branch-free
+/// Logistic sigmoid `σ(z) = 1/(1 + e^{−z})`: [`crate::fastmath::sigmoid_f32`], branch-free
 /// and the same bits in wasm and natively (below z ≈ −88 it gives a number under 10⁻³⁸, not 0).
 #[inline(always)]
 fn sigmoid(z: f32) -> f32 {
-    crate::core::fastmath::sigmoid_f32(z)
+    crate::fastmath::sigmoid_f32(z)
 }
 
 /// `silu'(z) = σ(z)(1 + z(1 − σ(z)))`, from `σ = silu/z` stored in the forward pass.

@@ -12,7 +12,7 @@
 //!
 //! Files: [`mlp`] (the network `E_θ`, its forward pass and both gradients), [`train`]
 //! (Langevin sampling, contrastive divergence, Adam), [`data`] (dataset presets and user points),
-//! [`learned`] (the trained network as an [`Energy2d`](crate::core::landscape::Energy2d)),
+//! [`learned`] (the trained network as an [`Energy2d`](crate::landscape::Energy2d)),
 //! [`session`] (the "Train an energy" lab's run and its settings table).
 
 pub mod data;
@@ -153,7 +153,7 @@ pub(crate) fn check_range(
 /// (1 000 points), all seeded by `seed`. Returns a checksum (the sum of the losses), or NaN if
 /// training stopped with an error.
 pub fn bench_ebm_train_steps(steps: usize, batch: usize, seed: u64) -> f64 {
-    let mut rng = crate::core::rng::Rng::new(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     let config = TrainConfig {
         batch_size: batch.clamp(1, 1024),
         ..TrainConfig::default()

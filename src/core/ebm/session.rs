@@ -2,20 +2,20 @@
 //! by hand), the contrastive-divergence trainer, the loss and mean-energy traces, the energy on a
 //! grid for the heatmap (evaluated in slices over frames), and "sample from the model" — Langevin
 //! particles of the Sampling lab's registry running on the trained network as an
-//! [`Energy2d`](crate::core::landscape::Energy2d) ([`LearnedEnergy`]). Every parameter is a row
+//! [`Energy2d`](crate::landscape::Energy2d) ([`LearnedEnergy`]). Every parameter is a row
 //! of [`TABLE`].
 //!
 //! A run is a function of its settings and its seed: [`EnergySession::restart`] redraws the
 //! preset and the network from the seed, so a link replays exactly.
 
-use crate::core::landscape::{energy_grid, Bounds};
-use crate::core::params::Params;
-use crate::core::rng::Rng;
-use crate::core::sampler::StepSchedule;
-use crate::core::sampling::registry::{Engine, Particles};
-use crate::core::sampling::ring::Ring;
-use crate::core::settings::{opt, Opt, Range, Setting, Show, Table};
-use crate::core::trace::Trace;
+use crate::landscape::{energy_grid, Bounds};
+use crate::params::Params;
+use crate::rng::Rng;
+use crate::sampler::StepSchedule;
+use crate::sampling::registry::{Engine, Particles};
+use crate::sampling::ring::Ring;
+use crate::settings::{opt, Opt, Range, Setting, Show, Table};
+use crate::trace::Trace;
 
 use super::{Dataset, EbmError, LearnedEnergy, Preset, TrainConfig, TrainStats, Trainer};
 
@@ -590,7 +590,7 @@ impl EnergySession {
 impl LearnedEnergy {
     /// The training box.
     fn bounds_box(&self) -> Bounds {
-        crate::core::landscape::Energy2d::bounds(self)
+        crate::landscape::Energy2d::bounds(self)
     }
 }
 
@@ -772,11 +772,11 @@ mod tests {
         );
         assert_eq!(
             TABLE.row("hidden").map(|r| r.default_value()),
-            Some(crate::core::settings::Value::Num(64.0))
+            Some(crate::settings::Value::Num(64.0))
         );
         // The slider has exactly three stops.
-        let Some(crate::core::settings::Setting {
-            kind: crate::core::settings::Kind::Number { range, .. },
+        let Some(crate::settings::Setting {
+            kind: crate::settings::Kind::Number { range, .. },
             ..
         }) = TABLE.row("hidden")
         else {

@@ -30,7 +30,7 @@
 use super::data::Dataset;
 use super::mlp::{Mlp, Workspace, DEFAULT_HIDDEN, MAX_HIDDEN};
 use super::{check_range, EbmError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest batch size.
 pub const MAX_BATCH: usize = 4096;
@@ -872,7 +872,7 @@ impl Trainer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ebm::Preset;
+    use crate::ebm::Preset;
 
     fn small_config() -> TrainConfig {
         TrainConfig {
@@ -930,7 +930,7 @@ mod tests {
 
     #[test]
     fn contrastive_divergence_gradient_matches_finite_differences() {
-        use crate::core::ebm::mlp::reference::energy_f64;
+        use crate::ebm::mlp::reference::energy_f64;
         let mut rng = Rng::new(5);
         let h = 6;
         let mut mlp = Mlp::new(h, &mut rng).expect("valid");

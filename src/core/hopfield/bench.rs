@@ -8,8 +8,8 @@
 use super::dynamics::{run_to_fixed_point, Dynamics, Order};
 use super::learning::{hebbian, HebbianScale};
 use super::network::{Network, State};
-use crate::core::pattern::{flip_fraction, random_pattern};
-use crate::core::rng::Rng;
+use crate::pattern::{flip_fraction, random_pattern};
+use crate::rng::Rng;
 
 /// Side of the benchmark image (64×64 = 4096 neurons).
 pub const BENCH_SIDE: usize = 64;
@@ -66,7 +66,7 @@ pub fn bench_recall_run(net: &Network, state: &mut State, dynamics: &mut Dynamic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pattern::overlap;
+    use crate::pattern::overlap;
 
     #[test]
     fn bench_workload_recalls_pattern_zero_deterministically() {

@@ -24,9 +24,9 @@ use super::dynamics::{update_neuron, Dense, Dynamics, Order};
 use super::hidden::{ExpandedNetwork, StoreRule};
 use super::learning::{check_count, HebbianScale, LearnError};
 use super::network::{State, MAX_DENSE_NEURONS};
-use crate::core::pattern::{dot, flip_exact};
-use crate::core::rng::Rng;
-use crate::core::sampler::direct::normal_cdf;
+use crate::pattern::{dot, flip_exact};
+use crate::rng::Rng;
+use crate::sampler::direct::normal_cdf;
 
 /// The critical load of the Hebbian Hopfield network, α_c ≈ 0.138 (Amit, Gutfreund &
 /// Sompolinsky 1985/87).

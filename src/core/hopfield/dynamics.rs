@@ -25,7 +25,7 @@
 use std::fmt;
 
 use super::network::{HopfieldError, Network, State};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest neuron count a [`Dynamics`] schedules (256×256 images in overlap mode).
 pub const MAX_SCHEDULED_NEURONS: usize = 1 << 16;
@@ -625,8 +625,8 @@ mod tests {
 
     #[test]
     fn energy_and_stability_agree_with_energy_and_is_stable() {
-        use crate::core::hopfield::{hebbian, HebbianScale};
-        use crate::core::rng::Rng;
+        use crate::hopfield::{hebbian, HebbianScale};
+        use crate::rng::Rng;
         let mut rng = Rng::new(5);
         let n = 60;
         let pats: Vec<Vec<i8>> = (0..4)

@@ -24,8 +24,8 @@ pub const MAX_MEMORIES: usize = 64;
 /// Largest grid side.
 pub const MAX_SIDE: usize = 256;
 
-pub use crate::core::files::FileError;
-use crate::core::files::FileKind;
+pub use crate::files::FileError;
+use crate::files::FileKind;
 
 /// The library format.
 pub const KIND: FileKind = FileKind {
@@ -158,7 +158,7 @@ pub fn to_json(lib: &Library, weights: Option<&[f32]>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     fn sample() -> Library {
         Library {
@@ -223,7 +223,7 @@ mod tests {
         let mut accepted = 0;
         let mut b = Vec::new();
         for _ in 0..20_000 {
-            crate::core::fuzz::mutate(&good, alphabet, &mut rng, &mut b);
+            crate::fuzz::mutate(&good, alphabet, &mut rng, &mut b);
             if let Ok(lib) = parse(&String::from_utf8_lossy(&b)) {
                 accepted += 1;
                 let n = lib.side * lib.side;

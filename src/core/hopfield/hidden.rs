@@ -30,7 +30,7 @@ use super::learning::{
     HebbianScale, LearnError, TrainStats,
 };
 use super::network::{Network, State, MAX_DENSE_NEURONS};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// How the extended (visible + hidden) vectors are stored.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -255,7 +255,7 @@ impl ExpandedNetwork {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pattern::{overlap, random_pattern};
+    use crate::pattern::{overlap, random_pattern};
 
     #[test]
     fn hidden_zero_is_the_plain_network() {

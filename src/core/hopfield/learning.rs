@@ -20,7 +20,7 @@ use std::fmt;
 use super::dynamics::{is_stable, Dense, Dynamics, Order};
 use super::network::{HopfieldError, Network, State};
 use super::sliced::{Learner, OneShot};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// What can be wrong with patterns or learning parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -781,8 +781,8 @@ impl GradientTrainer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::hopfield::count_spurious;
-    use crate::core::pattern::random_pattern;
+    use crate::hopfield::count_spurious;
+    use crate::pattern::random_pattern;
 
     fn random_patterns(k: usize, n: usize, rng: &mut Rng) -> Vec<Vec<i8>> {
         (0..k).map(|_| random_pattern(n, rng)).collect()

@@ -94,16 +94,16 @@ impl std::error::Error for HopfieldError {}
 /// A self-coupling adds the constant `−½ Σᵢ wᵢᵢ yᵢ² = −½ Σᵢ wᵢᵢ` to `−½ yᵀWy`, so it changes
 /// neither the energy differences (the energy and fields below leave it out) nor the Boltzmann
 /// distribution; it changes only the deterministic update, where neuron i sees
-/// `Σⱼ wᵢⱼ yⱼ + bᵢ = hᵢ + wᵢᵢ yᵢ` including its own term (see [`crate::core::hopfield::dynamics`]).
+/// `Σⱼ wᵢⱼ yⱼ + bᵢ = hᵢ + wᵢᵢ yᵢ` including its own term (see [`crate::hopfield::dynamics`]).
 #[derive(Clone, Debug)]
 ///
 /// Store two patterns with Hebb's rule and recall one from a corrupted cue; the energy falls:
 ///
 /// ```
-/// use energy_playground::core::hopfield::{
+/// use energy_core::hopfield::{
 ///     hebbian, run_to_fixed_point, Dynamics, HebbianScale, Network, Order, State,
 /// };
-/// use energy_playground::core::rng::Rng;
+/// use energy_core::rng::Rng;
 /// let a: Vec<i8> = vec![1, 1, 1, 1, -1, -1, -1, -1];
 /// let b: Vec<i8> = vec![1, -1, 1, -1, 1, -1, 1, -1];
 /// let mut net = Network::new(8)?;
@@ -584,7 +584,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn a_network_never_written_reads_as_zero_and_equals_a_written_zero_one() {

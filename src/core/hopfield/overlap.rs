@@ -20,7 +20,7 @@
 
 use super::dynamics::AsyncNeurons;
 use super::learning::{check_patterns, LearnError};
-use crate::core::pattern::dot;
+use crate::pattern::dot;
 
 /// Largest N in overlap mode (256×256).
 pub const MAX_OVERLAP_NEURONS: usize = 1 << 16;
@@ -226,11 +226,11 @@ impl AsyncNeurons for OverlapNetwork {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::hopfield::dynamics::{Dynamics, Order};
-    use crate::core::hopfield::learning::{hebbian, HebbianScale};
-    use crate::core::hopfield::network::Network;
-    use crate::core::pattern::{flip_exact, random_pattern};
-    use crate::core::rng::Rng;
+    use crate::hopfield::dynamics::{Dynamics, Order};
+    use crate::hopfield::learning::{hebbian, HebbianScale};
+    use crate::hopfield::network::Network;
+    use crate::pattern::{flip_exact, random_pattern};
+    use crate::rng::Rng;
 
     #[test]
     fn fields_and_energy_match_dense_hebbian() {

@@ -18,10 +18,10 @@ use super::{
     energy_and_stability, Dense, Dynamics, GradientTrainer, GradientVariant, Learner, Network,
     Order, OverlapNetwork, RecallEvent, SpuriousCount, State, SyncDynamics, SyncOutcome,
 };
-use crate::core::pattern::{self, Half};
-use crate::core::rng::Rng;
-use crate::core::settings::{opt, Opt, Range, Setting, Show, Table};
-use crate::core::trace::Trace;
+use crate::pattern::{self, Half};
+use crate::rng::Rng;
+use crate::settings::{opt, Opt, Range, Setting, Show, Table};
+use crate::trace::Trace;
 
 mod learn;
 pub use learn::{Learned, Learning, SYNC_WORK};
@@ -1261,7 +1261,7 @@ pub static TABLE: Table<HopfieldRun> = Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::params::Params;
+    use crate::params::Params;
 
     fn starter(seed: u64) -> HopfieldRun {
         let mut r = HopfieldRun::new(seed);

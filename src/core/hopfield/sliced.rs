@@ -360,7 +360,7 @@ fn storkey_row(net: &mut Network, xi: &[i8], g: &[f32], i: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     fn random_patterns(n: usize, k: usize, seed: u64) -> Vec<Vec<i8>> {
         let mut rng = Rng::new(seed);
@@ -449,21 +449,19 @@ mod tests {
             .expect("independent")
             .finish();
         for xi in &pats {
-            assert!(crate::core::hopfield::is_stable(&net, xi));
+            assert!(crate::hopfield::is_stable(&net, xi));
         }
         // A plausible bug — the diagonal left out — breaks the two-patterns-one-pixel-apart case.
         let close = [vec![1i8, 1, 1], vec![1, 1, -1]];
         let net = Learner::new(OneShot::PseudoInverse, 3, &close)
             .expect("independent")
             .finish();
-        assert!(close
-            .iter()
-            .all(|xi| crate::core::hopfield::is_stable(&net, xi)));
+        assert!(close.iter().all(|xi| crate::hopfield::is_stable(&net, xi)));
         let mut no_diag = net.clone();
         no_diag.set_self_couplings(&[0.0; 3]).expect("length 3");
         assert!(!close
             .iter()
-            .all(|xi| crate::core::hopfield::is_stable(&no_diag, xi)));
+            .all(|xi| crate::hopfield::is_stable(&no_diag, xi)));
     }
 
     #[test]

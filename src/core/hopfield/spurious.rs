@@ -6,7 +6,7 @@
 use super::dynamics::{Dense, Dynamics, Order};
 use super::learning::{check_count, check_patterns, LearnError};
 use super::network::{Network, State};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Sweeps after which a start that has not reached a fixed point is given up.
 pub const MAX_SWEEPS: usize = 10_000;
@@ -153,8 +153,8 @@ pub fn count_spurious<P: AsRef<[i8]>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::hopfield::{hebbian, HebbianScale};
-    use crate::core::pattern::random_pattern;
+    use crate::hopfield::{hebbian, HebbianScale};
+    use crate::pattern::random_pattern;
 
     #[test]
     fn a_count_in_single_sweeps_reports_as_one_at_once() {

@@ -27,8 +27,8 @@
 //! from its seed and the integer-only kernel gives bit-identical results on every target.
 
 use super::lattice::{table_index, FlipTable};
-use crate::core::lanes::{RngLanes, LANES};
-use crate::core::rng::Rng;
+use crate::lanes::{RngLanes, LANES};
+use crate::rng::Rng;
 
 /// `2³¹`: the scale of the integer acceptance thresholds (31-bit uniforms).
 const SCALE: f64 = 2_147_483_648.0;

@@ -2,7 +2,7 @@
 //! distribution (Glauber 1963; Geman & Geman 1984).
 //!
 //! Given its neighbours, spin `i` is `+1` with probability `σ(2fᵢ/T) = 1/(1 + e^{−2fᵢ/T})`,
-//! `fᵢ = J Σⱼ sⱼ + h`: the ±1-spin conditional derived in [`crate::core::boltzmann::gibbs`]
+//! `fᵢ = J Σⱼ sⱼ + h`: the ±1-spin conditional derived in [`crate::boltzmann::gibbs`]
 //! (`p_plus(fᵢ, T)` there), with the factor 2 that ±1 spins bring. It is *not* the lecture's
 //! Boltzmann-machine form `σ(z/T)` with `z = Σⱼ wⱼᵢ yⱼ`, which is the conditional of 0/1 units;
 //! applied to ±1 spins that form samples at temperature `2T` (see the same module).
@@ -10,7 +10,7 @@
 //! which is how the table is stored. Conventions: spins ±1, `J = 1`, `k = 1`.
 
 use super::lattice::Lattice;
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Heat-bath flip probability `1/(1 + exp(ΔE/T))` for energy change `delta_e` at `t ≥ 0`.
 /// At `T = 0` (deterministic limit): 1 if `ΔE < 0`, ½ if `ΔE = 0`, 0 if `ΔE > 0`.
@@ -25,7 +25,7 @@ pub fn flip_probability(delta_e: f64, t: f64) -> f64 {
         }
     } else {
         // P(flip) = e^{−ΔE/T} / (1 + e^{−ΔE/T}) = 1 / (1 + e^{ΔE/T}); exp overflow gives 1/∞ = 0
-        1.0 / (1.0 + crate::core::fastmath::exp(delta_e / t))
+        1.0 / (1.0 + crate::fastmath::exp(delta_e / t))
     }
 }
 
@@ -51,7 +51,7 @@ impl Lattice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ising::lattice::table_index;
+    use crate::ising::lattice::table_index;
 
     #[test]
     fn flip_probability_values() {
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn heat_bath_is_the_pm1_gibbs_conditional_sigma_2f_over_t() {
-        use crate::core::boltzmann::{p_plus, Temperature};
+        use crate::boltzmann::{p_plus, Temperature};
         // P(sᵢ = +1 | neighbours) read from the sweep's own table equals σ(2fᵢ/T) =
         // boltzmann::p_plus(fᵢ, T): its log-odds are 2fᵢ/T, not the fᵢ/T of the 0/1-unit form
         // σ(fᵢ/T) (which is σ(2fᵢ/T') at T' = 2T).

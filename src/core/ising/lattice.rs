@@ -6,8 +6,8 @@
 
 use super::checkerboard::{plane_sweeps, PlaneScratch, Thresholds};
 use super::{check_temperature, IsingError};
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// Smallest accepted side length.
 pub const MIN_SIDE: usize = 2;
@@ -43,8 +43,8 @@ pub(crate) fn build_table(t: f64, h: f64, p: fn(f64, f64) -> f64) -> FlipTable {
 /// are updated on every flip, so [`Lattice::energy`] and [`Lattice::magnetisation`] cost O(1).
 ///
 /// ```
-/// use energy_playground::core::ising::Lattice;
-/// use energy_playground::core::rng::Rng;
+/// use energy_core::ising::Lattice;
+/// use energy_core::rng::Rng;
 /// let mut rng = Rng::new(1);
 /// // Well below T_c ≈ 2.269 a cold start stays magnetised; well above, order melts.
 /// let mut cold = Lattice::new(32, 1.5, 0.0)?;
@@ -498,7 +498,7 @@ fn check_field(h: f64) -> Result<f64, IsingError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ising::Dynamics;
+    use crate::ising::Dynamics;
 
     #[test]
     fn validation() {

@@ -3,10 +3,10 @@
 //!
 //! Proposal: flip one spin (symmetric, so no Hastings correction is needed). Acceptance:
 //! `A = min(1, exp(−ΔE/T))` with `ΔE = 2 sᵢ (J Σⱼ sⱼ + h)`. Conventions as in the module
-//! [`crate::core::ising`]: spins ±1, `J = 1`, `k = 1`.
+//! [`crate::ising`]: spins ±1, `J = 1`, `k = 1`.
 
 use super::lattice::Lattice;
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Metropolis acceptance probability `min(1, exp(−ΔE/T))` of a move with energy change
 /// `delta_e` at temperature `t ≥ 0`. At `T = 0` (deterministic limit): 1 if `ΔE ≤ 0`, else 0.
@@ -18,7 +18,7 @@ pub fn acceptance(delta_e: f64, t: f64) -> f64 {
         0.0
     } else {
         // A = min(1, e^{−ΔE/T}); ΔE > 0 here so the exponential is < 1
-        crate::core::fastmath::exp(-delta_e / t)
+        crate::fastmath::exp(-delta_e / t)
     }
 }
 

@@ -13,7 +13,7 @@
 //! - target distribution `π(s) ∝ exp(−E(s)/T)`;
 //! - "per site" observables divide by `N`: `e = E/N`, `m = Σ sᵢ / N`.
 //!
-//! Temperatures are the core's one [`Temperature`](crate::core::temperature::Temperature) type (a bare `f64` is accepted and validated the
+//! Temperatures are the core's one [`Temperature`](crate::temperature::Temperature) type (a bare `f64` is accepted and validated the
 //! same way); the lattice needs `T` finite.
 //! `T = 0` is accepted by the single-spin dynamics as the deterministic limit (Metropolis: accept
 //! iff `ΔE ≤ 0`; heat bath: flip iff `ΔE < 0`, fair coin at `ΔE = 0`; Wolff: bond probability 1).
@@ -36,7 +36,7 @@ pub mod wolff;
 
 use std::fmt;
 
-use crate::core::temperature::IntoTemperature;
+use crate::temperature::IntoTemperature;
 
 pub use checkerboard::{paint_rgba, paint_rgba_bytes};
 pub use lattice::{Lattice, MAX_SIDE, MIN_SIDE};
@@ -176,7 +176,7 @@ pub(crate) fn check_temperature(
 /// of the energy per site after each sweep) so the work cannot be optimised away.
 /// `l` is clamped into `MIN_SIDE..=MAX_SIDE`.
 pub fn bench_ising_sweeps(l: usize, sweeps: usize, seed: u64) -> f64 {
-    let mut rng = crate::core::rng::Rng::new(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     let l = l.clamp(MIN_SIDE, MAX_SIDE);
     let Ok(mut lat) = Lattice::random(l, 2.5, 0.0, &mut rng) else {
         return f64::NAN;
@@ -192,7 +192,7 @@ pub fn bench_ising_sweeps(l: usize, sweeps: usize, seed: u64) -> f64 {
 /// Benchmark workload state: an `l×l` lattice at `T = 2.5`, `h = 0`, after `warm` sweeps from a
 /// random start (seeded by `seed`), whose sublattice planes are current.
 pub fn bench_lattice(l: usize, warm: usize, seed: u64) -> Result<Lattice, IsingError> {
-    let mut rng = crate::core::rng::Rng::new(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     let mut lat = Lattice::random(l, 2.5, 0.0, &mut rng)?;
     lat.metropolis_sweeps(warm, &mut rng);
     Ok(lat)
@@ -203,7 +203,7 @@ pub fn bench_lattice(l: usize, warm: usize, seed: u64) -> Result<Lattice, IsingE
 /// animation frame does. Returns a checksum: accepted flips + energy per site.
 pub fn bench_one_sweep(lat: &mut Lattice, start: &Lattice, heat_bath: bool, seed: u64) -> f64 {
     lat.clone_from(start);
-    let mut rng = crate::core::rng::Rng::new(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     let flips = if heat_bath {
         lat.heat_bath_sweep(&mut rng)
     } else {

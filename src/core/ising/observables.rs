@@ -16,7 +16,7 @@
 use super::lattice::Lattice;
 use super::wolff::Wolff;
 use super::{check_temperature, Dynamics, IsingError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Number of blocks a measurement run is cut into.
 pub const BLOCKS: usize = 32;

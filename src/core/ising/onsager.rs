@@ -6,7 +6,7 @@
 //! These are the reference curves the Monte Carlo measurements are compared with.
 
 use super::{check_temperature, IsingError};
-use crate::core::temperature::IntoTemperature;
+use crate::temperature::IntoTemperature;
 use std::f64::consts::{PI, SQRT_2};
 
 /// Onsager's critical temperature `T_c = 2 / ln(1 + √2) ≈ 2.269185` (in units of `J/k`).

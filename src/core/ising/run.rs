@@ -10,9 +10,9 @@ use super::{
     internal_energy, spontaneous_magnetisation, Dynamics, IsingError, Lattice, ScanConfig,
     TemperatureScan, Wolff, CRITICAL_TEMPERATURE,
 };
-use crate::core::rng::Rng;
-use crate::core::settings::{opt, Opt, Range, Setting, Show, Table};
-use crate::core::trace::Trace;
+use crate::rng::Rng;
+use crate::settings::{opt, Opt, Range, Setting, Show, Table};
+use crate::trace::Trace;
 
 /// Lattice side lengths offered (powers of two, so a canvas scales each spin to whole pixels).
 pub const SIDES: [usize; 6] = [32, 64, 128, 256, 512, 1024];
@@ -519,7 +519,7 @@ pub static TABLE: Table<IsingRun> = Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::params::Params;
+    use crate::params::Params;
 
     #[test]
     fn table_is_well_formed() {

@@ -12,7 +12,7 @@
 
 use super::lattice::Lattice;
 use super::IsingError;
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Reusable scratch space for Wolff cluster steps (a work list of N site indices).
 ///
@@ -31,7 +31,7 @@ pub fn bond_probability(t: f64) -> f64 {
         1.0
     } else {
         // p_add = 1 − e^{−2J/T}
-        -crate::core::fastmath::exp_m1(-2.0 / t)
+        -crate::fastmath::exp_m1(-2.0 / t)
     }
 }
 

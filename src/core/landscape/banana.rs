@@ -104,8 +104,8 @@ impl Energy2d for Banana {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::grid_moments;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::grid::grid_moments;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {

@@ -109,7 +109,7 @@ pub fn mass_levels(density: &[f64], masses: &[f64], out: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{density_grid, Bounds, Gaussian};
+    use crate::landscape::{density_grid, Bounds, Gaussian};
 
     #[test]
     fn circle_iso_line_has_the_right_radius_and_length() {

@@ -5,7 +5,7 @@
 //! of radius ≈ r: a curved, hard-to-traverse shape for random-walk samplers.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::hypot;
+use crate::fastmath::hypot;
 
 /// A ring-shaped valley.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -82,8 +82,8 @@ impl Energy2d for Donut {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::grid_moments;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::grid::grid_moments;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {

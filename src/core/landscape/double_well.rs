@@ -80,7 +80,7 @@ impl Energy2d for DoubleWell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {

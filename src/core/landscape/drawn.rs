@@ -8,7 +8,7 @@
 //! `∇E(x) = k (x − c) − Σⱼ aⱼ exp(−|x − cⱼ|²/(2sⱼ²)) (x − cⱼ)/sⱼ²`.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::{exp, hypot};
+use crate::fastmath::{exp, hypot};
 
 /// Largest number of bumps.
 pub const MAX_BUMPS: usize = 64;
@@ -201,7 +201,7 @@ impl Energy2d for DrawnLandscape {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::testutil::check_gradient;
 
     fn canvas() -> DrawnLandscape {
         DrawnLandscape::new(0.3, Bounds::square(4.0)).expect("valid")

@@ -11,7 +11,7 @@
 //! `∂E/∂x = x e^{−v}`, `∂E/∂v = v/σ_v² − x² e^{−v}/2 + ½`.
 
 use super::{positive, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::exp;
+use crate::fastmath::exp;
 
 /// Neal's funnel, `x₁ = x`, `x₂ = v`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,8 +94,8 @@ impl Energy2d for Funnel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::marginals;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::grid::marginals;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {
@@ -126,7 +126,7 @@ mod tests {
         let f = Funnel::new(1.0).expect("valid");
         let b = Bounds::new(-60.0, 60.0, -9.0, 13.0).expect("box");
         for t in [1.0, 2.0] {
-            let g = crate::core::landscape::grid_moments(&f, t, b, 2400).expect("grid");
+            let g = crate::landscape::grid_moments(&f, t, b, 2400).expect("grid");
             let (m, c) = f.moments(t);
             assert!((g.mean[0] - m[0]).abs() < 1e-6, "T = {t}: E[x]");
             assert!(

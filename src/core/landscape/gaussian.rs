@@ -5,7 +5,7 @@
 //! `∇E(x) = Σ⁻¹ (x − μ)`.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError, Spd2};
-use crate::core::fastmath::ln;
+use crate::fastmath::ln;
 
 /// A Gaussian energy with mean μ and covariance Σ (at T = 1).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -109,8 +109,8 @@ impl Energy2d for Gaussian {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::grid_moments;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::grid::grid_moments;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {

@@ -11,7 +11,7 @@
 //!   histograms, and exact mean/covariance/ln Z to test samplers against.
 
 use super::{check_temperature, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::{exp, ln};
+use crate::fastmath::{exp, ln};
 
 /// Largest number of cells any grid function accepts (4096 × 4096).
 pub const MAX_GRID_CELLS: usize = 1 << 24;
@@ -246,7 +246,7 @@ pub fn grid_moments(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     #[test]
     fn density_grid_integrates_to_one_and_is_image_ordered() {

@@ -9,7 +9,7 @@
 //! Gradient: `∇E(x) = Σₖ rₖ(x) Σₖ⁻¹ (x − μₖ)` with responsibilities `rₖ = exp(lₖ − ln p₁)`.
 
 use super::{finite, Bounds, Energy2d, LandscapeError, Spd2};
-use crate::core::fastmath::{exp, ln};
+use crate::fastmath::{exp, ln};
 
 /// Largest number of mixture components.
 pub const MAX_COMPONENTS: usize = 64;
@@ -246,8 +246,8 @@ impl Energy2d for GaussianMixture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::grid_moments;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::grid::grid_moments;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {

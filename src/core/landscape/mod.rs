@@ -15,7 +15,7 @@
 //! - [`contour`] traces iso-lines on such grids and finds the density levels that enclose
 //!   given probability masses (for contour lines over a heatmap).
 
-use crate::core::fastmath::ln;
+use crate::fastmath::ln;
 use std::fmt;
 
 pub mod banana;
@@ -49,7 +49,7 @@ pub use ring::RingOfModes;
 /// Implementations must be cheap and allocation-free: samplers call them in their hot loops.
 ///
 /// ```
-/// use energy_playground::core::landscape::{Banana, Energy2d};
+/// use energy_core::landscape::{Banana, Energy2d};
 /// let banana = Banana::default();
 /// let mut grad = [0.0; 2];
 /// let e = banana.energy_and_grad([1.0, 0.5], &mut grad);
@@ -389,7 +389,7 @@ impl Spd2 {
 pub(crate) mod testutil {
     //! Finite-difference gradient checks shared by the landscape tests.
     use super::Energy2d;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     /// Checks `energy_and_grad` against central differences at `n` random points in the
     /// (1.2×) view box, and that `energy_and_grad` returns the same value as `energy`.

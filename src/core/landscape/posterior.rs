@@ -23,7 +23,7 @@
 //! gradient — used for the view only), recomputed when the data change.
 
 use super::{finite, positive, Bounds, Energy2d, LandscapeError};
-use crate::core::fastmath::{exp, hypot, ln_1p};
+use crate::fastmath::{exp, hypot, ln_1p};
 
 /// Largest number of data points.
 pub const MAX_DATA: usize = 100_000;
@@ -381,9 +381,9 @@ fn laplace_view(m: &dyn Energy2d, fallback: f64) -> Bounds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::grid_moments;
-    use crate::core::landscape::testutil::check_gradient;
-    use crate::core::rng::Rng;
+    use crate::landscape::grid::grid_moments;
+    use crate::landscape::testutil::check_gradient;
+    use crate::rng::Rng;
 
     #[test]
     fn softplus_and_sigmoid_are_the_two_sided_formulas_bit_for_bit() {

@@ -5,7 +5,7 @@
 //! standard picture of poor mixing.
 
 use super::{finite, positive, Bounds, Energy2d, GaussianMixture, LandscapeError, Spd2};
-use crate::core::fastmath::sin_cos;
+use crate::fastmath::sin_cos;
 
 /// Largest number of modes on the ring.
 pub const MAX_MODES: usize = 64;
@@ -97,8 +97,8 @@ impl Energy2d for RingOfModes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::grid::grid_moments;
-    use crate::core::landscape::testutil::check_gradient;
+    use crate::landscape::grid::grid_moments;
+    use crate::landscape::testutil::check_gradient;
 
     #[test]
     fn gradient_matches_finite_differences() {

@@ -29,8 +29,8 @@ use super::model::{
     add_outer_products, add_rows, axpy, check_finite, check_range, check_unit_interval, ones,
     sum_rows, Rbm, RbmError,
 };
-use crate::core::fastmath::sigmoid_in_place;
-use crate::core::rng::Rng;
+use crate::fastmath::sigmoid_in_place;
+use crate::rng::Rng;
 
 /// Which visible values enter the negative statistics at the last Gibbs step (the chain itself
 /// always runs on sampled states).

@@ -18,7 +18,7 @@ use super::cd::{check_epochs, CdConfig, TrainEvent, TrainStats, Trainer};
 use super::exact::{state_from_index, visible_distribution};
 use super::gibbs::{bernoulli_into, GibbsChain, GibbsEvent};
 use super::model::{check_len, Rbm, RbmError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// A deep belief net of two stacked RBMs; `top.nv() == bottom.nh()`.
 #[derive(Clone, Debug, PartialEq)]

@@ -207,7 +207,7 @@ pub fn log_likelihood_gradient(rbm: &Rbm, data: &[f32]) -> Result<Gradient, RbmE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     fn model(nv: usize, nh: usize, seed: u64) -> Rbm {
         let mut rng = Rng::new(seed);

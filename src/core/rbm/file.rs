@@ -18,8 +18,8 @@ pub const VERSION: u32 = 1;
 /// Largest file accepted (bytes).
 pub const MAX_BYTES: usize = 32 << 20;
 
-pub use crate::core::files::FileError;
-use crate::core::files::FileKind;
+pub use crate::files::FileError;
+use crate::files::FileKind;
 
 /// The RBM parameter format.
 pub const KIND: FileKind = FileKind {
@@ -63,7 +63,7 @@ pub fn parse(text: &str) -> Result<Rbm, FileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn round_trip() {
@@ -106,7 +106,7 @@ mod tests {
         let alphabet = b"{}[]\":,.-+eE0123456789nvhwb \\\xff";
         let mut b = Vec::new();
         for _ in 0..20_000 {
-            crate::core::fuzz::mutate(&good, alphabet, &mut rng, &mut b);
+            crate::fuzz::mutate(&good, alphabet, &mut rng, &mut b);
             if let Ok(m) = parse(&String::from_utf8_lossy(&b)) {
                 assert_eq!(m.weights().len(), m.nv() * m.nh());
                 assert!(m

@@ -20,7 +20,7 @@ use super::cd::{
 };
 use super::gibbs::bernoulli_into;
 use super::model::{check_finite, check_len, check_range, softplus, Rbm, RbmError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest |value| accepted in Gaussian training data (keeps every energy finite in f32).
 pub const MAX_ABS_DATA: f32 = 1.0e4;

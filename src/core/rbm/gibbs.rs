@@ -11,7 +11,7 @@
 //! `P(v_free | v_clamped)`. The mask has either nv entries (same for every chain) or B·nv.
 
 use super::model::{check_len, check_unit_interval, Rbm, RbmError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// What a view can animate during [`GibbsChain::step_many`]: the state after each half step.
 #[derive(Debug)]

@@ -20,7 +20,7 @@
 use super::cd::{CdConfig, Trainer};
 use super::gibbs::GibbsChain;
 use super::model::{check_finite, check_len, dot, softplus, Rbm, RbmError};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// An RBM over `[pixels ‖ one-hot label]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -258,7 +258,7 @@ impl LabelRbm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rbm::exact::state_from_index;
+    use crate::rbm::exact::state_from_index;
 
     fn model() -> LabelRbm {
         let mut rng = Rng::new(21);

@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use crate::core::fastmath::sigmoid_in_place;
-use crate::core::rng::Rng;
+use crate::fastmath::sigmoid_in_place;
+use crate::rng::Rng;
 
 /// Largest layer the dense representation accepts.
 pub const MAX_UNITS: usize = 4096;
@@ -394,9 +394,9 @@ pub(crate) fn add_outer_products(g: &mut [f32], a: &[f32], m: usize, b: &[f32], 
 /// Train on two 4-pixel patterns with CD-1 and watch the exact log-likelihood rise:
 ///
 /// ```
-/// use energy_playground::core::rbm::exact::log_likelihood;
-/// use energy_playground::core::rbm::{CdConfig, Rbm, Trainer};
-/// use energy_playground::core::rng::Rng;
+/// use energy_core::rbm::exact::log_likelihood;
+/// use energy_core::rbm::{CdConfig, Rbm, Trainer};
+/// use energy_core::rng::Rng;
 /// let data: Vec<f32> = [[1., 1., 0., 0.], [0., 0., 1., 1.]].repeat(10).concat();
 /// let mut rng = Rng::new(3);
 /// let mut rbm = Rbm::with_random_weights(4, 3, 0.01, &mut rng)?;

@@ -27,8 +27,8 @@ use super::{
     check_positive, check_temperature, cholesky2, ChainState, Event2d, OnEvent, Sampler2d,
     SamplerError, StepResult, Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
 
 /// Dimension of the plane.
 const D: f64 = 2.0;
@@ -208,8 +208,8 @@ impl Sampler2d for AdaptiveMetropolis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn constructor_rejects_bad_parameters() {

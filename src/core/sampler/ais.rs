@@ -29,9 +29,9 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, log_add_exp, Event2d, Evolve,
     OnMember, Population2d, SamplerError, StepResult, WHOLE,
 };
-use crate::core::fastmath::{exp, ln, powf};
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, ln, powf};
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
 
 /// Largest number of particles.
 pub const MAX_PARTICLES: usize = 1_000_000;
@@ -327,7 +327,7 @@ impl Population2d for Ais {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     fn settings() -> AisSettings {
         AisSettings {
@@ -427,8 +427,8 @@ mod tests {
                 *g = [x[0] / 9.0, x[1] / 9.0];
                 self.energy(x)
             }
-            fn bounds(&self) -> crate::core::landscape::Bounds {
-                crate::core::landscape::Bounds::new(-9.0, 9.0, -9.0, 9.0).expect("box")
+            fn bounds(&self) -> crate::landscape::Bounds {
+                crate::landscape::Bounds::new(-9.0, 9.0, -9.0, 9.0).expect("box")
             }
         }
         let mut rng = Rng::new(3);

@@ -11,7 +11,7 @@
 //!
 //! Random numbers: each step seeds 16 lock-step streams ([`RngLanes`]) from the caller's
 //! [`Rng`], so a run replays from its seed; chain `k` takes lane `k mod 16`. Gaussian noise is
-//! Box–Muller in single precision ([`crate::core::fastmath::box_muller_f32`]: symmetric, cut off at
+//! Box–Muller in single precision ([`crate::fastmath::box_muller_f32`]: symmetric, cut off at
 //! radius 5.77), the Metropolis uniforms have 52 bits (compared in single precision first, and
 //! in double precision wherever that could differ, see `ChainBatch::accept`).
 //!
@@ -22,10 +22,10 @@
 
 use super::diagnostics::AcceptanceCounter;
 use super::{check_positive, check_temperature, SamplerError};
-use crate::core::fastmath::{exp, exp_f32};
-use crate::core::landscape::Energy2d;
-use crate::core::lanes::{RngLanes, LANES};
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, exp_f32};
+use crate::landscape::Energy2d;
+use crate::lanes::{RngLanes, LANES};
+use crate::rng::Rng;
 
 /// Largest number of chains in one batch.
 pub const MAX_BATCH_CHAINS: usize = 1 << 20;
@@ -372,7 +372,7 @@ pub fn bench_batch(kind: &str, n: usize, steps: usize, seed: u64) -> f64 {
     let Ok(mut b) = ChainBatch::new(&starts, kernel, 1.0) else {
         return f64::NAN;
     };
-    let target = crate::core::landscape::Banana::default();
+    let target = crate::landscape::Banana::default();
     let target: &dyn Energy2d = super::bench::opaque(&target);
     let mut rng = Rng::new(seed);
     let s = super::bench::opaque(&mut b).step(steps, target, &mut rng);
@@ -382,7 +382,7 @@ pub fn bench_batch(kind: &str, n: usize, steps: usize, seed: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     #[test]
     fn validates_and_replays_from_the_seed() {

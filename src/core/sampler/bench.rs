@@ -6,8 +6,8 @@ use super::{
     Mala, Mchmc, Metropolis, NestedSampling, NestedSettings, ParallelTempering, Population2d,
     Sampler2d, Sgld, StepSchedule, Svgd, Warmup,
 };
-use crate::core::landscape::{Banana, Bounds, DataPosterior, Energy2d, LogisticPosterior};
-use crate::core::rng::Rng;
+use crate::landscape::{Banana, Bounds, DataPosterior, Energy2d, LogisticPosterior};
+use crate::rng::Rng;
 
 /// What the page sees of a sampler and its target: both are chosen at run time, so the page
 /// calls them through their trait objects. `black_box` keeps the optimiser from seeing through
@@ -75,11 +75,11 @@ pub fn bench_sgld(n_steps: usize, seed: u64) -> f64 {
     let xs: Vec<f64> = (0..100).map(|_| 1.5 * rng.normal()).collect();
     let ys: Vec<bool> = xs
         .iter()
-        .map(|&x| rng.uniform() < 1.0 / (1.0 + crate::core::fastmath::exp(0.4 - 1.2 * x)))
+        .map(|&x| rng.uniform() < 1.0 / (1.0 + crate::fastmath::exp(0.4 - 1.2 * x)))
         .collect();
     let (Ok(model), Ok(schedule)) = (
         LogisticPosterior::new(&xs, &ys, 5.0),
-        StepSchedule::decaying(0.05 * crate::core::fastmath::powf(10.0, 0.55), 10.0, 0.55),
+        StepSchedule::decaying(0.05 * crate::fastmath::powf(10.0, 0.55), 10.0, 0.55),
     ) else {
         return f64::NAN;
     };

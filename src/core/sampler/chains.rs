@@ -6,8 +6,8 @@
 
 use super::diagnostics::AcceptanceCounter;
 use super::{Event2d, Sampler2d, SamplerError};
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
 
 /// Largest number of chains.
 pub const MAX_CHAINS: usize = 10_000;
@@ -123,8 +123,8 @@ impl<S: Sampler2d + Clone> Chains<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::Metropolis;
+    use crate::landscape::Gaussian;
+    use crate::sampler::Metropolis;
 
     #[test]
     fn chains_step_together_and_mirror_positions() {

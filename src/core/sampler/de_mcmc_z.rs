@@ -30,9 +30,9 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, Event2d, Evolve, OnMember,
     Population2d, SamplerError, StepResult, WHOLE,
 };
-use crate::core::fastmath::{exp, hypot, ln};
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, hypot, ln};
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
 
 /// Dimension of the plane.
 const D: f64 = 2.0;
@@ -379,7 +379,7 @@ impl Population2d for DeMcmcZ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     fn pts(n: usize) -> Vec<[f64; 2]> {
         (0..n).map(|i| [i as f64, -(i as f64)]).collect()

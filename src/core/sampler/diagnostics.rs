@@ -9,7 +9,7 @@
 //! one so the sequence is monotone; `τ = −1 + 2 Σ_m Γ_m`.
 
 use super::SamplerError;
-use crate::core::fastmath::sin_cos;
+use crate::fastmath::sin_cos;
 
 /// Proposals and acceptances of a sampler. An accept/reject sampler credits each proposal with
 /// 1 (accepted) or 0 ([`AcceptanceCounter::record`]); NUTS, which has no single accept/reject
@@ -280,7 +280,7 @@ pub fn monte_carlo_standard_error(xs: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     fn ar1(phi: f64, n: usize, seed: u64) -> Vec<f64> {
         let mut rng = Rng::new(seed);

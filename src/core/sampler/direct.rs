@@ -14,8 +14,8 @@
 //! transform.
 
 use super::SamplerError;
-use crate::core::fastmath::{exp, ln, sin_cos};
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, ln, sin_cos};
+use crate::rng::Rng;
 
 /// Largest number of categories of a [`Categorical`].
 pub const MAX_CATEGORIES: usize = 1 << 20;

@@ -38,9 +38,9 @@ use super::{
     check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
     Event2d, Hmc, Nuts, OnEvent, RunningMoments, Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::fastmath::{exp, ln, powf};
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, ln, powf};
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
 
 /// Largest warm-up length M_adapt.
 pub const MAX_WARMUP: u64 = 10_000_000;
@@ -677,8 +677,8 @@ impl Sampler2d for AdaptiveHamiltonian {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn dual_averaging_follows_the_paper_formulas() {
@@ -749,12 +749,12 @@ mod tests {
 
     #[test]
     fn rescaled_energy_gradient_matches_finite_differences() {
-        let b = crate::core::landscape::Banana::default();
+        let b = crate::landscape::Banana::default();
         let scaled = Scaled {
             inner: &b,
             s: [2.5, 0.4],
         };
-        crate::core::landscape::testutil::check_gradient(&scaled, 200, 8, 1e-6);
+        crate::landscape::testutil::check_gradient(&scaled, 200, 8, 1e-6);
         let y = [0.3, -1.2];
         assert_eq!(scaled.energy(y), b.energy([0.75, -0.48]));
     }

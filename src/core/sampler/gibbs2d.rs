@@ -24,9 +24,9 @@ use super::{
     check_temperature, ChainState, Event2d, OnEvent, Sampler2d, SamplerError, StepResult,
     Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// Default number of cells of the fine conditional table.
 pub const DEFAULT_GRID_CELLS: usize = 1024;
@@ -225,8 +225,8 @@ impl Sampler2d for Gibbs2d {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{Donut, Gaussian};
-    use crate::core::sampler::direct::normal_cdf;
+    use crate::landscape::{Donut, Gaussian};
+    use crate::sampler::direct::normal_cdf;
 
     #[test]
     fn numerical_conditional_passes_a_ks_test_against_the_exact_normal() {
@@ -280,7 +280,7 @@ mod tests {
                 *g = [0.0; 2];
                 f64::INFINITY
             }
-            fn bounds(&self) -> crate::core::landscape::Bounds {
+            fn bounds(&self) -> crate::landscape::Bounds {
                 Donut::default().bounds()
             }
         }

@@ -19,9 +19,9 @@ use super::{
     check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
     Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// Largest number of leapfrog steps per HMC transition.
 pub const MAX_LEAPFROG: u32 = 10_000;
@@ -146,7 +146,7 @@ impl Transition for Hmc {
         on(Event2d::EnergyError { delta_h });
         on(Event2d::Proposal { from: x0, to: x });
         // α = min(1, exp(−ΔH)).
-        let prob = crate::core::fastmath::exp((-delta_h).min(0.0));
+        let prob = crate::fastmath::exp((-delta_h).min(0.0));
         let accepted = accept_or_reject(prob, rng, on);
         self.stats.record(accepted);
         if accepted {
@@ -169,8 +169,8 @@ impl Sampler2d for Hmc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn leapfrog_on_a_harmonic_oscillator_matches_the_exact_map() {

@@ -15,10 +15,10 @@ use super::{
     check_temperature, ChainState, Event2d, OnEvent, Sampler2d, SamplerError, StepResult,
     Transition,
 };
-use crate::core::fastmath::{exp, ln};
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::fastmath::{exp, ln};
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// The proposal `q` of importance sampling.
 #[derive(Clone, Debug, PartialEq)]
@@ -279,7 +279,7 @@ impl Sampler2d for ImportanceSampler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     #[test]
     fn perfect_proposal_has_full_ess_and_exact_z() {

@@ -16,9 +16,9 @@ use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
     OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// How the step size ε evolves with the iteration t = 0, 1, 2, ….
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -67,7 +67,7 @@ impl StepSchedule {
         match *self {
             Self::Constant { eps } => eps,
             // ε_t = a (b + t)^(−γ).
-            Self::Decaying { a, b, gamma } => a * crate::core::fastmath::powf(b + t as f64, -gamma),
+            Self::Decaying { a, b, gamma } => a * crate::fastmath::powf(b + t as f64, -gamma),
         }
     }
 }
@@ -262,8 +262,8 @@ impl Sampler2d for Langevin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{Funnel, Gaussian};
-    use crate::core::sampler::ignore;
+    use crate::landscape::{Funnel, Gaussian};
+    use crate::sampler::ignore;
 
     #[test]
     fn schedule_values_and_validation() {

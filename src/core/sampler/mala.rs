@@ -17,9 +17,9 @@ use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
     OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// `ln q(a → b)` for the Langevin proposal with mean `m(a)` (constant dropped).
 #[inline]
@@ -128,8 +128,8 @@ impl Sampler2d for Mala {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn acceptance_matches_a_hand_computation() {

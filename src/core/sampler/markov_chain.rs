@@ -16,7 +16,7 @@
 //!   stronger sufficient condition.)
 
 use super::{SamplerError, SamplerError as E};
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Largest number of states.
 pub const MAX_STATES: usize = 1024;

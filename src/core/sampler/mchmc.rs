@@ -29,9 +29,9 @@ use super::{
     check_positive, check_temperature, is_finite2, potential_and_grad, ChainState, Event2d,
     OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::fastmath::{exp, exp_m1, hypot, ln, sin_cos};
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, exp_m1, hypot, ln, sin_cos};
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
 
 /// Dimension of the plane.
 const D: f64 = 2.0;
@@ -190,8 +190,8 @@ impl Sampler2d for Mchmc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn constructor_rejects_bad_parameters() {

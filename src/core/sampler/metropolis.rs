@@ -14,9 +14,9 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, ChainState, Event2d, OnEvent,
     Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// A proposal distribution `q(s → s′)` on the plane.
 pub trait Proposal2d {
@@ -120,7 +120,7 @@ pub fn acceptance_probability(
     if log_ratio >= 0.0 {
         1.0
     } else {
-        crate::core::fastmath::exp(log_ratio)
+        crate::fastmath::exp(log_ratio)
     }
 }
 
@@ -291,8 +291,8 @@ impl<P: Proposal2d> Sampler2d for Metropolis<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn acceptance_probability_cases() {

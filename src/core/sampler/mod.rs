@@ -3,7 +3,7 @@
 //! Conventions used throughout:
 //! - Targets are [`Energy2d`] landscapes; a sampler at temperature `T > 0` (finite, k = 1)
 //!   targets `p(x) ∝ exp(−E(x)/T)`, i.e. `log p = −E/T` up to a constant. Temperatures are the
-//!   core's one [`Temperature`](crate::core::temperature::Temperature) type; every parameter
+//!   core's one [`Temperature`](crate::temperature::Temperature) type; every parameter
 //!   accepts one or a bare `f64`, validated the same way. We call
 //!   `U(x) = E(x)/T` the potential. `T = 0` is rejected (there is no density to sample; use an
 //!   optimiser for the deterministic limit).
@@ -418,9 +418,9 @@ impl From<TemperatureError> for SamplerError {
 /// Sample the banana with MALA and measure the effective sample size:
 ///
 /// ```
-/// use energy_playground::core::landscape::Banana;
-/// use energy_playground::core::rng::Rng;
-/// use energy_playground::core::sampler::{effective_sample_size, Mala, Sampler2d};
+/// use energy_core::landscape::Banana;
+/// use energy_core::rng::Rng;
+/// use energy_core::sampler::{effective_sample_size, Mala, Sampler2d};
 /// let target = Banana::default();
 /// let mut chain = Mala::new([0.0, 0.0], 0.3, 1.0)?; // start, step size ε, temperature T
 /// let mut rng = Rng::new(7);
@@ -645,8 +645,8 @@ pub(crate) use chain::{ChainState, Evolve, OnEvent, OnMember, StepResult, Transi
 /// An event callback that ignores everything (for batch runs and tests).
 pub fn ignore(_: Event2d) {}
 
-/// Validates a sampler's temperature (a [`crate::core::temperature::Temperature`] or an `f64`,
-/// through [`crate::core::temperature::Temperature::new`]): it must also be finite and > 0,
+/// Validates a sampler's temperature (a [`crate::temperature::Temperature`] or an `f64`,
+/// through [`crate::temperature::Temperature::new`]): it must also be finite and > 0,
 /// with finite 1/T, for `exp(−E/T)` to be a density. Returns `(T, 1/T)`.
 pub fn check_temperature(t: impl IntoTemperature) -> Result<(f64, f64), SamplerError> {
     let t = t.into_temperature()?;
@@ -779,7 +779,7 @@ pub(crate) fn cholesky2(c: [[f64; 2]; 2]) -> Option<[f64; 3]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     #[test]
     fn sample_n_collects_the_states_a_loop_of_steps_visits() {

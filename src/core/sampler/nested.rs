@@ -34,16 +34,16 @@
 //! cross-checks using order statistics", MNRAS 497, 2020): the rank of each new likelihood
 //! among the live ones must be uniform on `0..N` ([`NestedSampling::last_insertion_rank`]).
 //!
-//! [`grid_moments`]: crate::core::landscape::grid_moments
+//! [`grid_moments`]: crate::landscape::grid_moments
 
 use super::fault::Fault;
 use super::{
     check_temperature, log_add_exp, log_sub_exp, Event2d, Evolve, OnMember, Population2d,
     SamplerError, StepResult, WHOLE,
 };
-use crate::core::fastmath::{exp, hypot, ln, sin_cos};
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, hypot, ln, sin_cos};
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
 
 /// Largest number of live points.
 pub const MAX_LIVE: usize = 10_000;
@@ -523,7 +523,7 @@ mod tests {
             assert_eq!(nearest_squared([0.0, 0.0], &xs, &[0.0; 7]), 1.0, "k = {k}");
         }
     }
-    use crate::core::landscape::{grid_moments, Gaussian};
+    use crate::landscape::{grid_moments, Gaussian};
 
     fn box4() -> Bounds {
         Bounds::new(-4.0, 4.0, -4.0, 4.0).expect("box")

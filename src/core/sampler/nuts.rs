@@ -21,9 +21,9 @@ use super::{
     check_count, check_positive, check_temperature, is_finite2, potential_and_grad, ChainState,
     Event2d, OnEvent, Sampler2d, SamplerError, StepResult, Transition,
 };
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::temperature::IntoTemperature;
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::temperature::IntoTemperature;
 
 /// Largest allowed maximum tree depth (2¹² = 4096 leapfrog steps per transition).
 pub const MAX_TREE_DEPTH: u32 = 12;
@@ -120,7 +120,7 @@ fn build_tree(
         let p = leapfrog(start, dir * ctx.eps, ctx)?;
         let lj = p.log_joint();
         // The point's acceptance probability as an HMC proposal: min(1, exp(ℒ′ − ℒ₀)).
-        ctx.sum_accept += crate::core::fastmath::exp(lj - ctx.log_joint0).min(1.0);
+        ctx.sum_accept += crate::fastmath::exp(lj - ctx.log_joint0).min(1.0);
         // n′ = 𝕀[u ≤ exp ℒ(θ′, r′)],  s′ = 𝕀[ℒ(θ′, r′) > ln u − Δ_max].
         let ok = lj > ctx.log_u - DELTA_MAX;
         return Ok(Tree {
@@ -237,7 +237,7 @@ impl Transition for Nuts {
         on(Event2d::Momentum { at: x0, p: r });
         let start = PhasePoint { x: x0, r, g, u };
         // Slice: u ~ U[0, exp ℒ(θ, r₀)], i.e. ln u = ℒ + ln U(0, 1].
-        let log_u = start.log_joint() + crate::core::fastmath::ln(rng.uniform_open0());
+        let log_u = start.log_joint() + crate::fastmath::ln(rng.uniform_open0());
         let mut ctx = Ctx {
             target,
             rng,
@@ -316,8 +316,8 @@ impl Sampler2d for Nuts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampler::ignore;
+    use crate::landscape::Gaussian;
+    use crate::sampler::ignore;
 
     #[test]
     fn tree_sizes_are_powers_of_two_and_capped() {

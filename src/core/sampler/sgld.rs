@@ -22,8 +22,8 @@
 use super::fault::Fault;
 use super::langevin::StepSchedule;
 use super::{check_point, is_finite2, Event2d, SamplerError};
-use crate::core::landscape::DataPosterior;
-use crate::core::rng::Rng;
+use crate::landscape::DataPosterior;
+use crate::rng::Rng;
 
 /// Largest mini-batch size.
 pub const MAX_BATCH: usize = 100_000;
@@ -227,7 +227,7 @@ fn check_batch(b: usize) -> Result<usize, SamplerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{Energy2d, GaussianPosterior, LogisticPosterior};
+    use crate::landscape::{Energy2d, GaussianPosterior, LogisticPosterior};
 
     #[test]
     fn constructor_rejects_bad_parameters() {

@@ -33,9 +33,9 @@ use super::{
     check_point, check_positive, check_temperature, is_finite2, potential_and_grad, Event2d,
     Evolve, OnMember, Population2d, SamplerError, StepResult, WHOLE,
 };
-use crate::core::fastmath::{exp, ln};
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, ln};
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
 
 /// Largest number of particles (each step costs n² kernel evaluations).
 pub const MAX_PARTICLES: usize = 4096;
@@ -350,7 +350,7 @@ impl Population2d for Svgd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     #[test]
     fn constructor_rejects_bad_parameters() {

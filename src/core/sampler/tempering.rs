@@ -27,9 +27,9 @@ use super::{
     check_point, check_positive, check_temperature, Event2d, Evolve, OnMember, Population2d,
     SamplerError, StepResult,
 };
-use crate::core::fastmath::{exp, powf};
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
+use crate::fastmath::{exp, powf};
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
 
 /// Largest number of replicas.
 pub const MAX_REPLICAS: usize = 64;
@@ -245,7 +245,7 @@ impl Population2d for ParallelTempering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{DoubleWell, Gaussian};
+    use crate::landscape::{DoubleWell, Gaussian};
 
     #[test]
     fn constructors_reject_bad_parameters() {

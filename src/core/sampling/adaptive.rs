@@ -4,13 +4,13 @@
 //! and then frozen (Hoffman & Gelman 2014, Algorithms 5 and 6). Each is one [`SamplerEntry`]
 //! listed in the registry's `ENTRIES`; its parameters are `knob!` rows of the lab's table.
 
-use crate::core::landscape::Energy2d;
-use crate::core::rng::Rng;
-use crate::core::sampler::{
+use crate::landscape::Energy2d;
+use crate::rng::Rng;
+use crate::sampler::{
     AdaptiveHamiltonian, AdaptiveMetropolis, Event2d, Mchmc, Sampler2d, SamplerError, Warmup,
 };
-use crate::core::settings::opt;
-use crate::core::trace::Trace;
+use crate::settings::opt;
+use crate::trace::Trace;
 
 use super::look::Look;
 use super::registry::{chain_with, Draw, Engine, Family, Knobs, SamplerEntry, Shows};
@@ -284,10 +284,10 @@ pub const NUTS_DA: SamplerEntry = SamplerEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{Bounds, Gaussian};
-    use crate::core::rng::Rng;
-    use crate::core::sampling::lab::default_knobs;
-    use crate::core::sampling::registry::Setup;
+    use crate::landscape::{Bounds, Gaussian};
+    use crate::rng::Rng;
+    use crate::sampling::lab::default_knobs;
+    use crate::sampling::registry::Setup;
 
     fn setup() -> Setup {
         Setup {

@@ -4,12 +4,12 @@
 //! target's) while the plane shows every replica. Nested sampling and AIS, which also
 //! estimate `ln Z`, are in [`super::evidence`].
 
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
-use crate::core::sampler::{
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
+use crate::sampler::{
     DeMcmcZ, DeSettings, Event2d, ParallelTempering, Population2d, SamplerError, Svgd,
 };
-use crate::core::settings::opt;
+use crate::settings::opt;
 
 use super::look::Look;
 use super::registry::{crowd_with, Draw, Engine, Family, Knobs, SamplerEntry, Shows};
@@ -242,9 +242,9 @@ pub const TEMPERING: SamplerEntry = SamplerEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampling::lab::default_knobs;
-    use crate::core::sampling::registry::Setup;
+    use crate::landscape::Gaussian;
+    use crate::sampling::lab::default_knobs;
+    use crate::sampling::registry::Setup;
 
     fn view() -> Bounds {
         Bounds::new(-5.0, 5.0, -5.0, 5.0).expect("box")

@@ -12,12 +12,12 @@
 //! SGLD reads the data through [`Energy2d::as_data`]; on a landscape without data it has only
 //! the prior's gradient `−∇E/T` and is the Langevin step with its schedule.
 
-use crate::core::landscape::{
+use crate::landscape::{
     Bounds, DataPosterior, Energy2d, GaussianPosterior, LandscapeError, LogisticPosterior,
 };
-use crate::core::rng::Rng;
-use crate::core::sampler::{Event2d, SamplerError, Sgld, StepSchedule};
-use crate::core::settings::{opt, Opt};
+use crate::rng::Rng;
+use crate::sampler::{Event2d, SamplerError, Sgld, StepSchedule};
+use crate::settings::{opt, Opt};
 
 use super::registry::{Draw, Engine, Family, Knobs, SamplerEntry, DECAY_B, DECAY_GAMMA};
 use super::{fmt_count, show};
@@ -67,7 +67,7 @@ pub fn logistic_posterior_n(n: usize) -> Result<LogisticPosterior, LandscapeErro
     for _ in 0..n {
         let x = 1.5 * rng.normal();
         // y ~ Bernoulli(σ(w x + b)) with w = 1.5, b = −0.5.
-        let p = 1.0 / (1.0 + crate::core::fastmath::exp(-(1.5 * x - 0.5)));
+        let p = 1.0 / (1.0 + crate::fastmath::exp(-(1.5 * x - 0.5)));
         xs.push(x);
         ys.push(rng.range(0.0, 1.0) < p);
     }
@@ -119,7 +119,7 @@ pub fn sgld_schedule(k: &Knobs) -> Result<StepSchedule, SamplerError> {
     let eps = k.get("sgeps");
     if k.count("sched") == 1 {
         StepSchedule::decaying(
-            eps * crate::core::fastmath::powf(DECAY_B, DECAY_GAMMA),
+            eps * crate::fastmath::powf(DECAY_B, DECAY_GAMMA),
             DECAY_B,
             DECAY_GAMMA,
         )
@@ -169,7 +169,7 @@ impl Engine for SgldEngine {
     }
     fn retune(&mut self, k: &Knobs, t: f64) -> Result<(), SamplerError> {
         let sched = sgld_schedule(k)?;
-        crate::core::sampler::check_temperature(t)?;
+        crate::sampler::check_temperature(t)?;
         self.s.set_batch(k.count("batch") as usize)?;
         if sched != self.s.schedule() {
             self.s.set_schedule(sched);
@@ -212,7 +212,7 @@ pub const SGLD: SamplerEntry = SamplerEntry {
     knobs: &["sgeps", "sched", "batch"],
     restart_on: &[],
     build: |s, k, _| {
-        crate::core::sampler::check_temperature(s.t)?;
+        crate::sampler::check_temperature(s.t)?;
         Ok(Box::new(SgldEngine {
             s: Sgld::new(s.x0, sgld_schedule(k)?, k.count("batch") as usize)?,
             t: s.t,
@@ -238,8 +238,8 @@ pub const SGLD: SamplerEntry = SamplerEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{grid_moments, Gaussian};
-    use crate::core::sampler::RunningMoments;
+    use crate::landscape::{grid_moments, Gaussian};
+    use crate::sampler::RunningMoments;
 
     #[test]
     fn the_shipped_data_are_seeded_and_their_posteriors_are_finite() {

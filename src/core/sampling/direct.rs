@@ -3,12 +3,12 @@
 //! stream: a categorical by inverse CDF, a normal from coin flips (central limit), Box–Muller,
 //! and `x = Lz + μ` beside the slide's `x = Σz + μ`.
 
-use crate::core::rng::Rng;
-use crate::core::sampler::direct::{
+use crate::rng::Rng;
+use crate::sampler::direct::{
     box_muller, clt_normal, normal_pdf, BoxMuller, Categorical, CategoricalDraw, CltDraw, MvNormal,
 };
-use crate::core::sampler::RunningMoments;
-use crate::core::settings::{opt, Opt};
+use crate::sampler::RunningMoments;
+use crate::settings::{opt, Opt};
 
 use super::ring::Ring;
 
@@ -150,7 +150,7 @@ impl DirectRun {
     /// `(2·ones − N)/√N` (spacing h = 2/√N): each bin holds m ≥ 1 whole lattice points, its
     /// edges half-way between points, so the density histogram never shows empty "comb" bins.
     pub fn set_clt_n(&mut self, n: u64) {
-        self.clt_n = n.clamp(1, crate::core::sampler::direct::MAX_CLT_N);
+        self.clt_n = n.clamp(1, crate::sampler::direct::MAX_CLT_N);
         let rn = (self.clt_n as f64).sqrt();
         let h = 2.0 / rn;
         let m = ((8.0 / 60.0) / h).ceil().max(1.0);

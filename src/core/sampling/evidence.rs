@@ -6,12 +6,12 @@
 //! live points, so both are (re)built on their next step, where the target and the run's random
 //! stream are at hand; the grid `ln Z` is computed there too, once per start.
 
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
-use crate::core::sampler::{
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
+use crate::sampler::{
     Ais, AisSettings, Event2d, NestedSampling, NestedSettings, Population2d, SamplerError,
 };
-use crate::core::settings::opt;
+use crate::settings::opt;
 
 use super::look::{grid_log_z, Look};
 use super::registry::{Draw, Engine, Family, Knobs, SamplerEntry, Setup};
@@ -105,7 +105,7 @@ impl Engine for Nested {
         Ok(())
     }
     fn retune(&mut self, _: &Knobs, t: f64) -> Result<(), SamplerError> {
-        crate::core::sampler::check_temperature(t)?;
+        crate::sampler::check_temperature(t)?;
         if t != self.t {
             self.t = t;
             self.fresh = true;
@@ -287,7 +287,7 @@ impl Engine for Annealed {
         Ok(())
     }
     fn retune(&mut self, _: &Knobs, t: f64) -> Result<(), SamplerError> {
-        crate::core::sampler::check_temperature(t)?;
+        crate::sampler::check_temperature(t)?;
         if t != self.t {
             // No temperature setter: a fresh run at the new T on the next step.
             self.t = t;
@@ -364,8 +364,8 @@ pub const AIS: SamplerEntry = SamplerEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::{Banana, Gaussian};
-    use crate::core::sampling::lab::default_knobs;
+    use crate::landscape::{Banana, Gaussian};
+    use crate::sampling::lab::default_knobs;
 
     fn view() -> Bounds {
         Bounds::new(-5.0, 5.0, -5.0, 5.0).expect("box")

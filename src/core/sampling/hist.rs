@@ -2,7 +2,7 @@
 //! for a chain, importance weights for weighted draws (kept relative to the largest log-weight
 //! so far, so nothing overflows), or rebuilt from a whole population.
 
-use crate::core::landscape::Bounds;
+use crate::landscape::Bounds;
 
 /// Histograms of x₁ and x₂ over `view`, `bins` bins each.
 #[derive(Clone, Debug)]
@@ -68,13 +68,13 @@ impl Marginals {
         }
         if log_w > self.shift {
             // Rescale to the new reference: c·e^{−old} = c·e^{−new}·e^{new − old}.
-            let r = crate::core::fastmath::exp(self.shift - log_w);
+            let r = crate::fastmath::exp(self.shift - log_w);
             for c in self.counts.iter_mut() {
                 c.iter_mut().for_each(|v| *v *= r);
             }
             self.shift = log_w;
         }
-        let w = crate::core::fastmath::exp(log_w - self.shift);
+        let w = crate::fastmath::exp(log_w - self.shift);
         for (axis, &v) in x.iter().enumerate() {
             if let Some(b) = self.bin(axis, v) {
                 self.counts[axis][b] += w;

@@ -8,10 +8,10 @@
 //! one line here (and the sampler's registry entry names it, [`super::registry`]). Numbers out
 //! of range in a link are moved to the nearest end of their range, with a message.
 
-use crate::core::ebm::LearnedSlot;
-use crate::core::params::Params;
-use crate::core::sampler::SamplerError;
-use crate::core::settings::{opt, when, Opt, Range, Setting, Show, Table, Value};
+use crate::ebm::LearnedSlot;
+use crate::params::Params;
+use crate::sampler::SamplerError;
+use crate::settings::{opt, when, Opt, Range, Setting, Show, Table, Value};
 
 use super::direct::{DirectRun, CAT_OPTS};
 use super::markov::{MarkovRun, EXAMPLES, STARTS};
@@ -524,9 +524,9 @@ pub static TABLE: Table<Sampling> = Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Bounds;
-    use crate::core::sampling::registry::index_of;
-    use crate::core::settings::Kind;
+    use crate::landscape::Bounds;
+    use crate::sampling::registry::index_of;
+    use crate::settings::Kind;
     use std::cell::RefCell;
     use std::rc::Rc;
 
@@ -660,8 +660,8 @@ mod tests {
 
     #[test]
     fn the_learned_energy_is_refused_until_one_was_trained_then_every_sampler_runs_on_it() {
-        use crate::core::ebm::{Dataset, LearnedEnergy, Preset, TrainConfig, Trainer};
-        use crate::core::rng::Rng;
+        use crate::ebm::{Dataset, LearnedEnergy, Preset, TrainConfig, Trainer};
+        use crate::rng::Rng;
         let slot: LearnedSlot = Rc::new(RefCell::new(None));
         let mut s = Sampling::new(1, slot.clone()).expect("lab");
         let msgs = TABLE.load(&mut s, &link("#sampling?target=learned"));

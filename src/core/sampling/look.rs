@@ -4,7 +4,7 @@
 //! nested sampling's contour `E = E*`), and the exact `ln Z` by grid integration
 //! ([`grid_log_z`]) that nested sampling and AIS are judged by.
 
-use crate::core::landscape::{energy_grid, grid_moments, iso_segments, Bounds, Energy2d};
+use crate::landscape::{energy_grid, grid_moments, iso_segments, Bounds, Energy2d};
 
 /// A sampler's own picture on the plane (read each frame, never per step).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -179,7 +179,7 @@ impl LevelSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
+    use crate::landscape::Gaussian;
 
     #[test]
     fn the_ellipse_is_the_k_sigma_level_of_the_covariance() {

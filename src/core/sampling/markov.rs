@@ -2,10 +2,10 @@
 //! `π_{t+1} = π_t T` converging (or not) to the stationary π, and a simulated walker with its
 //! visit frequencies — for an ergodic, a periodic, a reducible and a Metropolis–Hastings chain.
 
-use crate::core::rng::Rng;
-use crate::core::sampler::MarkovChain;
-use crate::core::settings::{opt, Opt};
-use crate::core::trace::Trace;
+use crate::rng::Rng;
+use crate::sampler::MarkovChain;
+use crate::settings::{opt, Opt};
+use crate::trace::Trace;
 
 /// The example chains (link key, menu label).
 pub const EXAMPLES: [Opt; 4] = [

@@ -8,9 +8,9 @@
 //! new target (or drawing) or a new sampler starts the affected chains afresh and leaves a note
 //! saying so ([`Mcmc::take_note`]).
 
-use crate::core::ebm::LearnedSlot;
-use crate::core::landscape::{grid_moments, marginals, Bounds, Bump, Energy2d};
-use crate::core::sampler::SamplerError;
+use crate::ebm::LearnedSlot;
+use crate::landscape::{grid_moments, marginals, Bounds, Bump, Energy2d};
+use crate::sampler::SamplerError;
 
 use super::registry::{index_of, Family, Knobs, Setup, SAMPLERS};
 use super::run::Run;
@@ -252,7 +252,7 @@ impl Mcmc {
 
     /// Sets T: the samplers are retuned in place (chains and samples kept).
     pub fn set_t(&mut self, t: f64) -> Result<(), String> {
-        crate::core::sampler::check_temperature(t).map_err(|e| e.to_string())?;
+        crate::sampler::check_temperature(t).map_err(|e| e.to_string())?;
         let old = self.t;
         self.t = t;
         if let Err(e) = self.retune_all() {

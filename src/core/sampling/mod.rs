@@ -7,7 +7,7 @@
 //! with its data sets ([`data`]), and what the
 //! plane draws for them ([`look`]).
 //!
-//! All randomness comes from seeded [`crate::core::rng::Rng`]s, so a link replays exactly.
+//! All randomness comes from seeded [`crate::rng::Rng`]s, so a link replays exactly.
 
 pub mod adaptive;
 pub mod crowds;
@@ -26,7 +26,7 @@ pub mod targets;
 
 pub use lab::{Sampling, TABLE};
 
-use crate::core::settings::fmt_sig;
+use crate::settings::fmt_sig;
 
 /// A count with thin-space thousands separators ("12 345").
 pub fn fmt_count(n: u64) -> String {

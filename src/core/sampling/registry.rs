@@ -16,14 +16,14 @@
 //! the entries added for issue 13 live in [`super::adaptive`], [`super::crowds`],
 //! [`super::evidence`] and [`super::data`].
 
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
-use crate::core::sampler::gibbs2d::DEFAULT_GRID_CELLS;
-use crate::core::sampler::{
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
+use crate::sampler::gibbs2d::DEFAULT_GRID_CELLS;
+use crate::sampler::{
     langevin_particles, Event2d, GaussianWalk, Gibbs2d, Hmc, ImportanceProposal, ImportanceSampler,
     Langevin, Mala, Metropolis, Nuts, Population2d, Sampler2d, SamplerError, StepSchedule,
 };
-use crate::core::settings::{opt, Opt};
+use crate::settings::{opt, Opt};
 
 pub use super::look::{Look, Shows, FIGURES};
 use super::{fmt_count, show};
@@ -75,7 +75,7 @@ impl Knobs {
         let eps = self.get("eps");
         if self.count("sched") == 1 {
             StepSchedule::decaying(
-                eps * crate::core::fastmath::powf(DECAY_B, DECAY_GAMMA),
+                eps * crate::fastmath::powf(DECAY_B, DECAY_GAMMA),
                 DECAY_B,
                 DECAY_GAMMA,
             )
@@ -440,7 +440,7 @@ impl Engine for Importance {
     }
     fn retune(&mut self, k: &Knobs, t: f64) -> Result<(), SamplerError> {
         let q = Self::proposal(k)?;
-        crate::core::sampler::check_temperature(t)?;
+        crate::sampler::check_temperature(t)?;
         self.q = q;
         self.t = t;
         Ok(())
@@ -477,7 +477,7 @@ impl Particles {
         t: f64,
         rng: &mut Rng,
     ) -> Result<Self, SamplerError> {
-        crate::core::sampler::check_temperature(t)?;
+        crate::sampler::check_temperature(t)?;
         if n == 0 || n > MAX_PARTICLES {
             return Err(SamplerError::OutOfRange {
                 what: "number of particles",
@@ -509,7 +509,7 @@ impl Particles {
 }
 
 /// Largest population.
-pub const MAX_PARTICLES: usize = crate::core::sampler::chains::MAX_CHAINS;
+pub const MAX_PARTICLES: usize = crate::sampler::chains::MAX_CHAINS;
 
 impl Engine for Particles {
     fn step(
@@ -544,7 +544,7 @@ impl Engine for Particles {
     }
     fn retune(&mut self, k: &Knobs, t: f64) -> Result<(), SamplerError> {
         let s = k.schedule()?;
-        crate::core::sampler::check_temperature(t)?;
+        crate::sampler::check_temperature(t)?;
         if s != self.schedule {
             self.schedule = s;
             self.iter = 0;
@@ -812,8 +812,8 @@ mod tests {
 
     #[test]
     fn a_population_sampler_plugs_in_through_crowd() {
-        use crate::core::landscape::Gaussian;
-        use crate::core::sampler::Svgd;
+        use crate::landscape::Gaussian;
+        use crate::sampler::Svgd;
         let g = Gaussian::isotropic([0.0, 0.0], 1.0).expect("gauss");
         let start: Vec<[f64; 2]> = (0..20).map(|i| [f64::from(i) * 0.1, 1.0]).collect();
         let mut k = Knobs::default();

@@ -3,11 +3,11 @@
 //! decimating trace of x₁ with a mark wherever a setting changed, and an autocorrelation
 //! estimate refreshed on demand. Buffers are allocated when a run is built, never per step.
 
-use crate::core::landscape::{Bounds, Energy2d};
-use crate::core::rng::Rng;
-use crate::core::sampler::diagnostics::{autocorrelation, integrated_autocorrelation_time};
-use crate::core::sampler::{Event2d, RunningMoments, SamplerError};
-use crate::core::trace::Trace;
+use crate::landscape::{Bounds, Energy2d};
+use crate::rng::Rng;
+use crate::sampler::diagnostics::{autocorrelation, integrated_autocorrelation_time};
+use crate::sampler::{Event2d, RunningMoments, SamplerError};
+use crate::trace::Trace;
 
 use super::hist::Marginals;
 use super::look::Look;
@@ -450,9 +450,9 @@ impl Run {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::landscape::Gaussian;
-    use crate::core::sampling::lab::default_knobs;
-    use crate::core::sampling::registry::index_of;
+    use crate::landscape::Gaussian;
+    use crate::sampling::lab::default_knobs;
+    use crate::sampling::registry::index_of;
 
     fn setup() -> Setup {
         Setup {

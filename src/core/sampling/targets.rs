@@ -2,14 +2,14 @@
 //! once one has been trained, the learned energy), their exact moments where a closed form
 //! exists, the square view box around each, the drawing's link text, and the seeded start point.
 
-use crate::core::ebm::LearnedEnergy;
-use crate::core::landscape::drawn::MAX_BUMPS;
-use crate::core::landscape::{
+use crate::ebm::LearnedEnergy;
+use crate::landscape::drawn::MAX_BUMPS;
+use crate::landscape::{
     Banana, Bounds, Bump, Donut, DoubleWell, DrawnLandscape, Energy2d, Funnel, Gaussian,
     GaussianMixture, GaussianPosterior, LandscapeError, LogisticPosterior, RingOfModes,
 };
-use crate::core::rng::Rng;
-use crate::core::settings::{format_number, opt, Opt};
+use crate::rng::Rng;
+use crate::settings::{format_number, opt, Opt};
 
 /// The targets, in menu order (link key, menu label).
 pub const TARGETS: [Opt; 12] = [

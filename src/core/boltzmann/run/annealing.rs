@@ -5,8 +5,8 @@
 
 use super::temperature::{ScheduleKind, TempRun};
 use super::{Say, Tick};
-use crate::core::boltzmann::{AnnealStatus, Annealer, GibbsOrder, Schedule};
-use crate::core::pattern;
+use crate::boltzmann::{AnnealStatus, Annealer, GibbsOrder, Schedule};
+use crate::pattern;
 
 /// What the state is, with respect to the memories.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,7 +191,7 @@ impl TempRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn annealing_from_a_random_state_ends_in_a_minimum_and_says_which() {

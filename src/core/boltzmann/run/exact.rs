@@ -6,15 +6,15 @@
 //! scale) are computed here too.
 
 use super::{Say, Tick};
-use crate::core::boltzmann::{
+use crate::boltzmann::{
     gibbs_sweep, ground_states, random_network, zero_temperature_limit, BoltzmannError,
     ExactBoltzmann, GibbsOrder, Network, State, StateHistogram, Temperature,
 };
-use crate::core::hopfield::{hebbian, HebbianScale};
-use crate::core::pattern;
-use crate::core::rng::Rng;
-use crate::core::settings::{opt, Opt};
-use crate::core::trace::Trace;
+use crate::hopfield::{hebbian, HebbianScale};
+use crate::pattern;
+use crate::rng::Rng;
+use crate::settings::{opt, Opt};
+use crate::trace::Trace;
 
 /// Smallest network offered.
 pub const N_MIN: usize = 4;
@@ -381,7 +381,7 @@ mod tests {
         }
         // Deterministic descent ends in a ground state (one pattern: no other minimum).
         r.tick(20);
-        let s = crate::core::boltzmann::state_index(r.state().y()).expect("index");
+        let s = crate::boltzmann::state_index(r.state().y()).expect("index");
         assert!(ground.contains(&s));
     }
 

@@ -8,12 +8,10 @@
 //! (a new free chain continues the same run).
 
 use super::{Say, Tick};
-use crate::core::boltzmann::{
-    bars_and_stripes, random_patterns, BmConfig, BmTrainer, Network, State,
-};
-use crate::core::rng::Rng;
-use crate::core::settings::{opt, Opt};
-use crate::core::trace::Trace;
+use crate::boltzmann::{bars_and_stripes, random_patterns, BmConfig, BmTrainer, Network, State};
+use crate::rng::Rng;
+use crate::settings::{opt, Opt};
+use crate::trace::Trace;
 
 /// Work budget per tick (≈ multiply-adds): bounds the training steps per animation frame.
 const WORK_PER_TICK: f64 = 3.0e6;

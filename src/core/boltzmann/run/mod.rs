@@ -17,8 +17,8 @@ pub mod temperature;
 
 pub use table::TABLE;
 
-use crate::core::rng::Rng;
-use crate::core::settings::{opt, Opt};
+use crate::rng::Rng;
+use crate::settings::{opt, Opt};
 use exact::ExactRun;
 use learning::LearnRun;
 use temperature::TempRun;
@@ -177,7 +177,7 @@ impl BoltzmannRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::params::Params;
+    use crate::params::Params;
 
     #[test]
     fn table_is_well_formed() {

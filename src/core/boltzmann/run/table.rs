@@ -4,7 +4,7 @@ use super::exact::{KINDS, KIND_OPTS};
 use super::learning::{LearnSettings, DATA, DATA_OPTS};
 use super::temperature::{SCHEDULES, SCHEDULE_OPTS, SIDES, SIDE_OPTS};
 use super::{exact, temperature as temp, BoltzmannRun, View, VIEWS, VIEW_OPTS};
-use crate::core::settings::{when, Range, SetResult, Setting, Show, Table};
+use crate::settings::{when, Range, SetResult, Setting, Show, Table};
 
 /// The Gibbs temperatures offered: a log slider, and 0 (the deterministic limit) by a checkbox.
 const T_RANGE: Range = Range::log(0.01, 1000.0).or_zero("T = 0 (deterministic Hopfield network)");

@@ -9,14 +9,14 @@
 //! leaves it unchanged and says why.
 
 use super::{Say, Tick};
-use crate::core::boltzmann::{
+use crate::boltzmann::{
     gibbs_sweep, Annealer, BoltzmannError, GibbsOrder, Network, SpinAverage, State, Temperature,
 };
-use crate::core::hopfield::{hebbian, HebbianScale};
-use crate::core::pattern::{self, GLYPH_CHARS};
-use crate::core::rng::Rng;
-use crate::core::settings::{opt, Opt};
-use crate::core::trace::Trace;
+use crate::hopfield::{hebbian, HebbianScale};
+use crate::pattern::{self, GLYPH_CHARS};
+use crate::rng::Rng;
+use crate::settings::{opt, Opt};
+use crate::trace::Trace;
 
 /// Grid sides offered (N = side² neurons).
 pub const SIDES: [usize; 5] = [8, 12, 16, 24, 32];

@@ -10,7 +10,7 @@
 //! overruns a frame by more than one unit.
 
 use super::{Engine, HopfieldRun, Memory, Rule, Training, GRADIENT_STEPS};
-use crate::core::hopfield::{GradientTrainer, HebbianScale, Learner, OneShot};
+use crate::hopfield::{GradientTrainer, HebbianScale, Learner, OneShot};
 
 /// Work (multiply-adds) up to which a one-shot rule is done at once rather than in slices:
 /// about 10–15 ms in the browser.
@@ -102,7 +102,7 @@ impl HopfieldRun {
                 let built = if pats.is_empty() {
                     Ok(None)
                 } else {
-                    crate::core::hopfield::OverlapNetwork::new(&pats, &cur)
+                    crate::hopfield::OverlapNetwork::new(&pats, &cur)
                         .map(Some)
                         .map_err(|e| e.to_string())
                 };
@@ -306,7 +306,7 @@ impl HopfieldRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::hopfield::{storkey, GradientVariant, Network};
+    use crate::hopfield::{storkey, GradientVariant, Network};
 
     fn at_64(rule: Rule) -> HopfieldRun {
         let mut r = HopfieldRun::new(7);

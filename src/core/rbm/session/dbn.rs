@@ -3,8 +3,8 @@
 //! in the top RBM, one directed pass down (Hinton, Osindero & Teh 2006).
 
 use super::train::{mean, Budget, DigitData, History, Origin, Settings, INIT_SIGMA, PIXELS};
-use crate::core::rbm::{Dbn, DbnEvent, DbnProgress, DbnSampler, DbnTrainer, LayerData, RbmError};
-use crate::core::rng::Rng;
+use crate::rbm::{Dbn, DbnEvent, DbnProgress, DbnSampler, DbnTrainer, LayerData, RbmError};
+use crate::rng::Rng;
 
 /// Top-down chains of the deep belief net.
 pub const DBN_CHAINS: usize = 20;

@@ -6,9 +6,9 @@ use super::train::{
     mean, train_epochs, Budget, DigitData, History, Job, Origin, Resume, Settings, INIT_SIGMA,
     PIXELS, PL_WORK,
 };
-use crate::core::rbm::gibbs::sample_hidden;
-use crate::core::rbm::{GibbsChain, Rbm, RbmError, TrainStats, Trainer};
-use crate::core::rng::Rng;
+use crate::rbm::gibbs::sample_hidden;
+use crate::rbm::{GibbsChain, Rbm, RbmError, TrainStats, Trainer};
+use crate::rng::Rng;
 
 /// Free-running chains shown in the training view.
 pub const SAMPLE_CHAINS: usize = 10;

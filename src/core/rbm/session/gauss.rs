@@ -3,10 +3,10 @@
 //! so the chart shows the exact log-likelihood.
 
 use super::train::{train_epochs, Budget, History, Job, Resume, MOMENTUM};
-use crate::core::rbm::{
+use crate::rbm::{
     blob_data, CdConfig, GaussianChain, GaussianRbm, GaussianTrainer, RbmError, TrainStats,
 };
-use crate::core::rng::Rng;
+use crate::rng::Rng;
 
 /// Model samples in the Gaussian view.
 pub const GAUSS_CHAINS: usize = 300;

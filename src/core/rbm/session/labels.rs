@@ -6,9 +6,9 @@ use super::digit::Trained;
 use super::train::{
     train_epochs, Budget, DigitData, History, Job, Origin, Resume, Settings, INIT_SIGMA, PIXELS,
 };
-use crate::core::digits::CLASSES;
-use crate::core::rbm::{GibbsChain, LabelRbm, RbmError, TrainStats, Trainer};
-use crate::core::rng::Rng;
+use crate::digits::CLASSES;
+use crate::rbm::{GibbsChain, LabelRbm, RbmError, TrainStats, Trainer};
+use crate::rng::Rng;
 
 /// Label-clamped chains of conditional generation.
 pub const COND_CHAINS: usize = 10;

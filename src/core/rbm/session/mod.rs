@@ -4,7 +4,7 @@
 //! chains, pattern completion, the label RBM, the deep belief net, the Gaussian–Bernoulli RBM
 //! on 2-D points — and the drawing they complete and classify. Every parameter is a row of
 //! [`TABLE`]; the page's controls, its link and the lecture scenes read and write the session
-//! through those rows. All math is in [`crate::core::rbm`]; this module schedules it in
+//! through those rows. All math is in [`crate::rbm`]; this module schedules it in
 //! budgeted slices (so a frame stays short) and books the results.
 //!
 //! **Replay.** Every run draws its streams from one `u64` derived from the page seed, and a
@@ -36,8 +36,8 @@ pub use labels::{LabelRun, COND_CHAINS};
 pub use table::TABLE;
 pub use train::{Budget, DigitData, History, Origin, Seeds, Settings, PIXELS};
 
-use crate::core::digits::CLASSES;
-use crate::core::rbm::{Rbm, RbmError};
+use crate::digits::CLASSES;
+use crate::rbm::{Rbm, RbmError};
 
 /// The sub-views of the lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -597,18 +597,17 @@ impl RbmSession {
     pub fn summary(&self) -> Summary {
         let s = &self.settings;
         let cd = format!("CD-{}{}", s.k, if s.pcd { " (PCD)" } else { "" });
-        let from =
-            |st: crate::core::rbm::TrainStats, model: String, origin, name, digits| Summary {
-                model,
-                origin,
-                progress: st.progress,
-                epoch: st.epoch,
-                epochs: st.epochs,
-                batches: st.batches_done,
-                finished: st.finished,
-                metric_name: name,
-                metric_digits: digits,
-            };
+        let from = |st: crate::rbm::TrainStats, model: String, origin, name, digits| Summary {
+            model,
+            origin,
+            progress: st.progress,
+            epoch: st.epoch,
+            epochs: st.epochs,
+            batches: st.batches_done,
+            finished: st.finished,
+            metric_name: name,
+            metric_digits: digits,
+        };
         match self.view {
             View::Train | View::Complete => from(
                 self.main.stats(),

@@ -2,7 +2,7 @@
 //! scenes start ready instead of waiting for training: the digit RBM, the label RBM and the
 //! top RBM of the deep belief net (whose bottom RBM is the digit RBM — greedy pretraining's
 //! first layer *is* an RBM on the pixels). They are `www/data/rbm-*.json` in the format the
-//! lab exports and imports ([`crate::core::rbm::file`]), embedded in the page.
+//! lab exports and imports ([`crate::rbm::file`]), embedded in the page.
 //!
 //! They were trained by [`pretrain`] with the default settings ([`Settings::default`]: 64
 //! hidden units, CD-1, η = 0.1, momentum 0.5, batches of 10, 30 epochs) from seed
@@ -14,10 +14,10 @@ use super::dbn::{dbn_top, PretrainedDbn};
 use super::digit::{pseudo_likelihood, reconstruction_error, DigitRun, Trained};
 use super::labels::LabelRun;
 use super::train::{Budget, DigitData, History, Origin, Settings, INIT_SIGMA, PIXELS};
-use crate::core::digits::CLASSES;
-use crate::core::rbm::file;
-use crate::core::rbm::{Dbn, LabelRbm, Rbm, RbmError, Trainer};
-use crate::core::rng::Rng;
+use crate::digits::CLASSES;
+use crate::rbm::file;
+use crate::rbm::{Dbn, LabelRbm, Rbm, RbmError, Trainer};
+use crate::rng::Rng;
 
 /// `www/data/rbm-digits.json`: the digit RBM (64 × 64).
 pub static DIGITS_JSON: &str = include_str!("../../../../www/data/rbm-digits.json");
@@ -141,7 +141,7 @@ impl Shipped {
 pub fn rounded(rbm: &Rbm, digits: u32) -> Result<Rbm, RbmError> {
     let r = |xs: &[f32]| -> Vec<f32> {
         xs.iter()
-            .map(|&x| crate::core::settings::round_sig(f64::from(x), digits) as f32)
+            .map(|&x| crate::settings::round_sig(f64::from(x), digits) as f32)
             .collect()
     };
     Rbm::from_parts(

@@ -1,7 +1,7 @@
 //! The RBM lab's settings: one row per parameter, in the order a link applies them.
 
 use super::{shipped, Known, RbmSession, Start, View, PRESETS};
-use crate::core::settings::{opt, when, Opt, Range, Setting, Show, Table};
+use crate::settings::{opt, when, Opt, Range, Setting, Show, Table};
 
 const VIEW_OPTS: [Opt; 5] = [
     opt("train", "Train"),

@@ -3,7 +3,7 @@
 //! lecture scene's note claims.
 
 use super::*;
-use crate::core::params::Params;
+use crate::params::Params;
 
 fn link(hash: &str) -> Params {
     Params::parse(hash).expect("link parses")
@@ -296,7 +296,7 @@ fn the_shipped_files_hold_rounded_models_of_the_right_shape() {
 #[test]
 fn importing_a_model_sets_the_hidden_units_and_refuses_bad_shapes() {
     let mut s = session();
-    let mut rng = crate::core::rng::Rng::new(2);
+    let mut rng = crate::rng::Rng::new(2);
     let good = Rbm::with_random_weights(64, 32, 0.1, &mut rng).expect("rbm");
     assert_eq!(s.import(good.clone()), Ok(32));
     assert_eq!(s.settings().hidden, 32);

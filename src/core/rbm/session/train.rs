@@ -3,10 +3,10 @@
 //! charts draw, and [`Resume`], the epoch bookkeeping of a run that may start from a model
 //! trained elsewhere (the trained model shipped with the page, or one kept from before).
 
-use crate::core::digits::{gather_rows, Digits, CLASSES};
-use crate::core::rbm::{CdConfig, RbmError, TrainEvent, TrainStats};
-use crate::core::rng::Rng;
-use crate::core::trace::Trace;
+use crate::digits::{gather_rows, Digits, CLASSES};
+use crate::rbm::{CdConfig, RbmError, TrainEvent, TrainStats};
+use crate::rng::Rng;
+use crate::trace::Trace;
 
 /// Pixels per digit (8 × 8).
 pub const PIXELS: usize = 64;
@@ -44,7 +44,7 @@ pub struct DigitData {
 }
 
 impl DigitData {
-    /// Parses and prepares a digits file (see [`crate::core::digits`]).
+    /// Parses and prepares a digits file (see [`crate::digits`]).
     pub fn load(bytes: &[u8]) -> Result<Self, String> {
         let d = Digits::parse(bytes).map_err(|e| format!("digits data: {e}"))?;
         if d.pixels_per_image() != PIXELS {
@@ -74,7 +74,7 @@ impl DigitData {
 
     /// The digits shipped with the page.
     pub fn shipped() -> Result<Self, String> {
-        Self::load(crate::core::digits::SHIPPED)
+        Self::load(crate::digits::SHIPPED)
     }
 
     /// Number of held-out images.
@@ -473,11 +473,8 @@ macro_rules! epoch_trainer {
     };
 }
 
-epoch_trainer!(crate::core::rbm::Trainer, crate::core::rbm::Rbm);
-epoch_trainer!(
-    crate::core::rbm::GaussianTrainer,
-    crate::core::rbm::GaussianRbm
-);
+epoch_trainer!(crate::rbm::Trainer, crate::rbm::Rbm);
+epoch_trainer!(crate::rbm::GaussianTrainer, crate::rbm::GaussianRbm);
 
 /// One run's trainer, its model accessor and its bookkeeping, for [`train_epochs`].
 pub struct Job<'a, T: EpochTrainer, M> {

@@ -2,7 +2,7 @@
 //! averaging, SVGD, DE-MCMC-Z, parallel tempering, nested sampling, AIS, SGLD), listed in the lab's
 //! table one line each.
 
-use crate::core::settings::{when, Range, Setting, Show};
+use crate::settings::{when, Range, Setting, Show};
 
 use super::super::data::{DATA_BASE, DATA_SIZES};
 use super::super::targets::Landscapes;
@@ -161,7 +161,7 @@ pub const BATCH: Setting<Sampling> = knob!(
 mod tests {
     use super::super::TABLE;
     use super::*;
-    use crate::core::params::Params;
+    use crate::params::Params;
     use std::cell::RefCell;
     use std::rc::Rc;
 
