@@ -712,7 +712,8 @@ pub(crate) fn apply_gradient(
     for ((d, g), w) in velocity.w.iter().zip(&grad.w).zip(rbm.weights()) {
         // Δw = αΔw + η(∇w − λw)
         let nd = alpha * d + eta * (g - lambda * w);
-        ok &= nd.is_finite() && (w + nd).is_finite();
+        // finite only if w and nd are (∞ or NaN in either makes the sum ∞ or NaN)
+        ok &= (w + nd).is_finite();
     }
     for ((d, g), b) in velocity
         .bv
@@ -722,7 +723,7 @@ pub(crate) fn apply_gradient(
         .chain(velocity.bh.iter().zip(&grad.bh).zip(rbm.hidden_bias()))
     {
         let nd = alpha * d + eta * g;
-        ok &= nd.is_finite() && (b + nd).is_finite();
+        ok &= (b + nd).is_finite();
     }
     if !ok {
         return Err(RbmError::Diverged);
@@ -1253,6 +1254,21 @@ mod tests {
                 g2.w
             );
             assert!(close(&g1.bv, &g2.bv) && close(&g1.bh, &g2.bh));
+            // rows that are not all bits (probabilities; bits with one 0.5) take the dense
+            // products and give the same probabilities
+            let mut vp = probs[..rows * nh.min(nv)].to_vec();
+            vp.resize(rows * nv, 1.0);
+            let mut hp = h.clone();
+            hp[rows * nh / 2] = 0.5;
+            let mut sparse = SparseRows::new(&m, &mut ws.sparse);
+            let (mut a, mut b) = (vec![0.0; rows * nh], vec![0.0; rows * nh]);
+            sparse.hidden_probs(&m, &vp, &mut a);
+            m.hidden_probs_into(&vp, &mut b);
+            assert!(close(&a, &b), "hidden, not bits, {nv}×{nh}");
+            let (mut a, mut b) = (vec![0.0; rows * nv], vec![0.0; rows * nv]);
+            sparse.visible_probs(&m, &hp, &mut a);
+            m.visible_probs_into(&hp, &mut b);
+            assert!(close(&a, &b), "visible, not bits, {nv}×{nh}");
         }
     }
 

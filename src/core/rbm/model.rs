@@ -317,15 +317,18 @@ fn add_rows_block<const B: usize>(out: &mut [f32], w: &[f32], n: usize, c: usize
 /// `None` unless every entry is 0 or 1. `on` has at least `row.len()` entries.
 #[inline]
 pub(crate) fn ones(on: &mut [u32], row: &[f32]) -> Option<usize> {
+    // the check first, as a fold of its own: it vectorises, where inside the index loop (whose
+    // stores depend on the count) it was one scalar pair of compares per entry
+    if !row.iter().fold(true, |b, &x| b & ((x == 0.0) | (x == 1.0))) {
+        return None;
+    }
     let on = &mut on[..row.len()];
     let mut n = 0;
-    let mut binary = true;
     for (i, &x) in row.iter().enumerate() {
-        binary &= (x == 0.0) | (x == 1.0);
         on[n] = i as u32;
         n += usize::from(x == 1.0);
     }
-    binary.then_some(n)
+    Some(n)
 }
 
 /// `g[j·n + i] += s · Σ_r a[r·m + j] · b[r·n + i]` for `j < m`, `i < n`: a sum of outer products
@@ -733,6 +736,30 @@ mod tests {
 
     fn bits(x: usize, n: usize) -> Vec<f32> {
         (0..n).map(|k| ((x >> k) & 1) as f32).collect()
+    }
+
+    #[test]
+    fn ones_lists_the_units_that_are_on_and_refuses_rows_that_are_not_bits() {
+        let mut on = [u32::MAX; 8];
+        assert_eq!(ones(&mut on, &[1.0, 0.0, -0.0, 1.0, 1.0, 0.0]), Some(3));
+        assert_eq!(on[..3], [0, 3, 4]);
+        assert_eq!(ones(&mut on, &[0.0; 8]), Some(0));
+        for odd in [
+            0.5,
+            2.0,
+            -1.0,
+            f32::NAN,
+            f32::INFINITY,
+            1.0 + f32::EPSILON,
+            1e-45,
+        ] {
+            // anywhere in the row, first, middle or last
+            for at in [0, 3, 7] {
+                let mut row = [1.0f32; 8];
+                row[at] = odd;
+                assert_eq!(ones(&mut on, &row), None, "{odd} at {at}");
+            }
+        }
     }
 
     fn tiny(seed: u64) -> Rbm {
