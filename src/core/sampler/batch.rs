@@ -275,33 +275,47 @@ impl ChainBatch {
             let no = u > a + MARGIN;
             *d = u8::from(yes) | (u8::from(!yes & !no) << 1);
         }
+        // Decided chains in one pass with every lane written (the old value kept by a bit
+        // mask; as `if take { … }` the wasm build stored lane by lane behind a branch each);
+        // the chains too close to call come after, one by one, in their rare pass.
         let (mut accepted, mut frozen) = (0u64, 0u64);
-        for k in 0..n {
-            let (e_old, e_new) = (self.e[k], self.pe[k]);
-            let (px, py) = (self.px[k], self.py[k]);
-            // the NaN guard: a NaN/−∞ energy or a non-finite proposal freezes the chain
-            let bad = e_old.is_nan()
-                || e_old == f64::NEG_INFINITY
-                || e_new.is_nan()
-                || e_new == f64::NEG_INFINITY
-                || !(px.is_finite() && py.is_finite());
-            let take = !bad
-                && match self.decision[k] {
-                    1 => true,
-                    0 => false,
-                    _ => {
-                        let bits = (u64::from(self.hi[k]) << 32) | u64::from(self.lo[k]);
-                        let u = f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0;
-                        u < exp(self.la[k])
-                    }
-                };
-            if take {
-                self.x[k] = px;
-                self.y[k] = py;
-                self.e[k] = e_new;
-            }
+        let mut any_close = false;
+        let current = self
+            .x
+            .iter_mut()
+            .zip(self.y.iter_mut())
+            .zip(self.e.iter_mut());
+        let proposed = self.px.iter().zip(&self.py).zip(&self.pe);
+        for ((((x, y), e), ((&px, &py), &pe)), &d) in current.zip(proposed).zip(&self.decision) {
+            let bad = frozen_step(*e, pe, px, py);
+            any_close |= (d == 2) & !bad;
+            let take = !bad & (d == 1);
+            let keep_new = u64::from(take).wrapping_neg();
+            let pick = |new: f64, old: f64| {
+                f64::from_bits((new.to_bits() & keep_new) | (old.to_bits() & !keep_new))
+            };
+            *x = pick(px, *x);
+            *y = pick(py, *y);
+            *e = pick(pe, *e);
             accepted += u64::from(take);
             frozen += u64::from(bad);
+        }
+        if any_close {
+            for k in 0..n {
+                if self.decision[k] != 2
+                    || frozen_step(self.e[k], self.pe[k], self.px[k], self.py[k])
+                {
+                    continue;
+                }
+                let bits = (u64::from(self.hi[k]) << 32) | u64::from(self.lo[k]);
+                let u = f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0;
+                if u < exp(self.la[k]) {
+                    self.x[k] = self.px[k];
+                    self.y[k] = self.py[k];
+                    self.e[k] = self.pe[k];
+                    accepted += 1;
+                }
+            }
         }
         (accepted, frozen)
     }
@@ -330,18 +344,32 @@ impl ChainBatch {
                 let nx = x[k] - half * gx[k] + s * f64::from(z0[k]);
                 let ny = y[k] - half * gy[k] + s * f64::from(z1[k]);
                 let ok = (e[k] * inv_t).is_finite()
-                    && (gx[k] * inv_t).is_finite()
-                    && (gy[k] * inv_t).is_finite()
-                    && nx.is_finite()
-                    && ny.is_finite();
-                x[k] = if ok { nx } else { x[k] };
-                y[k] = if ok { ny } else { y[k] };
+                    & (gx[k] * inv_t).is_finite()
+                    & (gy[k] * inv_t).is_finite()
+                    & nx.is_finite()
+                    & ny.is_finite();
+                // every lane written, the old value kept by a bit mask: as `if ok { nx } else
+                // { x[k] }` the wasm build stored lane by lane behind a branch each
+                let keep_new = u64::from(ok).wrapping_neg();
+                x[k] = f64::from_bits((nx.to_bits() & keep_new) | (x[k].to_bits() & !keep_new));
+                y[k] = f64::from_bits((ny.to_bits() & keep_new) | (y[k].to_bits() & !keep_new));
                 frozen += u64::from(!ok);
             }
             start = end;
         }
         frozen
     }
+}
+
+/// The NaN guard of a Metropolis step: a NaN/−∞ energy at the current point or the proposal,
+/// or a non-finite proposal, leaves the chain where it is.
+#[inline(always)]
+fn frozen_step(e_old: f64, e_new: f64, px: f64, py: f64) -> bool {
+    e_old.is_nan()
+        | (e_old == f64::NEG_INFINITY)
+        | e_new.is_nan()
+        | (e_new == f64::NEG_INFINITY)
+        | !(px.is_finite() & py.is_finite())
 }
 
 fn check_kernel(kernel: BatchKernel) -> Result<BatchKernel, SamplerError> {
@@ -408,6 +436,60 @@ mod tests {
         assert!(bench_batch("rwmh", 300, 3, 1).is_finite());
         assert!(bench_batch("langevin", 300, 3, 1).is_finite());
         assert!(bench_batch("nope", 300, 3, 1).is_nan());
+    }
+
+    #[test]
+    fn every_metropolis_decision_is_u_below_alpha_in_double_precision() {
+        // E(p) − E(s) = −ln u for the very u each chain will draw: α ≈ u, so nearly every
+        // chain is too close to call in single precision and is decided in the second pass;
+        // a few chains are frozen (NaN) or clear accepts and rejects
+        let n = 203;
+        let mut b = ChainBatch::new(
+            &vec![0.0; 2 * n],
+            BatchKernel::RandomWalk { sigma: 1.0 },
+            1.0,
+        )
+        .expect("valid");
+        let mut lanes = RngLanes::<LANES>::from_rng(&mut Rng::new(8));
+        let (mut hi, mut lo) = (vec![0u32; n], vec![0u32; n]);
+        let mut ahead = lanes.clone();
+        ahead.fill_u32(&mut hi);
+        ahead.fill_u32(&mut lo);
+        let u: Vec<f64> = hi
+            .iter()
+            .zip(&lo)
+            .map(|(&h, &l)| {
+                let bits = (u64::from(h) << 32) | u64::from(l);
+                f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0
+            })
+            .collect();
+        for (k, &uk) in u.iter().enumerate() {
+            b.e[k] = 0.5;
+            b.pe[k] = match k % 50 {
+                0 => f64::NAN,
+                1 => -5.0,
+                2 => 1e3,
+                _ => 0.5 - crate::fastmath::ln(uk.max(1e-300)),
+            };
+            b.px[k] = k as f64;
+            b.py[k] = -(k as f64);
+        }
+        let (before_x, pe) = (b.x.clone(), b.pe.clone());
+        let (accepted, frozen) = b.accept(1.0, &mut lanes);
+        let mut want_accepted = 0;
+        let mut close = 0;
+        for k in 0..n {
+            let la = (-(pe[k] - 0.5)).min(0.0);
+            let take = !pe[k].is_nan() && u[k] < exp(la);
+            close += usize::from(b.decision[k] == 2);
+            want_accepted += u64::from(take);
+            let want_x = if take { k as f64 } else { before_x[k] };
+            assert_eq!(b.x[k].to_bits(), want_x.to_bits(), "chain {k}");
+            assert_eq!(b.e[k].to_bits(), if take { pe[k] } else { 0.5 }.to_bits());
+        }
+        assert!(close > n / 2, "{close} close calls");
+        assert_eq!((accepted, frozen), (want_accepted, 5));
+        assert!(accepted > 20 && accepted < n as u64 - 20, "{accepted}");
     }
 
     #[test]
