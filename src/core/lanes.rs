@@ -73,14 +73,17 @@ impl<const W: usize> RngLanes<W> {
     /// a final partial block draws one full step and keeps its first entries.
     #[inline]
     pub fn fill_u32(&mut self, out: &mut [u32]) {
-        let mut block = [0u32; W];
         let mut chunks = out.chunks_exact_mut(W);
+        // each step written straight into its block: through a copy, the wasm build called
+        // `memory.copy` (a runtime call in the browser) for every 4W bytes
         for c in &mut chunks {
-            self.next_u32(&mut block);
-            c.copy_from_slice(&block);
+            if let Ok(c) = <&mut [u32; W]>::try_from(c) {
+                self.next_u32(c);
+            }
         }
         let rest = chunks.into_remainder();
         if !rest.is_empty() {
+            let mut block = [0u32; W];
             self.next_u32(&mut block);
             rest.copy_from_slice(&block[..rest.len()]);
         }

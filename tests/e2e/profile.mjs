@@ -7,7 +7,11 @@
 //
 // The release .wasm carries no function names (wasm-opt drops them), so this serves a copy of
 // dist/ in target/profile-dist whose .wasm is wasm-bindgen's output optimised again with
-// `wasm-opt -O3 --debuginfo`, which keeps the names (same code otherwise).
+// `wasm-opt -O3 --debuginfo`, which keeps the names (same code otherwise). To see inside a
+// function that wasm-opt inlines into its caller, mark the parts `#[inline(never)]` and name
+// them in NO_INLINE (wasm-opt's --no-inline patterns, comma-separated, `*` as wildcard):
+//
+//   NO_INLINE='*ChainBatch*' node tests/e2e/profile.mjs rwmh_batch
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +27,9 @@ const dist = path.join(root, 'target/profile-dist');
 fs.rmSync(dist, { recursive: true, force: true });
 fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
 const wasm = fs.readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
-execFileSync('wasm-opt', ['-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
+// (--no-inline marks functions for the passes after it, so it comes first)
+const noInline = (process.env.NO_INLINE || '').split(',').filter(Boolean);
+execFileSync('wasm-opt', [...noInline.map((p) => `--no-inline=${p}`), '-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
   '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   '--enable-reference-types', '--enable-multivalue',
   path.join(root, 'target/wasm-bindgen/release/energy-playground_bg.wasm'),

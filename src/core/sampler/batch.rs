@@ -76,7 +76,6 @@ pub struct ChainBatch {
     a32: Vec<f32>,
     hi: Vec<u32>,
     lo: Vec<u32>,
-    decision: Vec<u8>,
 }
 
 impl ChainBatch {
@@ -113,7 +112,6 @@ impl ChainBatch {
             a32: vec![0.0; n],
             hi: vec![0; n],
             lo: vec![0; n],
-            decision: vec![0; n],
         };
         for v in [
             &mut b.e, &mut b.px, &mut b.py, &mut b.pe, &mut b.gx, &mut b.gy,
@@ -254,7 +252,6 @@ impl ChainBatch {
     /// margin (about 2·10⁻⁶ of them) are decided again with the full `u` and [`exp`], so every
     /// decision is exactly `u < exp(ln α)`.
     fn accept(&mut self, inv_t: f64, lanes: &mut RngLanes<LANES>) -> (u64, u64) {
-        const MARGIN: f32 = 1e-6;
         let n = self.len();
         // ln α = min(0, −(E(p) − E(s))/T) (E(p) = +∞ gives α = 0), and α in single precision
         // (a compare and select, not `f64::min`: in wasm that is a call to `fmin` per chain, as
@@ -268,16 +265,11 @@ impl ChainBatch {
         }
         lanes.fill_u32(&mut self.hi);
         lanes.fill_u32(&mut self.lo);
-        // 1 = accept for sure, 2 = too close to call in single precision, 0 = reject
-        for ((d, &h), &a) in self.decision.iter_mut().zip(&self.hi).zip(&self.a32) {
-            let u = ((h >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
-            let yes = u < a - MARGIN;
-            let no = u > a + MARGIN;
-            *d = u8::from(yes) | (u8::from(!yes & !no) << 1);
-        }
         // Decided chains in one pass with every lane written (the old value kept by a bit
         // mask; as `if take { … }` the wasm build stored lane by lane behind a branch each);
-        // the chains too close to call come after, one by one, in their rare pass.
+        // the chains too close to call come after, one by one, in their rare pass. (The
+        // single-precision call is made here rather than stored per chain in a pass of its
+        // own: widening stored bytes to 64-bit masks cost the wasm build more than the call.)
         let (mut accepted, mut frozen) = (0u64, 0u64);
         let mut any_close = false;
         let current = self
@@ -286,10 +278,12 @@ impl ChainBatch {
             .zip(self.y.iter_mut())
             .zip(self.e.iter_mut());
         let proposed = self.px.iter().zip(&self.py).zip(&self.pe);
-        for ((((x, y), e), ((&px, &py), &pe)), &d) in current.zip(proposed).zip(&self.decision) {
+        let calls = self.hi.iter().zip(&self.a32);
+        for ((((x, y), e), ((&px, &py), &pe)), (&h, &a)) in current.zip(proposed).zip(calls) {
             let bad = frozen_step(*e, pe, px, py);
-            any_close |= (d == 2) & !bad;
-            let take = !bad & (d == 1);
+            let (yes, close) = single_precision_call(h, a);
+            any_close |= close & !bad;
+            let take = !bad & yes;
             let keep_new = u64::from(take).wrapping_neg();
             let pick = |new: f64, old: f64| {
                 f64::from_bits((new.to_bits() & keep_new) | (old.to_bits() & !keep_new))
@@ -302,7 +296,7 @@ impl ChainBatch {
         }
         if any_close {
             for k in 0..n {
-                if self.decision[k] != 2
+                if !single_precision_call(self.hi[k], self.a32[k]).1
                     || frozen_step(self.e[k], self.pe[k], self.px[k], self.py[k])
                 {
                     continue;
@@ -359,6 +353,18 @@ impl ChainBatch {
         }
         frozen
     }
+}
+
+/// The Metropolis decision `u < α` made in single precision (see `ChainBatch::accept`) from
+/// the high word `h` of the chain's 52-bit uniform and `α` from [`exp_f32`]: (sure to accept,
+/// too close to call). Neither means sure to reject.
+#[inline(always)]
+fn single_precision_call(h: u32, a: f32) -> (bool, bool) {
+    const MARGIN: f32 = 1e-6;
+    let u = ((h >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
+    let yes = u < a - MARGIN;
+    let no = u > a + MARGIN;
+    (yes, !yes & !no)
 }
 
 /// The NaN guard of a Metropolis step: a NaN/−∞ energy at the current point or the proposal,
@@ -481,7 +487,7 @@ mod tests {
         for k in 0..n {
             let la = (-(pe[k] - 0.5)).min(0.0);
             let take = !pe[k].is_nan() && u[k] < exp(la);
-            close += usize::from(b.decision[k] == 2);
+            close += usize::from(single_precision_call(b.hi[k], b.a32[k]).1);
             want_accepted += u64::from(take);
             let want_x = if take { k as f64 } else { before_x[k] };
             assert_eq!(b.x[k].to_bits(), want_x.to_bits(), "chain {k}");
