@@ -13,6 +13,21 @@ use crate::rng::Rng;
 /// Number of lanes the kernels in this crate use: 16 × 32 bits = four 128-bit vectors per word.
 pub const LANES: usize = 16;
 
+/// The uniform of [`RngLanes::uniform_open_f32`] from one random word: `(k + ½)·2⁻²³` for the
+/// word's top 23 bits `k`, on the open interval (0, 1).
+#[inline(always)]
+pub fn open_unit_f32(word: u32) -> f32 {
+    ((word >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0)
+}
+
+/// The uniform of [`RngLanes::uniform_f64`] from two random words: the top 52 of their 64 bits
+/// (`hi` first) as the mantissa under the exponent of 1.0, minus 1, on [0, 1).
+#[inline(always)]
+pub fn unit_f64(hi: u32, lo: u32) -> f64 {
+    let bits = (u64::from(hi) << 32) | u64::from(lo);
+    f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0
+}
+
 /// `W` independent xoshiro128++ streams (structure of arrays), seeded from an [`Rng`].
 #[derive(Clone, Debug)]
 pub struct RngLanes<const W: usize = LANES> {
@@ -122,7 +137,7 @@ impl<const W: usize> RngLanes<W> {
         let mut bits = [0u32; W];
         self.next_u32(&mut bits);
         for (o, b) in out.iter_mut().zip(bits) {
-            *o = ((b >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
+            *o = open_unit_f32(b);
         }
     }
 
@@ -133,9 +148,7 @@ impl<const W: usize> RngLanes<W> {
         self.next_u32(&mut hi);
         self.next_u32(&mut lo);
         for ((o, h), l) in out.iter_mut().zip(hi).zip(lo) {
-            let bits = (u64::from(h) << 32) | u64::from(l);
-            // 52 random mantissa bits under the exponent of 1.0: a number in [1, 2)
-            *o = f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0;
+            *o = unit_f64(h, l);
         }
     }
 
@@ -248,10 +261,9 @@ mod tests {
         // sd of the mean = sqrt(1/12/n) ≈ 5.1e-4 for n = 320 000; 5 sd.
         assert!((sum / n as f64 - 0.5).abs() < 2.6e-3);
         // the extreme words map inside (0, 1): the conversion of uniform_open_f32
-        let to_unit = |b: u32| ((b >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
         let (lo, hi) = (
-            to_unit(std::hint::black_box(0)),
-            to_unit(std::hint::black_box(u32::MAX)),
+            open_unit_f32(std::hint::black_box(0)),
+            open_unit_f32(std::hint::black_box(u32::MAX)),
         );
         assert!(lo > 0.0 && hi < 1.0, "{lo} {hi}");
         let p = [0.0f32, 1.0, 0.25, 0.9];

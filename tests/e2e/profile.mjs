@@ -29,7 +29,8 @@ fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
 const wasm = fs.readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
 // (--no-inline marks functions for the passes after it, so it comes first)
 const noInline = (process.env.NO_INLINE || '').split(',').filter(Boolean);
-execFileSync('wasm-opt', [...noInline.map((p) => `--no-inline=${p}`), '-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
+execFileSync('wasm-opt', [...noInline.map((p) => `--no-inline=${p}`),
+  '-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
   '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   '--enable-reference-types', '--enable-multivalue',
   path.join(root, 'target/wasm-bindgen/release/energy-playground_bg.wasm'),

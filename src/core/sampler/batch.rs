@@ -24,7 +24,7 @@ use super::diagnostics::AcceptanceCounter;
 use super::{check_positive, check_temperature, SamplerError};
 use crate::fastmath::{exp, exp_f32};
 use crate::landscape::Energy2d;
-use crate::lanes::{RngLanes, LANES};
+use crate::lanes::{open_unit_f32, unit_f64, RngLanes, LANES};
 use crate::rng::Rng;
 
 /// Largest number of chains in one batch.
@@ -301,9 +301,7 @@ impl ChainBatch {
                 {
                     continue;
                 }
-                let bits = (u64::from(self.hi[k]) << 32) | u64::from(self.lo[k]);
-                let u = f64::from_bits((bits >> 12) | 0x3FF0_0000_0000_0000) - 1.0;
-                if u < exp(self.la[k]) {
+                if unit_f64(self.hi[k], self.lo[k]) < exp(self.la[k]) {
                     self.x[k] = self.px[k];
                     self.y[k] = self.py[k];
                     self.e[k] = self.pe[k];
@@ -361,7 +359,7 @@ impl ChainBatch {
 #[inline(always)]
 fn single_precision_call(h: u32, a: f32) -> (bool, bool) {
     const MARGIN: f32 = 1e-6;
-    let u = ((h >> 9) as f32 + 0.5) * (1.0 / 8_388_608.0);
+    let u = open_unit_f32(h);
     let yes = u < a - MARGIN;
     let no = u > a + MARGIN;
     (yes, !yes & !no)
