@@ -389,8 +389,8 @@ pub static TABLE: Table<Sampling> = Table {
         knob!(
             "n",
             "particles",
-            "Number of Langevin particles moved at once (1 to 10 000); a new number starts them \
-             afresh",
+            "Number of particles (Langevin or Metropolis chains) moved at once (1 to 10 000); a \
+             new number starts them afresh",
             Range::log_int(1.0, 10_000.0).clamped(),
             2000.0
         ),

@@ -19,6 +19,7 @@ pub mod lab;
 pub mod look;
 pub mod markov;
 pub mod mcmc;
+pub mod mh_particles;
 pub mod registry;
 pub mod ring;
 pub mod run;

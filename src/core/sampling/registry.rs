@@ -335,7 +335,7 @@ pub fn crowd_with<P: Population2d + 'static>(
 }
 
 /// The mean of `points` (the origin for none).
-fn centroid(points: &[[f64; 2]]) -> [f64; 2] {
+pub(crate) fn centroid(points: &[[f64; 2]]) -> [f64; 2] {
     let n = points.len().max(1) as f64;
     let s = points
         .iter()
@@ -478,13 +478,7 @@ impl Particles {
         rng: &mut Rng,
     ) -> Result<Self, SamplerError> {
         crate::sampler::check_temperature(t)?;
-        if n == 0 || n > MAX_PARTICLES {
-            return Err(SamplerError::OutOfRange {
-                what: "number of particles",
-                value: n as f64,
-                allowed: "between 1 and 10 000",
-            });
-        }
+        population_size(n)?;
         let xs = (0..n)
             .map(|_| {
                 [
@@ -510,6 +504,18 @@ impl Particles {
 
 /// Largest population.
 pub const MAX_PARTICLES: usize = crate::sampler::chains::MAX_CHAINS;
+
+/// `n` if it is a population size on offer (1 to [`MAX_PARTICLES`]).
+pub(crate) fn population_size(n: usize) -> Result<usize, SamplerError> {
+    if n == 0 || n > MAX_PARTICLES {
+        return Err(SamplerError::OutOfRange {
+            what: "number of particles",
+            value: n as f64,
+            allowed: "between 1 and 10 000",
+        });
+    }
+    Ok(n)
+}
 
 impl Engine for Particles {
     fn step(
@@ -757,6 +763,7 @@ const ENTRIES: &[SamplerEntry] = &[
             )
         },
     },
+    super::mh_particles::MH_PARTICLES,
     super::adaptive::AM,
     super::adaptive::MCHMC,
     super::adaptive::HMC_DA,
