@@ -1,7 +1,8 @@
 //! Browser tests of the lecture's Part 3 scenes with the samplers added for issue 13 (adaptive
-//! Metropolis, parallel tempering, nested sampling, SGLD on data, SVGD): each scene is applied
-//! as the lecture menu applies it, the test does what the scene's note says (Play, a new
-//! setting, Clear samples), and checks the note's claim from the read-outs.
+//! Metropolis, parallel tempering, nested sampling, SGLD on data, SVGD) and the Metropolis
+//! particles: each scene is applied as the lecture menu applies it, the test does what the
+//! scene's note says (Play, a new setting, Clear samples), and checks the note's claim from the
+//! read-outs.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
@@ -110,6 +111,29 @@ async fn svgd_particles_settle_with_the_exact_spread() {
             "x{axis}: sd {got} vs {exact}"
         );
     }
+}
+
+/// ULA's stationary law on N(0, I) with step ε is N(0, I/(1 − ε/4)) (the recursion
+/// v = (1 − ε/2)²v + ε): sd 1.155 at ε = 1. 2 000 particles give the population's sd to about
+/// ±0.02, so each band below is about ±3 of those and the two bands are far apart.
+#[wasm_bindgen_test]
+async fn langevin_particles_settle_too_wide_and_metropolis_particles_exact() {
+    scene("A population of chains: Langevin vs Metropolis particles").await;
+    play_until("sampling-steps-a", "data-value", 200.0, 15000).await;
+    for axis in ["1", "2"] {
+        let exact = value(&format!("sampling-exactsd{axis}")).expect("exact sd");
+        assert!((exact - 1.0).abs() < 0.01, "exact sd {exact}");
+        let ula = value(&format!("sampling-sd{axis}-a")).expect("ULA sd");
+        let mh = value(&format!("sampling-sd{axis}-b")).expect("MH sd");
+        assert!(
+            (ula - 1.155).abs() < 0.06,
+            "x{axis}: ULA particles' sd {ula}"
+        );
+        assert!((mh - exact).abs() < 0.06, "x{axis}: MH particles' sd {mh}");
+    }
+    let acc = value("sampling-accept-b").expect("an acceptance rate");
+    assert!(acc > 0.3 && acc < 0.8, "acceptance {acc}");
+    assert!(info("b").contains("Metropolis chain"), "{}", info("b"));
 }
 
 #[wasm_bindgen_test]
