@@ -1,5 +1,6 @@
-//! Many chains of one kernel stepped together, structure of arrays: a batched particle mode (in
-//! the benchmark and the crate's API; the page's particle mode runs [`super::langevin_particles`]).
+//! Many chains of one kernel stepped together, structure of arrays: the Sampling lab's
+//! "Metropolis particles" ([`crate::sampling::mh_particles`]) and the benchmark's batched rows
+//! (its "Langevin particles" run [`super::langevin_particles`]).
 //!
 //! [`ChainBatch`] keeps the x and y coordinates of N chains in two flat arrays and moves all of
 //! them with one kernel per step: random-walk Metropolis ([`BatchKernel::RandomWalk`], as
