@@ -102,6 +102,15 @@ try {
           (cs) => cs.map((c) => { const r = c.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.bottom)]; }));
         const ok = boxes.length === 4 && boxes.every(([w, b]) => w >= 400 && b <= size.height);
         check(`${size.name}: the sampling lab's four charts are ≥ 400 px wide and on screen`, ok, JSON.stringify(boxes));
+        if (size.presenter) {
+          // Two samplers compared: six charts, still wide enough for presenter text (the page
+          // may scroll to the last row).
+          await page.evaluate(() => window.energyPlayground.set('#sampling?view=mcmc&compare=1&sampler2=mala&seed=1'));
+          await page.waitForTimeout(400);
+          const six = await page.$$eval('#lab-sampling .samp-plots .plot-wrap:not(.hidden) canvas',
+            (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().width)));
+          check(`${size.name}: two samplers compared, all six charts ≥ 400 px wide`, six.length === 6 && six.every((w) => w >= 400), JSON.stringify(six));
+        }
       }
       if (size.presenter) {
         const fonts = await page.$$eval('.lab:not(.hidden) canvas[data-min-font]', (cs) => cs
