@@ -162,7 +162,7 @@ impl EnergyLab {
             el: ro,
         };
         let chart_box = dom::el(&more, "div", "energy-chart")?;
-        let loss_plot = Plot::new(&chart_box, "plot", 480.0, 185.0)?;
+        let loss_plot = Plot::new(&chart_box, "plot", 480.0, 300.0)?;
         dom::img_label(
             &loss_plot.canvas,
             "loss, mean energy of the data and mean energy of the negatives against iterations",
