@@ -161,12 +161,12 @@ impl IsingLab {
         let controls_box = dom::el(&right, "div", "controls")?;
         let live = dom::el(&more, "div", "controls ising-live")?;
         dom::text(&live, "h3", "", "Live traces")?;
-        let e_plot = Plot::new(&live, "plot", 500.0, 170.0)?;
+        let e_plot = Plot::new(&live, "plot", 500.0, 230.0)?;
         dom::img_label(
             &e_plot.canvas,
             "energy per site against sweeps, with the exact Onsager value dashed",
         )?;
-        let m_plot = Plot::new(&live, "plot", 500.0, 170.0)?;
+        let m_plot = Plot::new(&live, "plot", 500.0, 230.0)?;
         dom::img_label(
             &m_plot.canvas,
             "absolute magnetisation per site against sweeps, with Yang's exact value dashed",

@@ -213,14 +213,14 @@ pub(super) fn build() -> Result<Layout, JsValue> {
     let err_chart = chart(
         &charts,
         385.0,
-        170.0,
+        220.0,
         "line chart of the reconstruction error per epoch",
         "rbm-err-chart",
     )?;
     let metric_chart = chart(
         &charts,
         385.0,
-        170.0,
+        220.0,
         "line chart of the model's quality per epoch",
         "rbm-metric-chart",
     )?;
