@@ -17,6 +17,15 @@ import { serve, launch } from './lib.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const shots = path.join(root, 'target/e2e/hall');
+
+// The charts shown whose box is under 400 × 180 CSS px: in presenter mode their 1.5× text
+// leaves no room for the data below that. Returns [charts shown, those too small].
+async function crampedCharts(page) {
+  const boxes = await page.$$eval('.lab:not(.hidden) .plot-wrap canvas', (cs) => cs
+    .filter((c) => c.offsetWidth > 0)
+    .map((c) => { const r = c.getBoundingClientRect(); return [c.id || c.className, Math.round(r.width), Math.round(r.height)]; }));
+  return [boxes.length, boxes.filter(([, w, h]) => w < 400 || h < 180)];
+}
 fs.mkdirSync(shots, { recursive: true });
 
 let passed = 0, failed = 0;
@@ -117,6 +126,9 @@ try {
           .filter((c) => c.offsetWidth > 0)
           .map((c) => [c.id || c.className, Number(c.dataset.minFont)]));
         const small = fonts.filter(([, f]) => f < 16);
+        const [count, small2] = await crampedCharts(page);
+        check(`presenter: every chart in ${lab} is at least 400 × 180 px`, small2.length === 0,
+          small2.length ? JSON.stringify(small2) : `${count} charts`);
         check(`presenter: no chart text under 16 px in ${lab}`, fonts.length > 0 ? small.length === 0 : true,
           small.length ? JSON.stringify(small) : `${fonts.length} canvases, smallest ${Math.min(...fonts.map((f) => f[1]))} px`);
       }
@@ -124,6 +136,7 @@ try {
     // Every scene: the panel's note is in view.
     const n = await page.$$eval('select.lecture-menu option[value]:not([value=""])', (os) => os.length);
     const outside = [];
+    const cramped = [];
     for (let i = 0; i < n; i++) {
       await page.evaluate((k) => { const m = document.querySelector('select.lecture-menu'); m.value = String(k); m.dispatchEvent(new Event('change')); }, i);
       await page.waitForTimeout(250);
@@ -133,9 +146,14 @@ try {
       });
       const inside = box.shown && box.top >= 0 && box.left >= 0 && box.bottom <= size.height && box.right <= size.width;
       if (!inside) outside.push(`${i + 1}: ${JSON.stringify(box)}`);
+      if (size.presenter) {
+        const [, small] = await crampedCharts(page);
+        if (small.length) cramped.push(`${i + 1}: ${JSON.stringify(small)}`);
+      }
       await page.screenshot({ path: path.join(shots, `${size.name}-scene-${String(i + 1).padStart(2, '0')}.png`) });
     }
     check(`${size.name}: the scene note is inside the viewport for all ${n} scenes`, outside.length === 0, outside.join(' | '));
+    if (size.presenter) check(`presenter: every chart of all ${n} scenes is at least 400 × 180 px`, cramped.length === 0, cramped.join(' | '));
     // Menu, then `]`.
     await page.selectOption('select.lecture-menu', '3');
     await page.waitForTimeout(200);

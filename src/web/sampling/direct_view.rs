@@ -105,7 +105,7 @@ impl DirectView {
             230.0,
             "uniform pairs in the unit square mapped to normal pairs in the plane",
         )?;
-        let bm_plot = Plot::new(&c3, "bm-hist", CARD_W, 150.0)?;
+        let bm_plot = Plot::new(&c3, "bm-hist", CARD_W, 190.0)?;
         dom::img_label(&bm_plot.canvas, "histogram of n₁ and n₂ against N(0, 1)")?;
         let bm_readout = dom::text(&c3, "p", "readout", "")?;
         bm_readout.set_id("direct-bm");
