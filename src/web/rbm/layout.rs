@@ -184,7 +184,7 @@ pub(super) fn build() -> Result<Layout, JsValue> {
 
     // Gaussian view.
     dom::rich(&view_boxes[4], "p", "muted rbm-note", "Gaussian visible units $v \\in R^2$ with fixed noise σ and 0/1 hidden units: $v \\mid h \\sim N(b + W h, \\sigma^2 I)$, $P(h_j = 1 \\mid v) = \\sigma(c_j + \\sum_i w_{ij} v_i / \\sigma^2)$. Summing out h leaves a mixture of $2^H$ Gaussians for H hidden units — the lecture's exponential-family remark.")?;
-    let scatter = Scatter::new(&view_boxes[4], "rbm-scatter", 400.0)?;
+    let scatter = Scatter::new(&view_boxes[4], "rbm-scatter", super::views::SCATTER_PX)?;
     dom::img_label(
         &scatter.canvas,
         "scatter plot of the training points, model samples and mixture means",

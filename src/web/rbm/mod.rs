@@ -390,6 +390,11 @@ impl Lab for RbmLab {
     fn save(&self, p: &mut Params) {
         settings::save(self, p);
     }
+    fn relayout(&mut self) {
+        // Presenter mode or a new size: the figures drawn outside plots repaint (the scatter
+        // plot takes its size and text from the drawing scale).
+        self.dirty = true;
+    }
     fn load(&mut self, p: &Params) -> Vec<String> {
         let mut msgs = settings::load(self, p);
         // Every model from the link's settings and the seed (a model trained to the end with

@@ -29,17 +29,32 @@ impl Scatter {
     pub fn new(parent: &Element, class: &str, css: f64) -> Result<Self, JsValue> {
         let canvas = dom::el(parent, "canvas", class)?.dyn_into::<HtmlCanvasElement>()?;
         let ctx = context_2d(&canvas)?;
+        let mut s = Self {
+            canvas,
+            ctx,
+            css: 0.0,
+        };
+        s.set_size(css)?;
+        Ok(s)
+    }
+
+    /// Makes the canvas `css × css` CSS pixels (at the device pixel ratio), if it is not.
+    pub fn set_size(&mut self, css: f64) -> Result<(), JsValue> {
+        if css == self.css {
+            return Ok(());
+        }
         let dpr = web_sys::window()
             .map(|w| w.device_pixel_ratio())
             .unwrap_or(1.0)
             .clamp(1.0, 3.0);
-        canvas.set_width((css * dpr) as u32);
-        canvas.set_height((css * dpr) as u32);
-        let style = canvas.style();
+        self.canvas.set_width((css * dpr) as u32);
+        self.canvas.set_height((css * dpr) as u32);
+        let style = self.canvas.style();
         style.set_property("width", &format!("{css}px"))?;
         style.set_property("height", &format!("{css}px"))?;
-        ctx.scale(dpr, dpr)?;
-        Ok(Self { canvas, ctx, css })
+        self.ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
+        self.css = css;
+        Ok(())
     }
 
     /// Draws the view box `[−r, r]²` with grid lines, the points of `data` and `samples`

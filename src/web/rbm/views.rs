@@ -12,11 +12,13 @@ use crate::core::rbm::session::{
     dbn_top, View, BLOB_SD, COMPLETION_CHAINS, COND_CHAINS, DBN_CHAINS, GAUSS_POINTS, PIXELS,
     SAMPLE_CHAINS,
 };
-use crate::web::plot::{Axes, RefLine, Series, SeriesData, PALETTE};
+use crate::web::plot::{self, Axes, RefLine, Series, SeriesData, PALETTE};
 use crate::web::status;
 
 /// CSS pixels per image pixel of the tile grids.
 const TILE_SCALE: u32 = 4;
+/// Side of the Gaussian view's scatter plot on a desk (CSS px).
+pub(super) const SCATTER_PX: f64 = 400.0;
 
 /// "—" for a missing or non-finite number, else the number with `d` decimals.
 fn num(v: Option<f64>, d: usize) -> String {
@@ -406,6 +408,8 @@ impl RbmLab {
     pub(super) fn draw_gauss(&mut self) -> Result<(), JsValue> {
         let (s, f) = (&self.session, &mut self.figs);
         let g = s.gauss();
+        // 400 CSS px on a desk, larger with presenter mode's text (its legend must fit).
+        f.scatter.set_size(SCATTER_PX * plot::scale().max(1.0))?;
         f.scatter
             .draw(3.5, &g.data, g.chain.visible(), &g.means, &g.weights);
         let st = g.stats();
