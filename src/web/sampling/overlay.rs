@@ -12,6 +12,7 @@ use crate::core::sampling::look::Look;
 use crate::core::sampling::registry::Family;
 use crate::core::sampling::run::Run;
 use crate::web::plane::PlaneView;
+use crate::web::plot;
 
 use super::draw::{arrow, circle};
 use super::looks;
@@ -46,6 +47,11 @@ pub fn compose(plane: &mut PlaneView, run: &Run, decor: &Decor) -> Result<(), Js
     match run.entry().family {
         Family::Population => {
             let pts = run.points();
+            // A population's dots are twice as wide in presenter mode (drawing scale 1.5), so
+            // a projector still shows sparse particles; a chain's samples pile up and need not.
+            let r = (dpr * 0.75 * (2.0 * plot::scale() - 1.0).max(1.0))
+                .round()
+                .max(1.0) as isize;
             // Many particles get small translucent dots, so dense regions still show.
             let (rr, alpha) = if pts.len() > 3000 {
                 (r - 1, 0.45)
