@@ -6,6 +6,8 @@
 // - at 1920×1080 the main picture of every lab is at least 60 % of the viewport's height;
 // - in presenter mode no canvas draws text below 16 CSS px (each canvas records the smallest
 //   font it used in data-min-font) and no page text is below 16 px;
+// - in presenter mode every chart of every lab and scene is at least 400 × 180 CSS px (room
+//   for its data under the larger text), also with two samplers compared;
 // - the page's frame paints within 200 ms of navigation, and the labs are interactive within
 //   1 s (printed; checked with HALL_TIMING=1 on a quiet machine).
 // Prints "hall: N passed, M failed" and exits non-zero on failure.
