@@ -144,20 +144,20 @@ pub fn workloads() -> Vec<Workload> {
             name: "rwmh_batch_10k_chains_banana",
             what: "10 steps of 10 000 random-walk Metropolis chains (σ = 1) on the banana as one \
                    batch (structure of arrays, 100 000 chain-steps)",
-            prepare: |seed| Box::new(move || bench_batch("rwmh", 10_000, 10, seed)),
+            prepare: |seed| bench_batch("rwmh", 10_000, 10, seed),
         },
         Workload {
             name: "langevin_batch_10k_particles_banana",
             what: "10 unadjusted Langevin steps (ε = 0.05) of 10 000 particles on the banana as one \
                    batch (structure of arrays, 100 000 particle-steps)",
-            prepare: |seed| Box::new(move || bench_batch("langevin", 10_000, 10, seed)),
+            prepare: |seed| bench_batch("langevin", 10_000, 10, seed),
         },
         Workload {
             name: "langevin_particles_10k_banana",
             what: "the same 10 Langevin steps of 10 000 particles through langevin_particles \
                    (interleaved positions, one landscape call per block of 64 particles, two normal \
                    draws per particle)",
-            prepare: |seed| Box::new(move || bench_langevin_particles(10_000, 10, seed)),
+            prepare: |seed| bench_langevin_particles(10_000, 10, seed),
         },
         Workload {
             name: "mala_banana_10k",

@@ -180,6 +180,30 @@ impl ChainBatch {
         self.stats
     }
 
+    /// Moves every chain to `starts` (flat `[x₀, y₀, x₁, y₁, …]`, one finite point per chain)
+    /// and zeroes the acceptance counter, without allocating; on error nothing changes.
+    pub fn set_positions(&mut self, starts: &[f64]) -> Result<(), SamplerError> {
+        if starts.len() != 2 * self.len() {
+            return Err(SamplerError::Length {
+                what: "start points (2 numbers per chain)",
+                expected: 2 * self.len(),
+                got: starts.len(),
+            });
+        }
+        if let Some(&v) = starts.iter().find(|v| !v.is_finite()) {
+            return Err(SamplerError::NotFinite {
+                what: "start position",
+                value: v,
+            });
+        }
+        for ((p, x), y) in starts.chunks_exact(2).zip(&mut self.x).zip(&mut self.y) {
+            *x = p[0];
+            *y = p[1];
+        }
+        self.reset_stats();
+        Ok(())
+    }
+
     /// Zeroes the acceptance counter.
     pub fn reset_stats(&mut self) {
         self.stats = AcceptanceCounter::default();
@@ -390,27 +414,31 @@ fn check_kernel(kernel: BatchKernel) -> Result<BatchKernel, SamplerError> {
     Ok(kernel)
 }
 
-/// Benchmark workload (no timing inside): `steps` steps of `n` chains of `kernel`
-/// (`"rwmh"`: σ = 1; `"langevin"`: ε = 0.05) on the default banana at T = 1, started on a grid
-/// around the origin, with seed `seed`. Returns a checksum (the sum of all final coordinates
-/// plus the accepted moves); NaN for an unknown kernel.
-pub fn bench_batch(kind: &str, n: usize, steps: usize, seed: u64) -> f64 {
+/// Benchmark workload (no timing inside): builds `n` chains of `kernel` (`"rwmh"`: σ = 1;
+/// `"langevin"`: ε = 0.05) on the default banana at T = 1 once, and returns the timed
+/// repetition: the chains start again from the same grid around the origin (no allocation),
+/// take `steps` steps with seed `seed`, and the checksum is the sum of all final coordinates
+/// plus the accepted moves (the same every repetition); NaN for an unknown kernel.
+pub fn bench_batch(kind: &str, n: usize, steps: usize, seed: u64) -> Box<dyn FnMut() -> f64> {
     let kernel = match kind {
         "rwmh" => BatchKernel::RandomWalk { sigma: 1.0 },
         "langevin" => BatchKernel::Langevin { eps: 0.05 },
-        _ => return f64::NAN,
+        _ => return Box::new(|| f64::NAN),
     };
-    let starts: Vec<f64> = (0..n)
-        .flat_map(|k| [(k % 100) as f64 * 0.04 - 2.0, (k / 100) as f64 * 0.04 - 2.0])
-        .collect();
+    let starts = super::bench::grid_starts(n);
     let Ok(mut b) = ChainBatch::new(&starts, kernel, 1.0) else {
-        return f64::NAN;
+        return Box::new(|| f64::NAN);
     };
     let target = crate::landscape::Banana::default();
-    let target: &dyn Energy2d = super::bench::opaque(&target);
-    let mut rng = Rng::new(seed);
-    let s = super::bench::opaque(&mut b).step(steps, target, &mut rng);
-    b.xs().iter().chain(b.ys()).sum::<f64>() + s.accepted as f64
+    Box::new(move || {
+        if b.set_positions(&starts).is_err() {
+            return f64::NAN;
+        }
+        let target: &dyn Energy2d = super::bench::opaque(&target);
+        let mut rng = Rng::new(seed);
+        let s = super::bench::opaque(&mut b).step(steps, target, &mut rng);
+        b.xs().iter().chain(b.ys()).sum::<f64>() + s.accepted as f64
+    })
 }
 
 #[cfg(test)]
@@ -439,9 +467,39 @@ mod tests {
         assert_ne!(run(4).0, a);
         assert_eq!((s.moves, s.frozen), (5 * 37, 0));
         assert!(s.accepted > 0 && s.accepted < s.moves);
-        assert!(bench_batch("rwmh", 300, 3, 1).is_finite());
-        assert!(bench_batch("langevin", 300, 3, 1).is_finite());
-        assert!(bench_batch("nope", 300, 3, 1).is_nan());
+        for kind in ["rwmh", "langevin"] {
+            let mut rep = bench_batch(kind, 300, 3, 1);
+            let first = rep();
+            assert!(first.is_finite(), "{kind}");
+            assert_eq!(rep(), first, "{kind}: every repetition does the same work");
+        }
+        assert!(bench_batch("nope", 300, 3, 1)().is_nan());
+    }
+
+    #[test]
+    fn set_positions_moves_every_chain_or_nothing() {
+        let k = BatchKernel::RandomWalk { sigma: 0.5 };
+        let g = Gaussian::isotropic([0.0, 0.0], 1.0).expect("valid");
+        let mut b = ChainBatch::new(&[0.0; 6], k, 1.0).expect("valid");
+        b.step(3, &g, &mut Rng::new(1));
+        assert!(b.acceptance().proposed > 0);
+        let before = (b.xs().to_vec(), b.ys().to_vec());
+        assert!(b.set_positions(&[1.0; 4]).is_err(), "one point short");
+        assert!(b
+            .set_positions(&[1.0, 2.0, f64::NAN, 0.0, 1.0, 2.0])
+            .is_err());
+        assert_eq!(
+            (b.xs().to_vec(), b.ys().to_vec()),
+            before,
+            "refused: unchanged"
+        );
+        b.set_positions(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+            .expect("three finite points");
+        assert_eq!(
+            (b.xs(), b.ys()),
+            (&[1.0, 3.0, 5.0][..], &[2.0, 4.0, 6.0][..])
+        );
+        assert_eq!(b.acceptance().proposed, 0, "a fresh count");
     }
 
     #[test]

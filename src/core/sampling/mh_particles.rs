@@ -96,7 +96,9 @@ impl Engine for MhParticles {
         let starts: Vec<f64> = std::iter::repeat_n(x, self.points.len())
             .flatten()
             .collect();
-        *self = Self::from_starts(&starts, self.sigma(), self.batch.temperature())?;
+        self.batch.set_positions(&starts)?;
+        self.batch.write_positions(self.points.as_flattened_mut());
+        self.frozen = 0;
         Ok(())
     }
     fn retune(&mut self, k: &Knobs, t: f64) -> Result<(), SamplerError> {
