@@ -118,9 +118,8 @@ try {
           // may scroll to the last row).
           await page.evaluate(() => window.energyPlayground.set('#sampling?view=mcmc&compare=1&sampler2=mala&seed=1'));
           await page.waitForTimeout(400);
-          const six = await page.$$eval('#lab-sampling .samp-plots .plot-wrap:not(.hidden) canvas',
-            (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().width)));
-          check(`${size.name}: two samplers compared, all six charts ≥ 400 px wide`, six.length === 6 && six.every((w) => w >= 400), JSON.stringify(six));
+          const [six, small] = await crampedCharts(page);
+          check(`${size.name}: two samplers compared, all six charts at least 400 × 180 px`, six === 6 && small.length === 0, `${six} charts ${JSON.stringify(small)}`);
         }
       }
       if (size.presenter) {

@@ -92,17 +92,11 @@ impl ChainBatch {
                 got: starts.len(),
             });
         }
-        if let Some(&v) = starts.iter().find(|v| !v.is_finite()) {
-            return Err(SamplerError::NotFinite {
-                what: "start position",
-                value: v,
-            });
-        }
         let mut b = Self {
             kernel: check_kernel(kernel)?,
             t: check_temperature(t)?.0,
-            x: starts.iter().step_by(2).copied().collect(),
-            y: starts.iter().skip(1).step_by(2).copied().collect(),
+            x: vec![0.0; n],
+            y: vec![0.0; n],
             stats: AcceptanceCounter::default(),
             e: Vec::new(),
             px: Vec::new(),
@@ -120,6 +114,7 @@ impl ChainBatch {
         ] {
             v.resize(n, 0.0);
         }
+        b.set_positions(starts)?;
         Ok(b)
     }
 

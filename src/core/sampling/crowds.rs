@@ -4,7 +4,7 @@
 //! target's) while the plane shows every replica. Nested sampling and AIS, which also
 //! estimate `ln Z`, are in [`super::evidence`].
 
-use crate::landscape::{Bounds, Energy2d};
+use crate::landscape::Energy2d;
 use crate::rng::Rng;
 use crate::sampler::{
     DeMcmcZ, DeSettings, Event2d, ParallelTempering, Population2d, SamplerError, Svgd,
@@ -12,20 +12,8 @@ use crate::sampler::{
 use crate::settings::opt;
 
 use super::look::Look;
-use super::registry::{crowd_with, Draw, Engine, Family, Knobs, SamplerEntry, Shows};
+use super::registry::{crowd_with, uniform, Draw, Engine, Family, Knobs, SamplerEntry, Shows};
 use super::show;
-
-/// `n` points uniform in `view`.
-fn uniform(n: usize, view: Bounds, rng: &mut Rng) -> Vec<[f64; 2]> {
-    (0..n)
-        .map(|_| {
-            [
-                rng.range(view.x_min, view.x_max),
-                rng.range(view.y_min, view.y_max),
-            ]
-        })
-        .collect()
-}
 
 /// SVGD: "svn" particles uniform in the view, step "sveps".
 pub const SVGD: SamplerEntry = SamplerEntry {
@@ -242,7 +230,7 @@ pub const TEMPERING: SamplerEntry = SamplerEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::landscape::Gaussian;
+    use crate::landscape::{Bounds, Gaussian};
     use crate::sampling::lab::default_knobs;
     use crate::sampling::registry::Setup;
 

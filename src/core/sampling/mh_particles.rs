@@ -14,7 +14,9 @@ use crate::rng::Rng;
 use crate::sampler::{BatchKernel, ChainBatch, Event2d, SamplerError};
 use crate::settings::opt;
 
-use super::registry::{centroid, population_size, Draw, Engine, Family, Knobs, SamplerEntry};
+use super::registry::{
+    centroid, population_moved, population_size, uniform, Draw, Engine, Family, Knobs, SamplerEntry,
+};
 use super::{fmt_count, show};
 
 /// `n` random-walk Metropolis chains at temperature T, stepped as one batch.
@@ -23,8 +25,6 @@ pub struct MhParticles {
     /// The chains' positions, interleaved for the plane and the histograms (rewritten after
     /// every step, no allocation).
     points: Vec<[f64; 2]>,
-    /// Chain-steps the NaN guard left in place in the last step.
-    frozen: u64,
 }
 
 impl MhParticles {
@@ -37,37 +37,9 @@ impl MhParticles {
         t: f64,
         rng: &mut Rng,
     ) -> Result<Self, SamplerError> {
-        let n = population_size(n)?;
-        let mut starts = vec![0.0; 2 * n];
-        for p in starts.chunks_exact_mut(2) {
-            p[0] = rng.range(view.x_min, view.x_max);
-            p[1] = rng.range(view.y_min, view.y_max);
-        }
-        Self::from_starts(&starts, sigma, t)
-    }
-
-    fn from_starts(starts: &[f64], sigma: f64, t: f64) -> Result<Self, SamplerError> {
-        let batch = ChainBatch::new(starts, BatchKernel::RandomWalk { sigma }, t)?;
-        let mut points = vec![[0.0; 2]; batch.len()];
-        batch.write_positions(points.as_flattened_mut());
-        Ok(Self {
-            batch,
-            points,
-            frozen: 0,
-        })
-    }
-
-    /// The proposal step σ.
-    pub fn sigma(&self) -> f64 {
-        match self.batch.kernel() {
-            BatchKernel::RandomWalk { sigma } => sigma,
-            BatchKernel::Langevin { .. } => f64::NAN,
-        }
-    }
-
-    /// Chain-steps the NaN guard left in place in the last step.
-    pub fn frozen(&self) -> u64 {
-        self.frozen
+        let points = uniform(population_size(n)?, view, rng);
+        let batch = ChainBatch::new(points.as_flattened(), BatchKernel::RandomWalk { sigma }, t)?;
+        Ok(Self { batch, points })
     }
 }
 
@@ -80,14 +52,11 @@ impl Engine for MhParticles {
     ) -> Result<Draw, SamplerError> {
         let done = self.batch.step(1, target, rng);
         self.batch.write_positions(self.points.as_flattened_mut());
-        self.frozen = done.frozen;
-        if done.frozen == done.moves {
-            return Err(SamplerError::Diverged {
-                what: "energy of every particle",
-                at: self.position(),
-            });
-        }
-        Ok(Draw::Population)
+        population_moved(
+            done.frozen == done.moves,
+            "energy of every particle",
+            || self.position(),
+        )
     }
     fn position(&self) -> [f64; 2] {
         centroid(&self.points)
@@ -98,7 +67,6 @@ impl Engine for MhParticles {
             .collect();
         self.batch.set_positions(&starts)?;
         self.batch.write_positions(self.points.as_flattened_mut());
-        self.frozen = 0;
         Ok(())
     }
     fn retune(&mut self, k: &Knobs, t: f64) -> Result<(), SamplerError> {
@@ -155,6 +123,13 @@ mod tests {
 
     fn gaussian() -> Gaussian {
         Gaussian::new([1.0, -0.5], [[1.0, 0.6], [0.6, 2.0]]).expect("gaussian")
+    }
+
+    fn sigma(p: &MhParticles) -> f64 {
+        match p.batch.kernel() {
+            BatchKernel::RandomWalk { sigma } => sigma,
+            BatchKernel::Langevin { .. } => f64::NAN,
+        }
     }
 
     fn view() -> Bounds {
@@ -234,13 +209,13 @@ mod tests {
         let mut k = Knobs::default();
         k.set("sigma", 2.0);
         p.retune(&k, 3.0).expect("retune");
-        assert_eq!((p.sigma(), p.batch.temperature()), (2.0, 3.0));
+        assert_eq!((sigma(&p), p.batch.temperature()), (2.0, 3.0));
         // refused as a whole: neither σ nor T changes
         k.set("sigma", 0.7);
         assert!(p.retune(&k, 0.0).is_err());
         k.set("sigma", -1.0);
         assert!(p.retune(&k, 1.0).is_err());
-        assert_eq!((p.sigma(), p.batch.temperature()), (2.0, 3.0));
+        assert_eq!((sigma(&p), p.batch.temperature()), (2.0, 3.0));
         assert!(MhParticles::new(0, view(), 0.5, 1.0, &mut rng).is_err());
         assert!(MhParticles::new(10_001, view(), 0.5, 1.0, &mut rng).is_err());
         assert!(MhParticles::new(10, view(), f64::NAN, 1.0, &mut rng).is_err());
@@ -253,7 +228,7 @@ mod tests {
         let mut p = MhParticles::new(50, view(), 0.5, 1.0, &mut rng).expect("particles");
         p.set_position([0.25, -1.0]).expect("finite");
         assert!(p.points().iter().all(|x| *x == [0.25, -1.0]));
-        assert_eq!(p.sigma(), 0.5);
+        assert_eq!(sigma(&p), 0.5);
         assert!(p.set_position([f64::NAN, 0.0]).is_err());
         p.step(&g, &mut rng, &mut |_| {}).expect("step");
 

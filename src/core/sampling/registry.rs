@@ -478,15 +478,7 @@ impl Particles {
         rng: &mut Rng,
     ) -> Result<Self, SamplerError> {
         crate::sampler::check_temperature(t)?;
-        population_size(n)?;
-        let xs = (0..n)
-            .map(|_| {
-                [
-                    rng.range(view.x_min, view.x_max),
-                    rng.range(view.y_min, view.y_max),
-                ]
-            })
-            .collect();
+        let xs = uniform(population_size(n)?, view, rng);
         Ok(Self {
             xs,
             schedule,
@@ -504,6 +496,32 @@ impl Particles {
 
 /// Largest population.
 pub const MAX_PARTICLES: usize = crate::sampler::chains::MAX_CHAINS;
+
+/// `n` points uniform in `view`, drawn from `rng` (x then y for each point): where a
+/// population starts.
+pub(crate) fn uniform(n: usize, view: Bounds, rng: &mut Rng) -> Vec<[f64; 2]> {
+    (0..n)
+        .map(|_| {
+            [
+                rng.range(view.x_min, view.x_max),
+                rng.range(view.y_min, view.y_max),
+            ]
+        })
+        .collect()
+}
+
+/// A population's step: moved, or halted with `what` diverged at the centroid `at()` when the
+/// NaN guard left every member in place.
+pub(crate) fn population_moved(
+    all_frozen: bool,
+    what: &'static str,
+    at: impl FnOnce() -> [f64; 2],
+) -> Result<Draw, SamplerError> {
+    if all_frozen {
+        return Err(SamplerError::Diverged { what, at: at() });
+    }
+    Ok(Draw::Population)
+}
 
 /// `n` if it is a population size on offer (1 to [`MAX_PARTICLES`]).
 pub(crate) fn population_size(n: usize) -> Result<usize, SamplerError> {
@@ -527,13 +545,11 @@ impl Engine for Particles {
         let eps = self.schedule.eps_at(self.iter);
         self.frozen = langevin_particles(self.xs.as_flattened_mut(), target, eps, self.t, rng)?;
         self.iter += 1;
-        if self.frozen == self.xs.len() {
-            return Err(SamplerError::Diverged {
-                what: "position of every particle",
-                at: self.position(),
-            });
-        }
-        Ok(Draw::Population)
+        population_moved(
+            self.frozen == self.xs.len(),
+            "position of every particle",
+            || self.position(),
+        )
     }
     fn position(&self) -> [f64; 2] {
         centroid(&self.xs)
