@@ -1,8 +1,10 @@
 // Plain-JavaScript versions of the benchmark workloads, written the way a careful JS developer
 // would (typed arrays, no allocation in the loop), so the Speed tab compares like with like.
+// A classic script, not a module: the Speed tab's worker loads it with importScripts beside the
+// benchmark module (src/bench/lib.rs), whose imports find these functions as globals.
 
 // E(y) = −½ yᵀWy for a dense symmetric W (row-major Float32Array), y an Int8Array of ±1.
-export function jsEnergy(w, y, n) {
+function jsEnergy(w, y, n) {
   let pair = 0.0;
   for (let i = 0; i < n; i++) {
     const row = i * n;
@@ -13,7 +15,7 @@ export function jsEnergy(w, y, n) {
   return -pair;
 }
 
-export function now() {
+function now() {
   return performance.now();
 }
 
@@ -22,7 +24,7 @@ export function now() {
 // on a flip add 2·y_i·W[i,·] to every field. Stops after a sweep without flips (max 100 sweeps).
 // w: Float32Array N×N, y0: Int8Array, h0: Float32Array of the cue's fields. Returns
 // sweeps·10⁶ + flips, the same checksum as the Rust version.
-export function jsRecall(w, y0, h0, n) {
+function jsRecall(w, y0, h0, n) {
   const y = y0.slice();
   const h = h0.slice();
   let sweeps = 0, flips = 0;
@@ -95,7 +97,7 @@ function makeRng(seed) {
 // (σ = 1), MALA (ε = 0.1), HMC (Δt = 0.15, L = 10) or Adaptive Metropolis (σ₀ = 1, t₀ = 100,
 // ε = 10⁻⁶) on the banana from the origin; returns
 // the sum of all visited coordinates (a checksum, not comparable across RNGs).
-export function jsSamplerSteps(kind, nSteps, seed) {
+function jsSamplerSteps(kind, nSteps, seed) {
   const rng = makeRng(seed);
   const g = new Float64Array(2), gy = new Float64Array(2);
   let x1 = 0.0, x2 = 0.0, sum = 0.0;
@@ -185,7 +187,7 @@ function adaptiveMetropolis(rng, nSteps, sigma0, t0, reg) {
 // The same work as `core::sampler::bench_population` for the population samplers on the
 // banana: `nIter` iterations; returns the sum of all members' coordinates after every
 // iteration (a checksum, not comparable across RNGs). NaN for an unknown kind.
-export function jsPopulation(kind, nIter, seed) {
+function jsPopulation(kind, nIter, seed) {
   const rng = makeRng(seed);
   if (kind === 'de_mcmc_z') return deMcmcZ(rng, nIter, 3, 30, 10, 0.1, 1e-4);
   if (kind === 'svgd') return svgd(rng, nIter, 100, 2.0, 0.05);

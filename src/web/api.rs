@@ -8,7 +8,7 @@
 //! energyPlayground.play(); energyPlayground.pause(); energyPlayground.step(10)
 //! energyPlayground.reset(); energyPlayground.seed(42)  // replay with seed 42
 //! energyPlayground.state()                // the current link state, e.g. "#hopfield?seed=42&…"
-//! energyPlayground.runBenchmarks()        // JSON of wasm vs plain-JS timings
+//! energyPlayground.runBenchmarks()        // a promise of the JSON of wasm vs plain-JS timings
 //! ```
 
 use wasm_bindgen::prelude::*;
@@ -118,9 +118,7 @@ pub fn install() -> Result<(), JsValue> {
         &obj,
         "runBenchmarks",
         Closure::new(|only: JsValue| {
-            JsValue::from_str(&super::bench::run_all(
-                &only.as_string().unwrap_or_default(),
-            ))
+            super::bench::run_benchmarks(only.as_string().unwrap_or_default()).into()
         }),
     )?;
     let w = web_sys::window().ok_or("no window")?;

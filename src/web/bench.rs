@@ -1,210 +1,309 @@
-//! The Speed tab: runs every benchmark workload in this page's wasm and, where one exists, the
+//! The Speed tab: runs every benchmark workload in WebAssembly and, where one exists, in the
 //! plain-JS version of the same algorithm, and shows median times and ratios. `scripts/bench`
 //! drives it in headless Chromium and sets the native timings beside it.
+//!
+//! The workloads are a module of their own (`src/bench/`, the crate `energy-bench`), run in a
+//! Web Worker: the page downloads them only when they first run, and stays responsive while
+//! they run (a row every few seconds, with progress).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlProgressElement, MessageEvent, Worker};
 
 use super::app::{lab_names, Lab};
 use super::{dom, status};
-use crate::core::bench::{energy_inputs, measure, recall_inputs, selected, workloads};
 use crate::core::params::Params;
 
-#[wasm_bindgen(module = "/www/bench.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = jsEnergy)]
-    fn js_energy(w: &js_sys::Float32Array, y: &js_sys::Int8Array, n: usize) -> f64;
-    #[wasm_bindgen(js_name = jsRecall)]
-    fn js_recall(
-        w: &js_sys::Float32Array,
-        y: &js_sys::Int8Array,
-        h: &js_sys::Float32Array,
-        n: usize,
-    ) -> f64;
-    fn now() -> f64;
-    #[wasm_bindgen(js_name = jsSamplerSteps)]
-    fn js_sampler_steps(kind: &str, n_steps: usize, seed: f64) -> f64;
-    #[wasm_bindgen(js_name = jsPopulation)]
-    fn js_population(kind: &str, n_iter: usize, seed: f64) -> f64;
+/// The worker's script (`www/bench-worker.js`, copied next to the page by Trunk): it loads the
+/// benchmark module and posts `{kind: "error"}` if that fails.
+const WORKER_SCRIPT: &str = "bench-worker.js";
+
+thread_local! {
+    static SPEED: RefCell<Option<Rc<RefCell<BenchLab>>>> = const { RefCell::new(None) };
 }
 
-const SEED: u64 = 20_261_126;
+/// A run asked for by `runBenchmarks`: settled with the JSON of every row, or an error.
+struct Waiter {
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+}
 
 /// The Speed tab.
 pub struct BenchLab {
     panel: HtmlElement,
     table: HtmlElement,
-}
-
-fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
-    measure(&mut now, &mut run, budget_ms)
-}
-
-/// Runs every workload whose name contains one of the comma-separated words of `only` (every
-/// workload if `only` is empty); returns JSON
-/// `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}`.
-pub fn run_all(only: &str) -> String {
-    let mut rows = Vec::new();
-    for w in workloads().into_iter().filter(|w| selected(w.name, only)) {
-        let (wasm_ms, wasm_check) = time_median((w.prepare)(SEED), 1500.0);
-        let js = match w.name {
-            "hopfield_energy_n1024" => {
-                let (net, y) = energy_inputs(SEED);
-                let wj = js_sys::Float32Array::from(net.weights());
-                let yj = js_sys::Int8Array::from(y.as_slice());
-                let n = net.n();
-                Some(time_median(|| js_energy(&wj, &yj, n), 1500.0))
-            }
-            "hopfield_recall_64x64" => {
-                let (net, state) = recall_inputs(SEED);
-                let wj = js_sys::Float32Array::from(net.weights());
-                let yj = js_sys::Int8Array::from(state.y());
-                let h32: Vec<f32> = state.fields().iter().map(|&h| h as f32).collect();
-                let hj = js_sys::Float32Array::from(h32.as_slice());
-                let n = net.n();
-                Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
-            }
-            "rwmh_banana_10k" => Some(time_median(
-                || js_sampler_steps("rwmh", 10_000, SEED as f64),
-                1500.0,
-            )),
-            "mala_banana_10k" => Some(time_median(
-                || js_sampler_steps("mala", 10_000, SEED as f64),
-                1500.0,
-            )),
-            "hmc_banana_1k" => Some(time_median(
-                || js_sampler_steps("hmc", 1_000, SEED as f64),
-                1500.0,
-            )),
-            "adaptive_mh_banana_10k" => Some(time_median(
-                || js_sampler_steps("adaptive_mh", 10_000, SEED as f64),
-                1500.0,
-            )),
-            "de_mcmc_z_banana_3x3k" => Some(time_median(
-                || js_population("de_mcmc_z", 3_000, SEED as f64),
-                1500.0,
-            )),
-            "svgd_banana_100x200" => Some(time_median(
-                || js_population("svgd", 200, SEED as f64),
-                1500.0,
-            )),
-            "nested_banana_100live_1k" => Some(time_median(
-                || js_population("nested", 1_000, SEED as f64),
-                1500.0,
-            )),
-            _ => None,
-        };
-        // The samplers' JS versions draw from their own generator (64-bit xoshiro would need
-        // BigInt in JS), so their checksums are not comparable with the Rust ones.
-        let own_rng = matches!(
-            w.name,
-            "rwmh_banana_10k"
-                | "mala_banana_10k"
-                | "hmc_banana_1k"
-                | "adaptive_mh_banana_10k"
-                | "de_mcmc_z_banana_3x3k"
-                | "svgd_banana_100x200"
-                | "nested_banana_100live_1k"
-        );
-        let js_part = js
-            .map(|(ms, c)| {
-                let key = if own_rng {
-                    "js_checksum_own_rng"
-                } else {
-                    "js_checksum"
-                };
-                format!(", \"js_ms\": {ms:.6}, \"{key}\": {c}")
-            })
-            .unwrap_or_default();
-        rows.push(format!(
-            "\"{}\": {{\"wasm_ms\": {wasm_ms:.6}, \"wasm_checksum\": {wasm_check}{js_part}}}",
-            w.name
-        ));
-    }
-    format!("{{{}}}", rows.join(", "))
+    button: HtmlButtonElement,
+    progress: HtmlProgressElement,
+    note: HtmlElement,
+    worker: Option<Worker>,
+    /// The worker has loaded its module and listens.
+    ready: bool,
+    /// `only` of a run asked for before the worker was ready.
+    queued: Option<String>,
+    running: bool,
+    waiters: Vec<Waiter>,
 }
 
 impl BenchLab {
     /// Builds the tab.
     pub fn new() -> Result<Rc<RefCell<Self>>, JsValue> {
         let doc = dom::document()?;
-        let panel: HtmlElement = wasm_bindgen::JsCast::dyn_into(doc.create_element("section")?)?;
+        let panel: HtmlElement = doc.create_element("section")?.dyn_into()?;
         panel.set_class_name("lab hidden");
         dom::text(&panel, "h2", "", "Speed: WebAssembly vs plain JavaScript")?;
         dom::text(
             &panel,
             "p",
             "muted",
-            "Each workload runs the same algorithm in this page's WebAssembly and in a plain-JS \
-             version; times are medians of repeated runs in this browser. `scripts/bench` adds \
-             native Rust timings beside them.",
+            "Each workload runs the same algorithm in WebAssembly and in a plain-JS version, in \
+             a background worker (the page stays usable); times are medians of repeated runs in \
+             this browser. `scripts/bench` adds native Rust timings beside them.",
         )?;
         let controls = dom::el(&panel, "div", "controls")?;
+        let slot: Rc<RefCell<Option<Rc<RefCell<Self>>>>> = Rc::new(RefCell::new(None));
+        let s2 = slot.clone();
+        let button = dom::button(
+            &controls,
+            "Run benchmarks",
+            "Times every workload in a background worker (about a minute)",
+            move || {
+                if let Some(lab) = s2.borrow().as_ref() {
+                    start(lab, String::new(), None);
+                }
+            },
+        )?;
+        let progress: HtmlProgressElement =
+            dom::el(&controls, "progress", "bench-progress hidden")?.dyn_into()?;
+        progress.set_attribute("aria-label", "benchmark progress")?;
+        let note = dom::el(&controls, "span", "bench-note muted")?;
+        note.set_attribute("role", "status")?;
         let table = dom::el(&panel, "table", "bench")?;
         let lab = Rc::new(RefCell::new(Self {
             panel,
-            table: table.clone(),
+            table,
+            button,
+            progress,
+            note,
+            worker: None,
+            ready: false,
+            queued: None,
+            running: false,
+            waiters: Vec::new(),
         }));
-        let l2 = lab.clone();
-        dom::button(
-            &controls,
-            "Run benchmarks",
-            "Times every workload (a few seconds)",
-            move || {
-                status::info("running benchmarks…");
-                let json = run_all("");
-                if let Err(e) = l2.borrow().show(&json) {
-                    status::warn(&format!("could not show results: {e:?}"));
-                }
-                status::info("benchmarks done");
-            },
-        )?;
+        *slot.borrow_mut() = Some(lab.clone());
+        SPEED.with(|s| *s.borrow_mut() = Some(lab.clone()));
         Ok(lab)
     }
 
-    fn show(&self, json: &str) -> Result<(), JsValue> {
+    fn clear_table(&self) -> Result<(), JsValue> {
         self.table.set_text_content(None);
-        self.table.set_attribute("data-results", json)?;
+        self.table.remove_attribute("data-results")?;
         let head = dom::el(&self.table, "tr", "")?;
         for h in ["workload", "wasm ms", "JS ms", "JS / wasm"] {
             dom::text(&head, "th", "", h)?;
         }
-        let v: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(())
+    }
+
+    /// One row from the worker: `member` is `"name": {wasm_ms, js_ms?, …}`.
+    fn add_row(&self, name: &str, what: &str, member: &str) -> Result<(), JsValue> {
+        let v: serde_json::Value = serde_json::from_str(&format!("{{{member}}}"))
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let r = &v[name];
+        let wasm = r["wasm_ms"].as_f64().unwrap_or(f64::NAN);
+        let js = r["js_ms"].as_f64();
+        let tr = dom::el(&self.table, "tr", "")?;
         // Rows are named by what they do, as a reader says it (the JSON keeps the ids).
-        let described = crate::core::bench::workloads();
-        if let Some(obj) = v.as_object() {
-            for (name, r) in obj {
-                let tr = dom::el(&self.table, "tr", "")?;
-                let wasm = r["wasm_ms"].as_f64().unwrap_or(f64::NAN);
-                let js = r["js_ms"].as_f64();
-                let what = described
-                    .iter()
-                    .find(|w| w.name == name.as_str())
-                    .map_or(name.as_str(), |w| w.what);
-                let cell = dom::text(&tr, "td", "", what)?;
-                cell.set_attribute("data-id", name)?;
-                dom::text(&tr, "td", "num", &format!("{wasm:.3}"))?;
-                dom::text(
-                    &tr,
-                    "td",
-                    "num",
-                    &js.map(|j| format!("{j:.3}")).unwrap_or("—".into()),
-                )?;
-                dom::text(
-                    &tr,
-                    "td",
-                    "num",
-                    &js.map(|j| format!("{:.1}×", j / wasm))
-                        .unwrap_or("—".into()),
-                )?;
+        let cell = dom::text(&tr, "td", "", if what.is_empty() { name } else { what })?;
+        cell.set_attribute("data-id", name)?;
+        dom::text(&tr, "td", "num", &format!("{wasm:.3}"))?;
+        let dash = || "—".to_string();
+        dom::text(
+            &tr,
+            "td",
+            "num",
+            &js.map_or_else(dash, |j| format!("{j:.3}")),
+        )?;
+        dom::text(
+            &tr,
+            "td",
+            "num",
+            &js.map_or_else(dash, |j| format!("{:.1}×", j / wasm)),
+        )?;
+        Ok(())
+    }
+
+    fn set_running(&mut self, on: bool) {
+        self.running = on;
+        self.button.set_disabled(on);
+        let _ = self.progress.class_list().toggle_with_force("hidden", !on);
+    }
+
+    /// The run ended (`Ok(json)`) or the worker failed (`Err(message)`).
+    fn finish(&mut self, outcome: Result<String, String>) {
+        self.set_running(false);
+        match &outcome {
+            Ok(json) => {
+                let _ = self.table.set_attribute("data-results", json);
+                self.note.set_text_content(Some("done"));
+                status::info("benchmarks done");
             }
+            Err(msg) => {
+                self.note.set_text_content(Some(msg));
+                status::warn(msg);
+                // a worker that failed is started afresh next time
+                if let Some(w) = self.worker.take() {
+                    w.terminate();
+                }
+                self.ready = false;
+                self.queued = None;
+            }
+        }
+        for w in self.waiters.drain(..) {
+            let _ = match &outcome {
+                Ok(json) => w.resolve.call1(&JsValue::NULL, &JsValue::from_str(json)),
+                Err(msg) => w
+                    .reject
+                    .call1(&JsValue::NULL, &js_sys::Error::new(msg).into()),
+            };
+        }
+    }
+
+    fn on_message(&mut self, data: &JsValue) -> Result<(), JsValue> {
+        let get = |k: &str| js_sys::Reflect::get(data, &JsValue::from_str(k)).unwrap_or_default();
+        let text = |k: &str| get(k).as_string().unwrap_or_default();
+        let num = |k: &str| get(k).as_f64().unwrap_or(0.0);
+        match text("kind").as_str() {
+            "ready" => {
+                self.ready = true;
+                if let (Some(only), Some(w)) = (self.queued.take(), self.worker.as_ref()) {
+                    w.post_message(&JsValue::from_str(&only))?;
+                }
+            }
+            "start" => {
+                let (i, total) = (num("index"), num("total"));
+                self.progress.set_max(total.max(1.0));
+                self.progress.set_value(i);
+                let what = text("what");
+                self.note.set_text_content(Some(&format!(
+                    "{} of {}: {}",
+                    i + 1.0,
+                    total,
+                    if what.is_empty() { text("name") } else { what }
+                )));
+                status::info(&format!("running benchmarks… {} of {}", i + 1.0, total));
+            }
+            "row" => {
+                self.progress.set_value(num("index") + 1.0);
+                self.add_row(&text("name"), &text("what"), &text("json"))?;
+            }
+            "done" => self.finish(Ok(text("json"))),
+            "error" => self.finish(Err(text("message"))),
+            _ => {}
         }
         Ok(())
     }
+}
+
+/// Starts a run of the workloads selected by `only` in the worker (starting the worker the
+/// first time); `waiter` is settled when it ends. A run asked for while one is going is
+/// refused (the waiter rejected), so two runs never share the machine.
+fn start(lab: &Rc<RefCell<BenchLab>>, only: String, waiter: Option<Waiter>) {
+    let mut l = lab.borrow_mut();
+    if l.running {
+        let msg = "benchmarks are already running: wait for this run to finish";
+        status::warn(msg);
+        if let Some(w) = waiter {
+            let _ = w
+                .reject
+                .call1(&JsValue::NULL, &js_sys::Error::new(msg).into());
+        }
+        return;
+    }
+    l.waiters.extend(waiter);
+    if let Err(e) = l.clear_table() {
+        web_sys::console::warn_1(&e);
+    }
+    l.set_running(true);
+    l.progress.remove_attribute("value").ok();
+    l.note
+        .set_text_content(Some("loading the benchmark module…"));
+    status::info("running benchmarks in a background worker…");
+    if l.worker.is_none() {
+        match spawn(lab) {
+            Ok(w) => l.worker = Some(w),
+            Err(e) => {
+                let msg = format!(
+                    "could not start the benchmark worker: {}",
+                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                );
+                l.finish(Err(msg));
+                return;
+            }
+        }
+    }
+    if l.ready {
+        if let Some(w) = l.worker.as_ref() {
+            if let Err(e) = w.post_message(&JsValue::from_str(&only)) {
+                l.finish(Err(format!("could not reach the benchmark worker: {e:?}")));
+            }
+        }
+    } else {
+        l.queued = Some(only);
+    }
+}
+
+fn spawn(lab: &Rc<RefCell<BenchLab>>) -> Result<Worker, JsValue> {
+    let worker = Worker::new(WORKER_SCRIPT)?;
+    let l2 = Rc::downgrade(lab);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        if let Some(lab) = l2.upgrade() {
+            let r = lab.borrow_mut().on_message(&e.data());
+            if let Err(err) = r {
+                lab.borrow_mut()
+                    .finish(Err(format!("could not show a benchmark row: {err:?}")));
+            }
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let l3 = Rc::downgrade(lab);
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        // an ErrorEvent carries the message; a failed load of the script carries none
+        let detail = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| format!("{WORKER_SCRIPT} could not be loaded"));
+        e.prevent_default();
+        if let Some(lab) = l3.upgrade() {
+            lab.borrow_mut()
+                .finish(Err(format!("the benchmark worker failed: {detail}")));
+        }
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(worker)
+}
+
+/// Runs the workloads whose names contain one of the comma-separated words of `only` (every
+/// workload if empty) in the Speed tab's worker; the promise resolves with the JSON
+/// `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}` (used by `scripts/bench`).
+pub fn run_benchmarks(only: String) -> js_sys::Promise {
+    js_sys::Promise::new(
+        &mut |resolve, reject| match SPEED.with(|s| s.borrow().clone()) {
+            Some(lab) => start(&lab, only.clone(), Some(Waiter { resolve, reject })),
+            None => {
+                let _ = reject.call1(
+                    &JsValue::NULL,
+                    &js_sys::Error::new("the Speed tab is not in this page").into(),
+                );
+            }
+        },
+    )
 }
 
 impl Lab for BenchLab {

@@ -75,9 +75,10 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Runs the benchmark workloads in this page (those whose names contain a comma-separated word
-/// of `only`, or all) and returns JSON (used by `scripts/bench`).
+/// Runs the benchmark workloads in the Speed tab's worker (those whose names contain a
+/// comma-separated word of `only`, or all); the promise resolves with JSON (used by
+/// `scripts/bench`).
 #[wasm_bindgen(js_name = runBenchmarks)]
-pub fn run_benchmarks(only: Option<String>) -> String {
-    bench::run_all(only.as_deref().unwrap_or(""))
+pub fn run_benchmarks(only: Option<String>) -> js_sys::Promise {
+    bench::run_benchmarks(only.unwrap_or_default())
 }

@@ -1,0 +1,11 @@
+// The Speed tab's worker: loads the benchmark module (energy-bench, built by Trunk next to the
+// page) and reports a module that could not be fetched or compiled back to the page, which
+// would otherwise wait forever. The module's start function installs the message handler.
+try {
+  importScripts('./energy-bench.js');
+  wasm_bindgen('./energy-bench_bg.wasm').catch((e) => {
+    postMessage({ kind: 'error', message: 'the benchmark module could not load: ' + String(e && e.message || e) });
+  });
+} catch (e) {
+  postMessage({ kind: 'error', message: 'the benchmark worker could not load its scripts: ' + String(e && e.message || e) });
+}
