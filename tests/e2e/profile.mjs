@@ -5,8 +5,11 @@
 //
 //   trunk build --release && node tests/e2e/profile.mjs mala,nested
 //
-// The release .wasm carries no function names (wasm-opt drops them), so this serves a copy of
-// dist/ in target/profile-dist whose .wasm is wasm-bindgen's output optimised again with
+// The workloads are the Speed tab's worker module (energy-bench); the DevTools profiler of the
+// page does not see inside a worker, so this loads that module on the main thread of a small
+// page of its own (target/profile-dist/profile.html: the plain-JS versions, the module, its
+// `runAll`). The release .wasm carries no function names (wasm-opt drops them), so the copy of
+// dist/ it serves has the module as wasm-bindgen wrote it optimised again with
 // `wasm-opt -O3 --debuginfo`, which keeps the names (same code otherwise). To see inside a
 // function that wasm-opt inlines into its caller, mark the parts `#[inline(never)]` and name
 // them in NO_INLINE (wasm-opt's --no-inline patterns, comma-separated, `*` as wildcard):
@@ -26,27 +29,30 @@ const top = Number(process.argv[3] || 20);
 const dist = path.join(root, 'target/profile-dist');
 fs.rmSync(dist, { recursive: true, force: true });
 fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
-const wasm = fs.readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
+const wasm = 'energy-bench_bg.wasm';
+fs.writeFileSync(path.join(dist, 'profile.html'),
+  '<!doctype html><meta charset="utf-8"><script src="bench.js"></script>' +
+  '<script src="energy-bench.js"></script>');
 // (--no-inline marks functions for the passes after it, so it comes first)
 const noInline = (process.env.NO_INLINE || '').split(',').filter(Boolean);
 execFileSync('wasm-opt', [...noInline.map((p) => `--no-inline=${p}`),
   '-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
   '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   '--enable-reference-types', '--enable-multivalue',
-  path.join(root, 'target/wasm-bindgen/release/energy-playground_bg.wasm'),
+  path.join(root, 'target/wasm-bindgen/release/energy-bench_bg.wasm'),
   '-o', path.join(dist, wasm)], { stdio: 'inherit' });
 
 const srv = await serve(dist);
 const browser = await launch();
 try {
   const page = await browser.newPage();
-  await page.goto(srv.url + '#speed');
-  await page.waitForSelector('#app[data-ready="1"]', { timeout: 20000 });
+  await page.goto(srv.url + 'profile.html');
+  await page.evaluate(() => wasm_bindgen('energy-bench_bg.wasm'));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
   await cdp.send('Profiler.start');
-  const timings = await page.evaluate((o) => window.wasmBindings.runBenchmarks(o), only);
+  const timings = await page.evaluate((o) => wasm_bindgen.runAll(o), only);
   const { profile } = await cdp.send('Profiler.stop');
   console.log(timings);
   const ticks = new Map();
