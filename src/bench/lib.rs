@@ -40,6 +40,18 @@ extern "C" {
 
 const SEED: u64 = 20_261_126;
 
+/// The rows whose plain-JS version is a sampler in `www/bench.js`: (row, a population sampler?,
+/// its name there, steps or iterations).
+const JS_SAMPLERS: [(&str, bool, &str, usize); 7] = [
+    ("rwmh_banana_10k", false, "rwmh", 10_000),
+    ("mala_banana_10k", false, "mala", 10_000),
+    ("hmc_banana_1k", false, "hmc", 1_000),
+    ("adaptive_mh_banana_10k", false, "adaptive_mh", 10_000),
+    ("de_mcmc_z_banana_3x3k", true, "de_mcmc_z", 3_000),
+    ("svgd_banana_100x200", true, "svgd", 200),
+    ("nested_banana_100live_1k", true, "nested", 1_000),
+];
+
 fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
     measure(&mut now, &mut run, budget_ms)
 }
@@ -65,35 +77,17 @@ fn run_row(w: &Workload) -> String {
             let n = net.n();
             Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
         }
-        "rwmh_banana_10k" => Some(time_median(
-            || js_sampler_steps("rwmh", 10_000, SEED as f64),
-            1500.0,
-        )),
-        "mala_banana_10k" => Some(time_median(
-            || js_sampler_steps("mala", 10_000, SEED as f64),
-            1500.0,
-        )),
-        "hmc_banana_1k" => Some(time_median(
-            || js_sampler_steps("hmc", 1_000, SEED as f64),
-            1500.0,
-        )),
-        "adaptive_mh_banana_10k" => Some(time_median(
-            || js_sampler_steps("adaptive_mh", 10_000, SEED as f64),
-            1500.0,
-        )),
-        "de_mcmc_z_banana_3x3k" => Some(time_median(
-            || js_population("de_mcmc_z", 3_000, SEED as f64),
-            1500.0,
-        )),
-        "svgd_banana_100x200" => Some(time_median(
-            || js_population("svgd", 200, SEED as f64),
-            1500.0,
-        )),
-        "nested_banana_100live_1k" => Some(time_median(
-            || js_population("nested", 1_000, SEED as f64),
-            1500.0,
-        )),
-        _ => None,
+        _ => JS_SAMPLERS
+            .iter()
+            .find(|r| r.0 == w.name)
+            .map(|&(_, population, algo, n)| {
+                let run = if population {
+                    js_population
+                } else {
+                    js_sampler_steps
+                };
+                time_median(|| run(algo, n, SEED as f64), 1500.0)
+            }),
     };
     // The samplers' JS versions draw from their own generator (64-bit xoshiro would need
     // BigInt in JS), so their checksums are not comparable with the Rust ones.
