@@ -7,7 +7,7 @@
 //! module). The worker answers a message holding `only` (comma-separated words, as
 //! `scripts/bench`'s `ONLY=`) with one message per workload — `{kind: "start", index, total,
 //! name, what}` before it and `{kind: "row", index, total, name, what, json}` after it — and a
-//! last `{kind: "done", json}` with every row (the JSON of [`run_all`]). The same module on a
+//! last `{kind: "done", json}` with every row (the JSON of `runAll`). The same module on a
 //! page's main thread (no worker scope) does nothing at start; `runAll` then runs every row
 //! there (`tests/e2e/profile.mjs` does that, under the CPU profiler).
 
