@@ -136,7 +136,7 @@ fn run_selected(only: &str, mut each: impl FnMut(usize, usize, &Workload, Option
     format!("{{{}}}", rows.join(", "))
 }
 
-/// Every selected workload on this thread (see [`run_selected`]), no messages.
+/// Every selected workload on this thread (as the worker runs them), no messages.
 #[wasm_bindgen(js_name = runAll)]
 pub fn run_all(only: &str) -> String {
     run_selected(only, |_, _, _, _| {})
@@ -164,6 +164,19 @@ fn start() -> Result<(), JsValue> {
     let post = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let only = e.data().as_string().unwrap_or_default();
+        if !workloads().iter().any(|w| selected(w.name, &only)) {
+            let _ = post.post_message(&message(&[
+                ("kind", JsValue::from_str("error")),
+                (
+                    "message",
+                    JsValue::from_str(&format!(
+                        "no benchmark workload's name contains any of \"{}\"",
+                        only.trim()
+                    )),
+                ),
+            ]));
+            return;
+        }
         let json = run_selected(&only, |i, total, w, row| {
             let mut fields = vec![
                 (

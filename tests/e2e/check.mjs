@@ -69,6 +69,32 @@ try {
   await page.keyboard.press('Escape');
 
   check('no console errors', errors.length === 0, errors.join(' | '));
+
+  // The Speed tab's worker: a selection that matches no workload is refused with a message.
+  const nomatch = await page.evaluate(() => window.energyPlayground.runBenchmarks('no_such_row')
+    .then(() => 'resolved', (e) => String(e && e.message)));
+  check('runBenchmarks with a name matching no workload says so',
+    /no benchmark workload/.test(nomatch), nomatch);
+
+  // ... and a benchmark module that cannot be fetched is reported in the tab, not waited on
+  // forever (service workers blocked so the route sees the worker's fetch).
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  try {
+    await ctx.route('**/energy-bench_bg.wasm', (r) => r.fulfill({ status: 404, body: 'gone' }));
+    const p2 = await ctx.newPage();
+    await p2.goto(srv.url + '#speed', { waitUntil: 'load' });
+    await p2.waitForSelector('#app[data-ready="1"]', { timeout: 20000 });
+    await p2.click('button:text-is("Run benchmarks")');
+    const said = await p2.waitForFunction(() => {
+      const t = document.querySelector('.bench-note')?.textContent || '';
+      return /could not load/.test(t) && t;
+    }, null, { timeout: 20000 }).then((h) => h.jsonValue(), () => 'nothing within 20 s');
+    const enabled = await p2.isEnabled('button:text-is("Run benchmarks")');
+    check('a benchmark module that cannot load is reported and the button works again',
+      /could not load/.test(said) && enabled, `${said}; button enabled=${enabled}`);
+  } finally {
+    await ctx.close();
+  }
 } finally {
   await browser.close();
   srv.close();
