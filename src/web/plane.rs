@@ -1,7 +1,7 @@
 //! The plane view shared by the Sampling lab and the "Train an energy" lab: any
 //! [`Energy2d`] — a closed-form landscape, a drawing, a trained network — as a heatmap of its
 //! density or energy with contours, rendered once per change into an offscreen RGBA layer
-//! (bilinearly upsampled from a grid, [`upsample_bilinear`]); each frame copies that layer,
+//! (bilinearly upsampled from a grid, [`paint_bilinear`]); each frame copies that layer,
 //! splats the points on top (one blit), and then a lab draws its vector overlay in CSS pixels.
 
 use wasm_bindgen::prelude::*;
@@ -9,7 +9,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData};
 
 use crate::core::landscape::{
-    density_grid, energy_grid, iso_segments, mass_levels, upsample_bilinear, Bounds, Energy2d,
+    density_grid, energy_grid, iso_segments, mass_levels, paint_bilinear, Bounds, Energy2d,
 };
 use crate::web::canvas::context_2d;
 use crate::web::{dom, plot};
@@ -317,12 +317,7 @@ impl PlaneView {
                 view.y_max - (s[3] + 0.5) * dy,
             ];
         }
-        let (layer, lut) = (&mut self.layer, &self.lut);
-        upsample_bilinear(&self.norm, n, self.side, |k, v| {
-            let c = lut[(v.clamp(0.0, 1.0) * 255.0).round() as usize];
-            layer[4 * k..4 * k + 3].copy_from_slice(&c);
-            layer[4 * k + 3] = 255;
-        });
+        paint_bilinear(&self.norm, n, self.side, &self.lut, &mut self.layer);
     }
 
     /// Starts a frame: the background layer, ready for points.

@@ -41,7 +41,7 @@ pub use gaussian::Gaussian;
 pub use grid::{density_grid, energy_grid, grid_moments, marginals, GridMoments};
 pub use mixture::GaussianMixture;
 pub use posterior::{DataPosterior, GaussianPosterior, LogisticPosterior};
-pub use raster::upsample_bilinear;
+pub use raster::{paint_bilinear, upsample_bilinear};
 pub use ring::RingOfModes;
 
 /// Energy on the plane; target density `p(x) ∝ exp(−E(x)/T)`.

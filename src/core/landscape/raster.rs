@@ -32,9 +32,58 @@ pub fn upsample_bilinear(src: &[f32], n: usize, side: usize, mut put: impl FnMut
     }
 }
 
+/// The picture of a grid of values in [0, 1]: [`upsample_bilinear`] of `src` to
+/// `side × side` pixels, each value `v` coloured `lut[round(255·clamp(v, 0, 1))]` (NaN as 0),
+/// written as opaque RGBA into the first `4·side²` bytes of `rgba`. Does nothing if `lut` has
+/// fewer than 256 colours or `rgba` is too short.
+///
+/// Not generic and never inlined, so it keeps this crate's optimisation (the browser shell is built
+/// for size, and this loop runs over every pixel of a plane each time its picture changes).
+#[inline(never)]
+pub fn paint_bilinear(src: &[f32], n: usize, side: usize, lut: &[[u8; 3]], rgba: &mut [u8]) {
+    let (Some(lut), Some(out)) = (lut.get(..256), rgba.get_mut(..4 * side * side)) else {
+        return;
+    };
+    let mut pixels = out.chunks_exact_mut(4);
+    upsample_bilinear(src, n, side, |_, v| {
+        if let Some(p) = pixels.next() {
+            // v ≥ 0 after the clamp, so adding ½ and truncating rounds half away from zero
+            // as `round` does (without wasm's call to `roundf`); NaN converts to 0
+            let c = lut[((v.clamp(0.0, 1.0) * 255.0 + 0.5) as usize).min(255)];
+            p.copy_from_slice(&[c[0], c[1], c[2], 255]);
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paint_bilinear_colours_the_upsampled_values() {
+        let lut: Vec<[u8; 3]> = (0..256).map(|i| [i as u8, 255 - i as u8, 7]).collect();
+        let src = [0.0, 0.25, 1.0, f32::NAN, 0.5, 2.0, -1.0, 0.999, 0.002];
+        for side in [3, 5, 8] {
+            let mut rgba = vec![1u8; 4 * side * side + 3];
+            paint_bilinear(&src, 3, side, &lut, &mut rgba);
+            let want = up(&src, 3, side);
+            for (k, v) in want.iter().enumerate() {
+                let i = (v.clamp(0.0, 1.0) * 255.0).round();
+                let i = if i.is_nan() { 0 } else { i as usize };
+                assert_eq!(
+                    &rgba[4 * k..4 * k + 4],
+                    &[lut[i][0], lut[i][1], lut[i][2], 255]
+                );
+            }
+            // nothing past the picture is written
+            assert_eq!(&rgba[4 * side * side..], &[1, 1, 1]);
+        }
+        // a short colour table or buffer leaves the buffer alone
+        let mut rgba = vec![9u8; 4 * 9];
+        paint_bilinear(&src, 3, 3, &lut[..255], &mut rgba);
+        paint_bilinear(&src, 3, 4, &lut, &mut rgba);
+        assert!(rgba.iter().all(|&b| b == 9));
+    }
 
     fn up(src: &[f32], n: usize, side: usize) -> Vec<f32> {
         let mut out = vec![f32::NAN; side * side];
