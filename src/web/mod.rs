@@ -1,5 +1,9 @@
 //! The browser shell (wasm only): DOM wiring, canvases, plots and the animation loop.
 //! It holds no model math; everything it animates comes from `crate::core`.
+//!
+//! These docs are for the page's developers (`cargo doc --target wasm32-unknown-unknown
+//! --document-private-items`): a module's overview links to the private modules it is made of.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod about;
 pub mod api;

@@ -1,7 +1,8 @@
 //! The temperature view's layout and drawing: the live grid (the last sample y_L, drawn on with
 //! the pointer) beside the retrieved pattern (the sign of the average of the last M samples), the
 //! overlap bars, the energy and temperature traces, and the annealing status. The run is
-//! [`TempRun`]; the controls come from the table's rows and [`ACTIONS`].
+//! [`TempRun`]; the controls come from the table's rows and the action lists ([`MEMORY`],
+//! [`STATE`], [`ANNEAL`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
