@@ -6,9 +6,10 @@
 //! plain-JS version of the same algorithm (`www/bench.js`, loaded into the worker beside this
 //! module). The worker answers a message holding `only` (comma-separated words, as
 //! `scripts/bench`'s `ONLY=`) with one message per workload — `{kind: "start", index, total,
-//! name, what}` before it and `{kind: "row", index, total, name, what, json}` after it — and a
-//! last `{kind: "done", json}` with every row (the JSON of `runAll`). The same module on a
-//! page's main thread (no worker scope) does nothing at start; `runAll` then runs every row
+//! name, what}` before it and `{kind: "row", index, total, name, what, wasm_ms, js_ms?}` after
+//! it — and a last `{kind: "done", json}` with every row (the JSON of `runAll`); a selection
+//! that matches no workload gets `{kind: "error", message}`. The same module on a page's main
+//! thread (no worker scope) does nothing at start; `runAll` then runs every row
 //! there (`tests/e2e/profile.mjs` does that, under the CPU profiler).
 
 #![cfg(target_arch = "wasm32")]
@@ -57,8 +58,15 @@ fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
 }
 
 /// Times one workload in wasm and, where one exists, in plain JS; returns its JSON member
+/// One workload's timings (medians, ms) and its member of the results' JSON object:
 /// `"name": {wasm_ms, wasm_checksum, js_ms?, js_checksum? | js_checksum_own_rng?}`.
-fn run_row(w: &Workload) -> String {
+struct Row {
+    wasm_ms: f64,
+    js_ms: Option<f64>,
+    member: String,
+}
+
+fn run_row(w: &Workload) -> Row {
     let (wasm_ms, wasm_check) = time_median((w.prepare)(SEED), 1500.0);
     let js = match w.name {
         "hopfield_energy_n1024" => {
@@ -111,17 +119,21 @@ fn run_row(w: &Workload) -> String {
             format!(", \"js_ms\": {ms:.6}, \"{key}\": {c}")
         })
         .unwrap_or_default();
-    format!(
-        "\"{}\": {{\"wasm_ms\": {wasm_ms:.6}, \"wasm_checksum\": {wasm_check}{js_part}}}",
-        w.name
-    )
+    Row {
+        wasm_ms,
+        js_ms: js.map(|(ms, _)| ms),
+        member: format!(
+            "\"{}\": {{\"wasm_ms\": {wasm_ms:.6}, \"wasm_checksum\": {wasm_check}{js_part}}}",
+            w.name
+        ),
+    }
 }
 
 /// Runs every workload whose name contains one of the comma-separated words of `only` (every
 /// workload if `only` is empty), calling `each(index, total, workload, row)` before a row
 /// (`row` None) and after it; returns JSON `{name: {wasm_ms, js_ms?, wasm_checksum,
 /// js_checksum?}}`.
-fn run_selected(only: &str, mut each: impl FnMut(usize, usize, &Workload, Option<&str>)) -> String {
+fn run_selected(only: &str, mut each: impl FnMut(usize, usize, &Workload, Option<&Row>)) -> String {
     let chosen: Vec<Workload> = workloads()
         .into_iter()
         .filter(|w| selected(w.name, only))
@@ -131,7 +143,7 @@ fn run_selected(only: &str, mut each: impl FnMut(usize, usize, &Workload, Option
         each(i, chosen.len(), w, None);
         let row = run_row(w);
         each(i, chosen.len(), w, Some(&row));
-        rows.push(row);
+        rows.push(row.member);
     }
     format!("{{{}}}", rows.join(", "))
 }
@@ -189,7 +201,10 @@ fn start() -> Result<(), JsValue> {
                 ("what", JsValue::from_str(w.what)),
             ];
             if let Some(r) = row {
-                fields.push(("json", JsValue::from_str(r)));
+                fields.push(("wasm_ms", JsValue::from_f64(r.wasm_ms)));
+                if let Some(ms) = r.js_ms {
+                    fields.push(("js_ms", JsValue::from_f64(ms)));
+                }
             }
             let _ = post.post_message(&message(&fields));
         });
