@@ -57,7 +57,6 @@ fn time_median(mut run: impl FnMut() -> f64, budget_ms: f64) -> (f64, f64) {
     measure(&mut now, &mut run, budget_ms)
 }
 
-/// Times one workload in wasm and, where one exists, in plain JS; returns its JSON member
 /// One workload's timings (medians, ms) and its member of the results' JSON object:
 /// `"name": {wasm_ms, wasm_checksum, js_ms?, js_checksum? | js_checksum_own_rng?}`.
 struct Row {
@@ -66,8 +65,10 @@ struct Row {
     member: String,
 }
 
+/// Times one workload in wasm and, where one exists, in plain JS.
 fn run_row(w: &Workload) -> Row {
     let (wasm_ms, wasm_check) = time_median((w.prepare)(SEED), 1500.0);
+    let js_sampler = JS_SAMPLERS.iter().find(|r| r.0 == w.name);
     let js = match w.name {
         "hopfield_energy_n1024" => {
             let (net, y) = energy_inputs(SEED);
@@ -85,30 +86,18 @@ fn run_row(w: &Workload) -> Row {
             let n = net.n();
             Some(time_median(|| js_recall(&wj, &yj, &hj, n), 3000.0))
         }
-        _ => JS_SAMPLERS
-            .iter()
-            .find(|r| r.0 == w.name)
-            .map(|&(_, population, algo, n)| {
-                let run = if population {
-                    js_population
-                } else {
-                    js_sampler_steps
-                };
-                time_median(|| run(algo, n, SEED as f64), 1500.0)
-            }),
+        _ => js_sampler.map(|&(_, population, algo, n)| {
+            let run = if population {
+                js_population
+            } else {
+                js_sampler_steps
+            };
+            time_median(|| run(algo, n, SEED as f64), 1500.0)
+        }),
     };
     // The samplers' JS versions draw from their own generator (64-bit xoshiro would need
     // BigInt in JS), so their checksums are not comparable with the Rust ones.
-    let own_rng = matches!(
-        w.name,
-        "rwmh_banana_10k"
-            | "mala_banana_10k"
-            | "hmc_banana_1k"
-            | "adaptive_mh_banana_10k"
-            | "de_mcmc_z_banana_3x3k"
-            | "svgd_banana_100x200"
-            | "nested_banana_100live_1k"
-    );
+    let own_rng = js_sampler.is_some();
     let js_part = js
         .map(|(ms, c)| {
             let key = if own_rng {
@@ -129,15 +118,22 @@ fn run_row(w: &Workload) -> Row {
     }
 }
 
-/// Runs every workload whose name contains one of the comma-separated words of `only` (every
-/// workload if `only` is empty), calling `each(index, total, workload, row)` before a row
-/// (`row` None) and after it; returns JSON `{name: {wasm_ms, js_ms?, wasm_checksum,
-/// js_checksum?}}`.
-fn run_selected(only: &str, mut each: impl FnMut(usize, usize, &Workload, Option<&Row>)) -> String {
-    let chosen: Vec<Workload> = workloads()
+/// The workloads whose names contain one of the comma-separated words of `only` (every
+/// workload if `only` is empty).
+fn choose(only: &str) -> Vec<Workload> {
+    workloads()
         .into_iter()
         .filter(|w| selected(w.name, only))
-        .collect();
+        .collect()
+}
+
+/// Runs the `chosen` workloads, calling `each(index, total, workload, row)` before a row
+/// (`row` None) and after it; returns JSON `{name: {wasm_ms, js_ms?, wasm_checksum,
+/// js_checksum?}}`.
+fn run_chosen(
+    chosen: &[Workload],
+    mut each: impl FnMut(usize, usize, &Workload, Option<&Row>),
+) -> String {
     let mut rows = Vec::with_capacity(chosen.len());
     for (i, w) in chosen.iter().enumerate() {
         each(i, chosen.len(), w, None);
@@ -151,7 +147,7 @@ fn run_selected(only: &str, mut each: impl FnMut(usize, usize, &Workload, Option
 /// Every selected workload on this thread (as the worker runs them), no messages.
 #[wasm_bindgen(js_name = runAll)]
 pub fn run_all(only: &str) -> String {
-    run_selected(only, |_, _, _, _| {})
+    run_chosen(&choose(only), |_, _, _, _| {})
 }
 
 fn message(fields: &[(&str, JsValue)]) -> JsValue {
@@ -176,7 +172,8 @@ fn start() -> Result<(), JsValue> {
     let post = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let only = e.data().as_string().unwrap_or_default();
-        if !workloads().iter().any(|w| selected(w.name, &only)) {
+        let chosen = choose(&only);
+        if chosen.is_empty() {
             let _ = post.post_message(&message(&[
                 ("kind", JsValue::from_str("error")),
                 (
@@ -189,7 +186,7 @@ fn start() -> Result<(), JsValue> {
             ]));
             return;
         }
-        let json = run_selected(&only, |i, total, w, row| {
+        let json = run_chosen(&chosen, |i, total, w, row| {
             let mut fields = vec![
                 (
                     "kind",

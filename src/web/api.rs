@@ -118,7 +118,21 @@ pub fn install() -> Result<(), JsValue> {
         &obj,
         "runBenchmarks",
         Closure::new(|only: JsValue| {
-            super::bench::run_benchmarks(only.as_string().unwrap_or_default()).into()
+            let promise = if only.is_undefined() || only.is_null() {
+                super::bench::run_benchmarks(String::new())
+            } else if let Some(only) = only.as_string() {
+                super::bench::run_benchmarks(only)
+            } else {
+                // (a number or an object would otherwise run every workload, about a minute)
+                js_sys::Promise::reject(
+                    &js_sys::Error::new(
+                        "runBenchmarks takes the rows to run as one string of comma-separated \
+                         words (e.g. \"mala,nested\"), or nothing for all of them",
+                    )
+                    .into(),
+                )
+            };
+            promise.into()
         }),
     )?;
     let w = web_sys::window().ok_or("no window")?;

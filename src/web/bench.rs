@@ -44,7 +44,8 @@ pub struct BenchLab {
     /// `only` of a run asked for before the worker was ready.
     queued: Option<String>,
     running: bool,
-    waiters: Vec<Waiter>,
+    /// The `runBenchmarks` promise of the run going on, if a script asked for it.
+    waiter: Option<Waiter>,
 }
 
 impl BenchLab {
@@ -63,15 +64,13 @@ impl BenchLab {
              this browser. `scripts/bench` adds native Rust timings beside them.",
         )?;
         let controls = dom::el(&panel, "div", "controls")?;
-        let slot: Rc<RefCell<Option<Rc<RefCell<Self>>>>> = Rc::new(RefCell::new(None));
-        let s2 = slot.clone();
         let button = dom::button(
             &controls,
             "Run benchmarks",
             "Times every workload in a background worker (about a minute)",
             move || {
-                if let Some(lab) = s2.borrow().as_ref() {
-                    start(lab, String::new(), None);
+                if let Some(lab) = SPEED.with(|s| s.borrow().clone()) {
+                    start(&lab, String::new(), None);
                 }
             },
         )?;
@@ -91,9 +90,8 @@ impl BenchLab {
             ready: false,
             queued: None,
             running: false,
-            waiters: Vec::new(),
+            waiter: None,
         }));
-        *slot.borrow_mut() = Some(lab.clone());
         SPEED.with(|s| *s.borrow_mut() = Some(lab.clone()));
         Ok(lab)
     }
@@ -157,7 +155,7 @@ impl BenchLab {
                 self.queued = None;
             }
         }
-        for w in self.waiters.drain(..) {
+        if let Some(w) = self.waiter.take() {
             let _ = match &outcome {
                 Ok(json) => w.resolve.call1(&JsValue::NULL, &JsValue::from_str(json)),
                 Err(msg) => w
@@ -219,7 +217,7 @@ fn start(lab: &Rc<RefCell<BenchLab>>, only: String, waiter: Option<Waiter>) {
         }
         return;
     }
-    l.waiters.extend(waiter);
+    l.waiter = waiter;
     if let Err(e) = l.clear_table() {
         web_sys::console::warn_1(&e);
     }

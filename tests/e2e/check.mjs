@@ -75,6 +75,10 @@ try {
     .then(() => 'resolved', (e) => String(e && e.message)));
   check('runBenchmarks with a name matching no workload says so',
     /no benchmark workload/.test(nomatch), nomatch);
+  const number = await page.evaluate(() => window.energyPlayground.runBenchmarks(123)
+    .then(() => 'resolved', (e) => String(e && e.message)));
+  check('runBenchmarks with a number instead of names says what it takes',
+    /takes the rows to run as one string/.test(number), number);
 
   // ... and a benchmark module that cannot be fetched is reported in the tab, not waited on
   // forever (service workers blocked so the route sees the worker's fetch).

@@ -37,8 +37,9 @@ pub fn upsample_bilinear(src: &[f32], n: usize, side: usize, mut put: impl FnMut
 /// written as opaque RGBA into the first `4·side²` bytes of `rgba`. Does nothing if `lut` has
 /// fewer than 256 colours or `rgba` is too short.
 ///
-/// Not generic and never inlined, so it keeps this crate's optimisation (the browser shell is built
-/// for size, and this loop runs over every pixel of a plane each time its picture changes).
+/// Not generic and never inlined, so it keeps this crate's optimisation (the browser shell is
+/// built for size, and this loop runs over every pixel of a plane each time its picture
+/// changes).
 #[inline(never)]
 pub fn paint_bilinear(src: &[f32], n: usize, side: usize, lut: &[[u8; 3]], rgba: &mut [u8]) {
     let (Some(lut), Some(out)) = (lut.get(..256), rgba.get_mut(..4 * side * side)) else {
