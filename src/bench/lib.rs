@@ -159,16 +159,15 @@ fn message(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// In a dedicated worker: loads the plain-JS versions, answers each message (the `only`
-/// string) with the rows, and says it is ready (messages sent before the module finished
-/// loading would have found no listener).
+/// In a dedicated worker (whose script, `www/bench-worker.js`, loaded the plain-JS versions
+/// first): answers each message (the `only` string) with the rows, and says it is ready
+/// (messages sent before the module finished loading would have found no listener).
 #[wasm_bindgen(start)]
 fn start() -> Result<(), JsValue> {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return Ok(());
     };
     console_error_panic_hook::set_once();
-    scope.import_scripts_1("bench.js")?;
     let post = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let only = e.data().as_string().unwrap_or_default();

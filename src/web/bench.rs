@@ -18,8 +18,15 @@ use super::{dom, status};
 use crate::core::params::Params;
 
 /// The worker's script (`www/bench-worker.js`, copied next to the page by Trunk): it loads the
-/// benchmark module and posts `{kind: "error"}` if that fails.
-const WORKER_SCRIPT: &str = "bench-worker.js";
+/// benchmark module and posts `{kind: "error"}` if that fails. A release build gives it a
+/// content-hashed name (`scripts/worker_hook.py`), written in `<meta name="bench-worker">`.
+fn worker_script() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=bench-worker]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_else(|| "bench-worker.js".to_string())
+}
 
 thread_local! {
     static SPEED: RefCell<Option<Rc<RefCell<BenchLab>>>> = const { RefCell::new(None) };
@@ -251,7 +258,8 @@ fn start(lab: &Rc<RefCell<BenchLab>>, only: String, waiter: Option<Waiter>) {
 }
 
 fn spawn(lab: &Rc<RefCell<BenchLab>>) -> Result<Worker, JsValue> {
-    let worker = Worker::new(WORKER_SCRIPT)?;
+    let script = worker_script();
+    let worker = Worker::new(&script)?;
     let l2 = Rc::downgrade(lab);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         if let Some(lab) = l2.upgrade() {
@@ -271,7 +279,7 @@ fn spawn(lab: &Rc<RefCell<BenchLab>>) -> Result<Worker, JsValue> {
             .ok()
             .and_then(|m| m.as_string())
             .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| format!("{WORKER_SCRIPT} could not be loaded"));
+            .unwrap_or_else(|| format!("{script} could not be loaded"));
         e.prevent_default();
         if let Some(lab) = l3.upgrade() {
             lab.borrow_mut()

@@ -78,11 +78,3 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     api::install()?;
     Ok(())
 }
-
-/// Runs the benchmark workloads in the Speed tab's worker (those whose names contain a
-/// comma-separated word of `only`, or all); the promise resolves with JSON (used by
-/// `scripts/bench`).
-#[wasm_bindgen(js_name = runBenchmarks)]
-pub fn run_benchmarks(only: Option<String>) -> js_sys::Promise {
-    bench::run_benchmarks(only.unwrap_or_default())
-}

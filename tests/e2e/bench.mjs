@@ -16,7 +16,7 @@ try {
   const page = await browser.newPage();
   await page.goto(srv.url + '#speed');
   await page.waitForSelector('#app[data-ready="1"]', { timeout: 20000 });
-  web = JSON.parse(await page.evaluate((only) => window.wasmBindings.runBenchmarks(only), process.env.ONLY || ''));
+  web = JSON.parse(await page.evaluate((only) => window.energyPlayground.runBenchmarks(only), process.env.ONLY || ''));
 } finally {
   await browser.close();
   srv.close();

@@ -84,7 +84,7 @@ try {
   // forever (service workers blocked so the route sees the worker's fetch).
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   try {
-    await ctx.route('**/energy-bench_bg.wasm', (r) => r.fulfill({ status: 404, body: 'gone' }));
+    await ctx.route(/energy-bench-[0-9a-f]+_bg\.wasm$/, (r) => r.fulfill({ status: 404, body: 'gone' }));
     const p2 = await ctx.newPage();
     await p2.goto(srv.url + '#speed', { waitUntil: 'load' });
     await p2.waitForSelector('#app[data-ready="1"]', { timeout: 20000 });

@@ -29,10 +29,16 @@ const top = Number(process.argv[3] || 20);
 const dist = path.join(root, 'target/profile-dist');
 fs.rmSync(dist, { recursive: true, force: true });
 fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
-const wasm = 'energy-bench_bg.wasm';
+// (the release build gives the worker's files content-hashed names: scripts/worker_hook.py)
+const named = (re) => {
+  const f = fs.readdirSync(dist).find((n) => re.test(n));
+  if (!f) throw new Error(`no ${re} in dist/ (run trunk build --release first)`);
+  return f;
+};
+const wasm = named(/^energy-bench-[0-9a-f]+_bg\.wasm$/);
 fs.writeFileSync(path.join(dist, 'profile.html'),
-  '<!doctype html><meta charset="utf-8"><script src="bench.js"></script>' +
-  '<script src="energy-bench.js"></script>');
+  `<!doctype html><meta charset="utf-8"><script src="${named(/^bench-[0-9a-f]+\.js$/)}"></script>` +
+  `<script src="${named(/^energy-bench-[0-9a-f]+\.js$/)}"></script>`);
 // (--no-inline marks functions for the passes after it, so it comes first)
 const noInline = (process.env.NO_INLINE || '').split(',').filter(Boolean);
 execFileSync('wasm-opt', [...noInline.map((p) => `--no-inline=${p}`),
@@ -47,7 +53,7 @@ const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.goto(srv.url + 'profile.html');
-  await page.evaluate(() => wasm_bindgen('energy-bench_bg.wasm'));
+  await page.evaluate((w) => wasm_bindgen(w), wasm);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
