@@ -10,7 +10,7 @@
 //! cargo run --release --example rbm_digits [-- --epochs 20 --seed 1]
 //! ```
 
-use energy_core::digits::{Digits, SHIPPED};
+use energy_core::digits::Digits;
 use energy_core::rbm::exact::log_likelihood;
 use energy_core::rbm::{CdConfig, Rbm, Trainer};
 use energy_core::rng::Rng;
@@ -27,7 +27,7 @@ fn arg(name: &str, default: f64) -> f64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let epochs = arg("--epochs", 20.0) as usize;
     let seed = arg("--seed", 1.0) as u64;
-    let digits = Digits::parse(SHIPPED)?;
+    let digits = Digits::parse(energy_core::data::digits()?)?;
     let nv = digits.pixels_per_image();
     let all = digits.binarized(digits.max_value().div_ceil(2))?;
     let split = digits.split(0.2, seed)?;

@@ -3,7 +3,7 @@
 // next to the page), and reports a module that could not be fetched or compiled back to the
 // page, which would otherwise wait forever. The module's start function installs the message
 // handler.
-// scripts/worker_hook.py gives these files hashed names in the build and writes them in here.
+// scripts/hash_hook.py gives these files hashed names in the build and writes them in here.
 try {
   importScripts('./bench.js', './energy-bench.js');
   wasm_bindgen('./energy-bench_bg.wasm').catch((e) => {

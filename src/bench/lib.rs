@@ -164,6 +164,12 @@ fn message(fields: &[(&str, JsValue)]) -> JsValue {
 /// (messages sent before the module finished loading would have found no listener).
 #[wasm_bindgen(start)]
 fn start() -> Result<(), JsValue> {
+    // The RBM workload's digits, built into this module (energy-core is built without its
+    // data files for the page, which fetches them; see energy_core::data).
+    energy_core::data::provide(
+        "digits8x8.bin",
+        include_bytes!("../../www/data/digits8x8.bin").to_vec(),
+    )?;
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return Ok(());
     };

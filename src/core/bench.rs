@@ -238,7 +238,10 @@ fn ising_sweep_workload(seed: u64, heat_bath: bool) -> Box<dyn FnMut() -> f64> {
 
 /// The shipped digits (www/data/digits8x8.bin), pixel ≥ 8 → 1, as 1797 rows of 64.
 pub fn digits_binarised() -> Vec<f32> {
-    match crate::digits::Digits::parse(crate::digits::SHIPPED).and_then(|d| d.binarized(8)) {
+    match crate::data::digits()
+        .and_then(|b| crate::digits::Digits::parse(b).map_err(|e| e.to_string()))
+        .and_then(|d| d.binarized(8).map_err(|e| e.to_string()))
+    {
         Ok(v) => v,
         Err(e) => unreachable!("the shipped digits file is valid (tested): {e}"),
     }

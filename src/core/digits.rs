@@ -21,10 +21,6 @@
 
 use std::fmt;
 
-/// The digits shipped with the page (`www/data/digits8x8.bin`, UCI optical digits, CC BY 4.0),
-/// embedded once so every user shares one copy.
-pub static SHIPPED: &[u8] = include_bytes!("../../www/data/digits8x8.bin");
-
 use crate::rng::Rng;
 
 /// The file's magic number.

@@ -7,6 +7,7 @@ pub mod about;
 pub mod bench;
 pub mod boltzmann;
 pub mod chart;
+pub mod data;
 pub mod digits;
 pub mod ebm;
 pub mod fastmath;

@@ -19,7 +19,7 @@ use crate::core::params::Params;
 
 /// The worker's script (`www/bench-worker.js`, copied next to the page by Trunk): it loads the
 /// benchmark module and posts `{kind: "error"}` if that fails. A release build gives it a
-/// content-hashed name (`scripts/worker_hook.py`), written in `<meta name="bench-worker">`.
+/// content-hashed name (`scripts/hash_hook.py`), written in `<meta name="bench-worker">`.
 fn worker_script() -> String {
     web_sys::window()
         .and_then(|w| w.document())

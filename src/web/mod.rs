@@ -35,16 +35,93 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 /// Entry point: installs the panic hook and mounts the app into `#app` if the page has one
-/// (the browser-test page has none; tests call [`mount`] themselves).
+/// (the browser-test page has none; tests call [`mount`] themselves). A page built without
+/// its data files (the release page: [`crate::core::data`]) fetches them first, while the
+/// loading frame stays up; index.html preloads them beside the wasm.
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
     install_panic_hook();
     let doc = dom::document()?;
-    if let Some(root) = doc.get_element_by_id("app") {
-        // The page's loading frame (index.html) gives way to the labs.
-        root.set_text_content(None);
-        mount(&root)?;
-        offline::register();
+    let Some(root) = doc.get_element_by_id("app") else {
+        return Ok(());
+    };
+    if crate::core::data::embedded() {
+        return open(&root);
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let opened = match fetch_data().await {
+            Ok(()) => open(&root).map_err(|e| format!("{e:?}")),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = opened {
+            web_sys::console::error_1(&JsValue::from_str(&e));
+            boot_failed(&root, &e);
+        }
+    });
+    Ok(())
+}
+
+/// Says in the loading frame (index.html) why the page could not start.
+fn boot_failed(root: &Element, why: &str) {
+    let text = format!(
+        "Energy Playground could not start: {why}. Reload the page; if this persists, the \
+         copy of the page on this server is incomplete."
+    );
+    let frame = root.query_selector("main.boot").ok().flatten();
+    let Some(frame) = frame else {
+        root.set_text_content(Some(&text));
+        return;
+    };
+    frame.set_text_content(None);
+    match dom::el(&frame, "p", "status error") {
+        Ok(p) => {
+            let _ = p.set_attribute("role", "alert");
+            p.set_text_content(Some(&text));
+        }
+        Err(_) => frame.set_text_content(Some(&text)),
+    }
+}
+
+/// The page's loading frame (index.html) gives way to the labs.
+fn open(root: &Element) -> Result<(), JsValue> {
+    root.set_text_content(None);
+    mount(root)?;
+    offline::register();
+    Ok(())
+}
+
+/// Fetches the data files (all at once) and hands them to the core. Each comes from the href
+/// of its preload link in index.html (`data-file` names it; the release build gives the file
+/// a hashed name there), else from `data/<name>` beside the page.
+async fn fetch_data() -> Result<(), String> {
+    use crate::core::data::FILES;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let doc = dom::document().map_err(|e| format!("{e:?}"))?;
+    let url = |name: &str| {
+        doc.query_selector(&format!("link[rel=preload][data-file=\"{name}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|l| l.get_attribute("href"))
+            .unwrap_or_else(|| format!("data/{name}"))
+    };
+    let pending = FILES.map(|name| (name, url(name), window.fetch_with_str(&url(name))));
+    // (all four requests are on their way before the first is awaited)
+    for (name, url, request) in pending {
+        let failed = |e: JsValue| format!("could not load {url} ({e:?})");
+        let response: web_sys::Response = JsFuture::from(request)
+            .await
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(failed)?;
+        if !response.ok() {
+            return Err(format!("could not load {url} (HTTP {})", response.status()));
+        }
+        let buffer = JsFuture::from(response.array_buffer().map_err(failed)?)
+            .await
+            .map_err(failed)?;
+        crate::core::data::provide(name, js_sys::Uint8Array::new(&buffer).to_vec())?;
     }
     Ok(())
 }

@@ -99,6 +99,23 @@ try {
   } finally {
     await ctx.close();
   }
+
+  // ... and a data file that cannot be fetched (the page fetches the RBM lab's digits and
+  // trained models at start) stops the start with a message naming it, not a blank page.
+  const ctx3 = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  try {
+    await ctx3.route(/\/data\/rbm-labels-[0-9a-f]+\.json$/, (r) => r.fulfill({ status: 404, body: 'gone' }));
+    const p3 = await ctx3.newPage();
+    await p3.goto(srv.url, { waitUntil: 'load' });
+    const said = await p3.waitForFunction(() => {
+      const t = document.querySelector('#app')?.textContent || '';
+      return /could not start/.test(t) && t;
+    }, null, { timeout: 20000 }).then((h) => h.jsonValue(), () => 'nothing within 20 s');
+    check('a data file that cannot load is named in a message on the page',
+      /data\/rbm-labels-[0-9a-f]+\.json \(HTTP 404\)/.test(said), said);
+  } finally {
+    await ctx3.close();
+  }
 } finally {
   await browser.close();
   srv.close();

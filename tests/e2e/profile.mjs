@@ -29,7 +29,7 @@ const top = Number(process.argv[3] || 20);
 const dist = path.join(root, 'target/profile-dist');
 fs.rmSync(dist, { recursive: true, force: true });
 fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
-// (the release build gives the worker's files content-hashed names: scripts/worker_hook.py)
+// (the release build gives the worker's files content-hashed names: scripts/hash_hook.py)
 const named = (re) => {
   const f = fs.readdirSync(dist).find((n) => re.test(n));
   if (!f) throw new Error(`no ${re} in dist/ (run trunk build --release first)`);

@@ -2,7 +2,7 @@
 //! scenes start ready instead of waiting for training: the digit RBM, the label RBM and the
 //! top RBM of the deep belief net (whose bottom RBM is the digit RBM — greedy pretraining's
 //! first layer *is* an RBM on the pixels). They are `www/data/rbm-*.json` in the format the
-//! lab exports and imports ([`crate::rbm::file`]), embedded in the page.
+//! lab exports and imports ([`crate::rbm::file`]), read through [`crate::data`].
 //!
 //! They were trained by [`pretrain`] with the default settings ([`Settings::default`]: 64
 //! hidden units, CD-1, η = 0.1, momentum 0.5, batches of 10, 30 epochs) from seed
@@ -18,13 +18,6 @@ use crate::digits::CLASSES;
 use crate::rbm::file;
 use crate::rbm::{Dbn, LabelRbm, Rbm, RbmError, Trainer};
 use crate::rng::Rng;
-
-/// `www/data/rbm-digits.json`: the digit RBM (64 × 64).
-pub static DIGITS_JSON: &str = include_str!("../../../../www/data/rbm-digits.json");
-/// `www/data/rbm-labels.json`: the label RBM (64 pixels + 10 label units, 64 hidden).
-pub static LABELS_JSON: &str = include_str!("../../../../www/data/rbm-labels.json");
-/// `www/data/rbm-dbn-top.json`: the top RBM of the deep belief net (64 → 32).
-pub static DBN_TOP_JSON: &str = include_str!("../../../../www/data/rbm-dbn-top.json");
 
 /// The seed the shipped models were trained from.
 pub const PRETRAIN_SEED: u64 = 1;
@@ -66,12 +59,13 @@ fn parse(json: &str) -> Result<Rbm, String> {
 }
 
 impl Shipped {
-    /// Reads the embedded files and measures the models on `data`.
+    /// Reads the shipped files and measures the models on `data`.
     pub fn load(data: &DigitData) -> Result<Self, String> {
         let msg = |e: RbmError| format!("the shipped model: {e}");
-        let digit = parse(DIGITS_JSON)?;
-        let label = LabelRbm::from_rbm(parse(LABELS_JSON)?, PIXELS, CLASSES).map_err(msg)?;
-        let top = parse(DBN_TOP_JSON)?;
+        let digit = parse(crate::data::rbm_digits()?)?;
+        let label =
+            LabelRbm::from_rbm(parse(crate::data::rbm_labels()?)?, PIXELS, CLASSES).map_err(msg)?;
+        let top = parse(crate::data::rbm_dbn_top()?)?;
         Dbn::new(digit.clone(), top.clone()).map_err(msg)?;
         let mut rng = Rng::new(MEASURE_SEED);
         let rows = label

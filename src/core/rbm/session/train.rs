@@ -74,7 +74,7 @@ impl DigitData {
 
     /// The digits shipped with the page.
     pub fn shipped() -> Result<Self, String> {
-        Self::load(crate::digits::SHIPPED)
+        Self::load(crate::data::digits()?)
     }
 
     /// Number of held-out images.
