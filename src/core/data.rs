@@ -1,16 +1,16 @@
 //! The data files the page ships (`www/data/`): the digits the RBM lab learns and the trained
 //! models its scenes start from.
 //!
-//! Natively, in the tests and in the benchmark module they are embedded in the build (the
-//! crate feature `embedded-data`, on by default). The page is built without that feature:
-//! the files are fetched beside it (about 70 KB of its download, gzipped, that the other labs
-//! do not need inside the WebAssembly) and handed over once with [`provide`] before the labs
-//! are built. Until then the accessors say what is missing instead of returning data.
+//! Natively and in the tests they are built in (the crate feature `embedded-data`, on by
+//! default). The page is built without that feature: the files are fetched beside it (about
+//! 70 KB of its download, gzipped, that the other labs do not need inside the WebAssembly) and
+//! handed over with [`provide`] before the labs are built; the benchmark module hands over the
+//! one it needs from its own build. Until then the accessors say what is missing instead of
+//! returning data.
 
 use std::sync::OnceLock;
 
-/// The files' names under `www/data/` (and `data/` beside the built page), in the order
-/// [`provide`] takes them.
+/// The files' names under `www/data/` (copied to `data/` beside the built page).
 pub const FILES: [&str; 4] = [
     "digits8x8.bin",
     "rbm-digits.json",
@@ -19,14 +19,14 @@ pub const FILES: [&str; 4] = [
 ];
 
 #[cfg(feature = "embedded-data")]
-const EMBEDDED: Option<[&[u8]; 4]> = Some([
+static EMBEDDED: Option<[&[u8]; 4]> = Some([
     include_bytes!("../../www/data/digits8x8.bin"),
     include_bytes!("../../www/data/rbm-digits.json"),
     include_bytes!("../../www/data/rbm-labels.json"),
     include_bytes!("../../www/data/rbm-dbn-top.json"),
 ]);
 #[cfg(not(feature = "embedded-data"))]
-const EMBEDDED: Option<[&[u8]; 4]> = None;
+static EMBEDDED: Option<[&[u8]; 4]> = None;
 
 /// What [`provide`] was given, per file (kept for the life of the page).
 static PROVIDED: [OnceLock<Vec<u8>>; 4] = [
@@ -91,13 +91,18 @@ pub fn rbm_dbn_top() -> Result<&'static str, String> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "embedded-data")]
     #[test]
-    fn files_read_and_unknown_names_refused() {
+    fn built_in_files_read() {
         assert!(embedded());
         assert_eq!(&digits().expect("digits")[..4], b"DIG8");
         for json in [rbm_digits(), rbm_labels(), rbm_dbn_top()] {
             assert!(json.expect("json").starts_with('{'));
         }
+    }
+
+    #[test]
+    fn unknown_names_refused() {
         let e = provide("other.bin", vec![1]).expect_err("unknown name");
         assert!(e.contains("not one of the data files"), "{e}");
     }
