@@ -43,6 +43,10 @@ pub const MAX_USER_POINTS: usize = 10_000;
 pub const FIELD_N: usize = 64;
 /// Rows of the grid evaluated per slice.
 const BAND: usize = 8;
+/// Least time between the starts of two passes over the grid while training (ms, on the
+/// caller's clock): the heatmap follows training about eight times a second, and the frames
+/// in between spend their time on training and drawing, not on the grid and recolouring.
+pub const FIELD_EVERY_MS: f64 = 125.0;
 /// Points a trace keeps.
 const TRACE_CAP: usize = 800;
 /// Iterations the energy gap is averaged over.
@@ -56,6 +60,8 @@ struct Field {
     row: usize,
     /// Training iteration of the pass under way (`None`: start a new pass now).
     iter: Option<usize>,
+    /// When the last pass started (`None`: the next may start at once).
+    started: Option<f64>,
     energy: Option<LearnedEnergy>,
     version: u64,
 }
@@ -132,6 +138,7 @@ impl EnergySession {
                 shown: vec![0.0; FIELD_N * FIELD_N],
                 row: 0,
                 iter: None,
+                started: None,
                 energy: None,
                 version: 0,
             },
@@ -192,6 +199,7 @@ impl EnergySession {
         self.field.row = 0;
         self.field.iter = None;
         self.advance_field(f64::INFINITY, &mut || 0.0);
+        self.field.started = None;
     }
 
     /// The seed the run started from.
@@ -305,6 +313,7 @@ impl EnergySession {
             None => Trainer::new(self.config(), &d, &mut self.rng).map(|t| {
                 self.trainer = Some(t);
                 self.field.iter = None;
+                self.field.started = None;
             }),
         }
         .map_err(|e| format!("points refused: {e}"))
@@ -453,7 +462,8 @@ impl EnergySession {
     // ----- the energy on a grid --------------------------------------------------------------
 
     /// Advances the heatmap's grid pass until `now()` passes `deadline` (at least one band);
-    /// returns whether a new grid is ready ([`EnergySession::field`]).
+    /// returns whether a new grid is ready ([`EnergySession::field`]). A new pass starts
+    /// [`FIELD_EVERY_MS`] or more after the last one started.
     pub fn advance_field(&mut self, deadline: f64, now: &mut dyn FnMut() -> f64) -> bool {
         let it = self.iteration();
         let f = &mut self.field;
@@ -464,6 +474,11 @@ impl EnergySession {
             let Some(t) = self.trainer.as_ref() else {
                 return false;
             };
+            let t0 = now();
+            if f.started.is_some_and(|s| t0 < s + FIELD_EVERY_MS) {
+                return false;
+            }
+            f.started = Some(t0);
             f.iter = Some(it);
             f.energy = Some(LearnedEnergy::new(
                 t.model().clone(),
@@ -839,6 +854,31 @@ mod tests {
         );
         s.train_one().expect("trains on the two points");
         assert_eq!(s.iteration(), 1);
+    }
+
+    #[test]
+    fn a_new_field_pass_waits_until_field_every_ms_after_the_last_start() {
+        let mut s = EnergySession::new(6);
+        TABLE.load(&mut s, &link("#energy?n=100&hidden=32"));
+        s.restart(6);
+        let (_, v0) = s.field();
+        s.train_one().expect("trains");
+        // right after a restart a pass starts at once (here at t = 1000)
+        assert!(s.advance_field(f64::INFINITY, &mut || 1000.0));
+        assert_eq!(s.field().1, v0 + 1);
+        s.train_one().expect("trains");
+        let early = 1000.0 + FIELD_EVERY_MS - 1.0;
+        assert!(!s.advance_field(f64::INFINITY, &mut || early));
+        assert_eq!(s.field().1, v0 + 1, "no pass before the interval");
+        assert!(s.advance_field(f64::INFINITY, &mut || 1000.0 + FIELD_EVERY_MS));
+        assert_eq!(s.field().1, v0 + 2);
+        // a restart computes its landscape at once (its clock reads 0) and does not hold back
+        // the next pass, even on a clock that reads 1
+        s.restart(7);
+        let v1 = s.field().1;
+        s.train_one().expect("trains");
+        assert!(s.advance_field(f64::INFINITY, &mut || 1.0));
+        assert_eq!(s.field().1, v1 + 1);
     }
 
     #[test]

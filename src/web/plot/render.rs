@@ -25,7 +25,15 @@ pub(super) struct Inner {
     /// The canvas's `aria-label` follows the title (unless the lab set its own label).
     pub(super) auto_label: Option<bool>,
     pub(super) min_font: f64,
+    /// When the on-screen size was last read ([`dom::now`], ms).
+    pub(super) fitted_at: f64,
 }
+
+/// A drawing reads the plot's on-screen width again if the last reading is older than this
+/// (ms). Reading it makes the browser lay the page out at once when text changed earlier in the
+/// frame, so it is not read on every drawing: a relayout (resize, presenter mode, tab shown)
+/// fits every plot anyway, and this catches any other change of width.
+const REFIT_MS: f64 = 500.0;
 
 /// Margins and fonts of one drawing, in CSS px.
 struct Layout {
@@ -70,6 +78,7 @@ impl Frame {
 impl Inner {
     /// Matches the backing store to the on-screen size, pixel ratio and scale; true if changed.
     pub(super) fn fit(&mut self) -> bool {
+        self.fitted_at = dom::now();
         let cw = f64::from(self.canvas.client_width());
         let w = if cw > 0.0 { cw } else { self.base.0 };
         let h = (w * self.base.1 / self.base.0).round();
@@ -119,7 +128,9 @@ impl Inner {
     }
 
     pub(super) fn render(&mut self) {
-        self.fit();
+        if dom::now() - self.fitted_at >= REFIT_MS {
+            self.fit();
+        }
         self.min_font = f64::INFINITY;
         let (w, h) = self.size;
         self.ctx.set_fill_style_str("#ffffff");
