@@ -80,3 +80,21 @@ export function launch() {
       '--disable-sync', ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : [])],
   });
 }
+
+/** Prints the `top` functions of a DevTools CPU profile by self time (percent of samples). */
+export function printHottest(profile, top) {
+  const ticks = new Map();
+  for (const s of profile.samples) ticks.set(s, (ticks.get(s) || 0) + 1);
+  const self = new Map();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const c = ticks.get(n.id) || 0;
+    total += c;
+    const name = n.callFrame.functionName || '(anonymous)';
+    self.set(name, (self.get(name) || 0) + c);
+  }
+  console.log('\n self %  function (self time, whole run)');
+  for (const [name, c] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${(100 * c / total).toFixed(1).padStart(6)}  ${name.slice(0, 160)}`);
+  }
+}

@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch } from './lib.mjs';
+import { serve, launch, printHottest } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -61,20 +61,7 @@ try {
   const timings = await page.evaluate((o) => wasm_bindgen.runAll(o), only);
   const { profile } = await cdp.send('Profiler.stop');
   console.log(timings);
-  const ticks = new Map();
-  for (const s of profile.samples) ticks.set(s, (ticks.get(s) || 0) + 1);
-  const self = new Map();
-  let total = 0;
-  for (const n of profile.nodes) {
-    const c = ticks.get(n.id) || 0;
-    total += c;
-    const name = n.callFrame.functionName || '(anonymous)';
-    self.set(name, (self.get(name) || 0) + c);
-  }
-  console.log('\n self %  function (self time, whole run)');
-  for (const [name, c] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`${(100 * c / total).toFixed(1).padStart(6)}  ${name.slice(0, 160)}`);
-  }
+  printHottest(profile, top);
 } finally {
   await browser.close();
   await srv.close();
