@@ -106,7 +106,11 @@ async fn fetch_data() -> Result<(), String> {
             .and_then(|l| l.get_attribute("href"))
             .unwrap_or_else(|| format!("data/{name}"))
     };
-    let pending = FILES.map(|name| (name, url(name), window.fetch_with_str(&url(name))));
+    let pending = FILES.map(|name| {
+        let url = url(name);
+        let request = window.fetch_with_str(&url);
+        (name, url, request)
+    });
     // (all four requests are on their way before the first is awaited)
     for (name, url, request) in pending {
         let failed = |e: JsValue| format!("could not load {url} ({e:?})");
