@@ -856,11 +856,17 @@ mod tests {
         assert_eq!(s.iteration(), 1);
     }
 
-    #[test]
-    fn a_new_field_pass_waits_until_field_every_ms_after_the_last_start() {
+    /// 100 points, 32 hidden units, seed 6.
+    fn small_session() -> EnergySession {
         let mut s = EnergySession::new(6);
         TABLE.load(&mut s, &link("#energy?n=100&hidden=32"));
         s.restart(6);
+        s
+    }
+
+    #[test]
+    fn a_new_field_pass_waits_until_field_every_ms_after_the_last_start() {
+        let mut s = small_session();
         let (_, v0) = s.field();
         s.train_one().expect("trains");
         // right after a restart a pass starts at once (here at t = 1000)
@@ -883,9 +889,7 @@ mod tests {
 
     #[test]
     fn the_field_is_computed_in_slices_and_sampling_finishes() {
-        let mut s = EnergySession::new(6);
-        TABLE.load(&mut s, &link("#energy?n=100&hidden=32"));
-        s.restart(6);
+        let mut s = small_session();
         let (_, v0) = s.field();
         assert!(s.field().0.iter().all(|e| e.is_finite()));
         s.train_one().expect("trains");
