@@ -239,7 +239,7 @@ fn start(lab: &Rc<RefCell<BenchLab>>, only: String, waiter: Option<Waiter>) {
             Err(e) => {
                 let msg = format!(
                     "could not start the benchmark worker: {}",
-                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                    dom::describe(&e)
                 );
                 l.finish(Err(msg));
                 return;

@@ -26,6 +26,60 @@ pub fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// A thrown JS value as a person reads it: a string as it is, an `Error` by its message,
+/// anything else as the console would show it.
+pub fn describe(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => String::from(err.message()),
+        None => format!("{e:?}"),
+    }
+}
+
+/// When a canvas last read its on-screen size. Reading a size (`clientWidth`) makes the
+/// browser lay the page out at once if text changed earlier in the frame, so a canvas drawn
+/// every frame reads it only when [`SizeCheck::due`]: after a relayout (resize, presenter mode,
+/// tab shown: [`SizeCheck::expire`]) and otherwise every [`SizeCheck::EVERY_MS`].
+#[derive(Clone, Copy, Debug)]
+pub struct SizeCheck {
+    at: f64,
+}
+
+impl Default for SizeCheck {
+    fn default() -> Self {
+        Self {
+            at: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl SizeCheck {
+    /// Longest time between two readings without a relayout (ms).
+    pub const EVERY_MS: f64 = 500.0;
+
+    /// Whether to read the size now; if so, counts it as read.
+    pub fn due(&mut self) -> bool {
+        let t = now();
+        let due = t - self.at >= Self::EVERY_MS;
+        if due {
+            self.at = t;
+        }
+        due
+    }
+
+    /// The size was just read.
+    pub fn read(&mut self) {
+        self.at = now();
+    }
+
+    /// The layout changed: the next [`SizeCheck::due`] says yes.
+    pub fn expire(&mut self) {
+        self.at = f64::NEG_INFINITY;
+    }
+}
+
 /// A new element `<tag class=…>`, appended to `parent`.
 pub fn el(parent: &Element, tag: &str, class: &str) -> Result<HtmlElement, JsValue> {
     let e = document()?.create_element(tag)?.dyn_into::<HtmlElement>()?;

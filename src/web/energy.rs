@@ -69,15 +69,8 @@ pub struct EnergyLab {
     /// A new grid is ready and is drawn in the next frame, which trains nothing: recolouring the
     /// plane (≈ 10 ms at 1920×1080) and a training iteration (≈ 5 ms) never share a frame.
     render_due: bool,
-    /// Frames until the plane checks its column's width again (0: in this frame). Reading a
-    /// width forces the browser to lay the page out, so it is read after a relayout
-    /// ([`Lab::relayout`]: resize, presenter mode, tab shown) and otherwise once a second.
-    fit_in: u32,
     dirty: bool,
 }
-
-/// Frames between two checks of the plane's column width without a relayout.
-const FIT_EVERY: u32 = 60;
 
 static DATA_ACTIONS: &[Action<EnergyLab>] = &[Action {
     key: "clear-points",
@@ -196,7 +189,6 @@ impl EnergyLab {
             stroke: None,
             field_seen: None,
             render_due: false,
-            fit_in: 0,
             dirty: true,
         }));
         Self::wire(&lab, &data_box, &model_box, &sample_box)?;
@@ -330,15 +322,11 @@ impl EnergyLab {
     /// A new energy grid: the heatmap and the colour scale's labels.
     fn render_field(&mut self) {
         // The plane follows its column's width (the page's layout): render again at a new size.
-        if self.fit_in == 0 {
-            self.fit_in = FIT_EVERY;
-            if let Some(col) = self.plane.canvas.parent_element() {
-                if self.plane.fit_to(&col).unwrap_or(false) {
-                    self.field_seen = None;
-                }
+        if let Some(col) = self.plane.canvas.parent_element() {
+            if self.plane.fit_to_when_due(&col).unwrap_or(false) {
+                self.field_seen = None;
             }
         }
-        self.fit_in -= 1;
         let (grid, version) = self.session.field();
         if self.field_seen == Some(version) {
             return;
@@ -512,7 +500,7 @@ impl Lab for EnergyLab {
         self.dirty = true;
     }
     fn relayout(&mut self) {
-        self.fit_in = 0;
+        self.plane.refit();
     }
     fn reset(&mut self, seed: u64) {
         self.session.restart(seed);

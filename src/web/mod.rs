@@ -50,7 +50,7 @@ pub fn start() -> Result<(), JsValue> {
     }
     wasm_bindgen_futures::spawn_local(async move {
         let opened = match fetch_data().await {
-            Ok(()) => open(&root).map_err(|e| format!("{e:?}")),
+            Ok(()) => open(&root).map_err(|e| dom::describe(&e)),
             Err(e) => Err(e),
         };
         if let Err(e) = opened {
@@ -67,11 +67,12 @@ fn boot_failed(root: &Element, why: &str) {
         "Energy Playground could not start: {why}. Reload the page; if this persists, the \
          copy of the page on this server is incomplete."
     );
-    let frame = root.query_selector("main.boot").ok().flatten();
-    let Some(frame) = frame else {
-        root.set_text_content(Some(&text));
-        return;
-    };
+    // the loading frame, or (if the labs had begun to mount) the whole root
+    let frame = root
+        .query_selector("main.boot")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| root.clone());
     frame.set_text_content(None);
     match dom::el(&frame, "p", "status error") {
         Ok(p) => {
@@ -98,7 +99,7 @@ async fn fetch_data() -> Result<(), String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;
-    let doc = dom::document().map_err(|e| format!("{e:?}"))?;
+    let doc = dom::document().map_err(|e| dom::describe(&e))?;
     let url = |name: &str| {
         doc.query_selector(&format!("link[rel=preload][data-file=\"{name}\"]"))
             .ok()
@@ -113,7 +114,7 @@ async fn fetch_data() -> Result<(), String> {
     });
     // (all four requests are on their way before the first is awaited)
     for (name, url, request) in pending {
-        let failed = |e: JsValue| format!("could not load {url} ({e:?})");
+        let failed = |e: JsValue| format!("could not load {url} ({})", dom::describe(&e));
         let response: web_sys::Response = JsFuture::from(request)
             .await
             .map_err(failed)?

@@ -76,6 +76,7 @@ pub struct PlaneView {
     lut: Vec<[u8; 3]>,
     /// The energies the colour scale of the energy view spans.
     range: (f64, f64),
+    size_check: dom::SizeCheck,
 }
 
 impl PlaneView {
@@ -104,6 +105,7 @@ impl PlaneView {
             segs: Vec::new(),
             lut: (0..256).map(|i| blues(i as f64 / 255.0)).collect(),
             range: (0.0, 1.0),
+            size_check: dom::SizeCheck::default(),
         };
         v.resize(css)?;
         Ok(v)
@@ -130,12 +132,27 @@ impl PlaneView {
     /// when it changed by a pixel or more; true if it did (the background must be rendered
     /// again).
     pub fn fit_to(&mut self, container: &Element) -> Result<bool, JsValue> {
+        self.size_check.read();
         let w = f64::from(container.client_width()).floor();
         if w < 50.0 || (w - self.css).abs() < 1.0 {
             return Ok(false);
         }
         self.resize(w)?;
         Ok(true)
+    }
+
+    /// [`PlaneView::fit_to`] for a plane drawn every frame: only when its [`dom::SizeCheck`]
+    /// is due ([`PlaneView::refit`] after a relayout).
+    pub fn fit_to_when_due(&mut self, container: &Element) -> Result<bool, JsValue> {
+        if !self.size_check.due() {
+            return Ok(false);
+        }
+        self.fit_to(container)
+    }
+
+    /// The page's layout changed: the next [`PlaneView::fit_to_when_due`] reads the width.
+    pub fn refit(&mut self) {
+        self.size_check.expire();
     }
 
     /// Colours the heatmap with `map` (0 = least likely … 1 = most likely) instead of

@@ -193,7 +193,7 @@ impl Plot {
             scratch: None,
             auto_label: None,
             min_font: f64::INFINITY,
-            fitted_at: f64::NEG_INFINITY,
+            size_check: dom::SizeCheck::default(),
         }));
         inner.borrow_mut().fit();
         PLOTS.with(|p| p.borrow_mut().push(Rc::downgrade(&inner)));

@@ -25,15 +25,10 @@ pub(super) struct Inner {
     /// The canvas's `aria-label` follows the title (unless the lab set its own label).
     pub(super) auto_label: Option<bool>,
     pub(super) min_font: f64,
-    /// When the on-screen size was last read ([`dom::now`], ms).
-    pub(super) fitted_at: f64,
+    /// When the on-screen size was last read: a drawing reads it again only when due (a
+    /// relayout fits every plot anyway; this catches any other change of width).
+    pub(super) size_check: dom::SizeCheck,
 }
-
-/// A drawing reads the plot's on-screen width again if the last reading is older than this
-/// (ms). Reading it makes the browser lay the page out at once when text changed earlier in the
-/// frame, so it is not read on every drawing: a relayout (resize, presenter mode, tab shown)
-/// fits every plot anyway, and this catches any other change of width.
-const REFIT_MS: f64 = 500.0;
 
 /// Margins and fonts of one drawing, in CSS px.
 struct Layout {
@@ -78,7 +73,7 @@ impl Frame {
 impl Inner {
     /// Matches the backing store to the on-screen size, pixel ratio and scale; true if changed.
     pub(super) fn fit(&mut self) -> bool {
-        self.fitted_at = dom::now();
+        self.size_check.read();
         let cw = f64::from(self.canvas.client_width());
         let w = if cw > 0.0 { cw } else { self.base.0 };
         let h = (w * self.base.1 / self.base.0).round();
@@ -128,7 +123,7 @@ impl Inner {
     }
 
     pub(super) fn render(&mut self) {
-        if dom::now() - self.fitted_at >= REFIT_MS {
+        if self.size_check.due() {
             self.fit();
         }
         self.min_font = f64::INFINITY;
