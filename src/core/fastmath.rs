@@ -116,35 +116,221 @@ pub fn exp(x: f64) -> f64 {
     (tj + tj * q) * s1 * s2
 }
 
-/// `e^x` in single precision, branch-free (so loops over slices vectorise), within 2 ulp for
-/// `−87.3 ≤ x ≤ 88.3`. Outside that range it saturates instead of reaching `0` or `∞`: below it
-/// returns ≈ 1.2·10⁻³⁸ (the smallest normal scale), above it ≈ 2.4·10³⁸. `NaN` gives `NaN`.
+// ----- single precision, branch-free ----------------------------------------------------------
+//
+// The `f32` functions are methods of [`F32Kernels`], the table of their coefficients, so that a
+// hot loop can hold the table in registers (see [`F32Kernels::for_loops`]); the free
+// functions below are the same methods with the table as compile-time constants.
+
+/// The coefficients and masks of the single-precision functions ([`F32Kernels::exp`],
+/// [`F32Kernels::ln`], [`F32Kernels::sincos_turns`], [`F32Kernels::box_muller`]).
 ///
-/// Method: `x = k·ln2 + r`, `|r| ≤ ln2/2`, `e^x = 2^k·e^r`, with the minimax polynomial of
-/// Cephes' `expf` (Moshier 1992) for `e^r`.
+/// Why a table: a loop that calls these over a slice compiles to SIMD with some 40 vector
+/// constants. Natively they are operands read from memory; in WebAssembly each is a
+/// `v128.const`, and Chromium's compiler, by the timings, builds them again on every iteration. A
+/// stand-alone loop of Box–Muller pairs (16 lanes of [`crate::lanes::RngLanes`], 10 240 × 100
+/// pairs) took 7.7–10.5 ms in Chromium 156 against 4.3–5.3 ms natively; read from the table
+/// through [`F32Kernels::for_loops`], 6.0 ms. A loop that reads the table once that way sees
+/// plain values instead of constants, keeps them in registers (or stack slots) across
+/// iterations, and computes bit for bit the same results.
+#[derive(Clone, Copy, Debug)]
+pub struct F32Kernels {
+    // exp
+    exp_max: f32,
+    exp_min: f32,
+    log2e: f32,
+    ln2_hi: f32,
+    ln2_lo: f32,
+    round: f32,
+    round_bits: i32,
+    exp_poly: [f32; 6],
+    exp_bias: i32,
+    // ln
+    exp_mask: u32,
+    ln_bias: i32,
+    mantissa: u32,
+    one_bits: u32,
+    sqrt2: f32,
+    ln_poly: [f32; 9],
+    ln2: f32,
+    // sin and cos of turns
+    four: f32,
+    quarter: f32,
+    tau: f32,
+    sin_poly: [f32; 3],
+    cos_poly: [f32; 3],
+    // shared
+    half: f32,
+    one: f32,
+    minus_two: f32,
+}
+
+impl F32Kernels {
+    /// The table as compile-time constants (what the free functions use).
+    pub const CONST: Self = Self {
+        exp_max: 88.3,
+        exp_min: -87.3,
+        log2e: std::f32::consts::LOG2_E,
+        // ln2 split so that k·ln2_hi is exact (0.693359375 has 9 significant bits)
+        ln2_hi: 0.693_359_4,
+        ln2_lo: -2.121_944_4e-4,
+        // 1.5·2²³: rounds to the nearest integer and leaves it in the low mantissa bits
+        round: 12_582_912.0,
+        round_bits: 0x4B40_0000,
+        // Cephes expf coefficients, highest degree first
+        exp_poly: [
+            1.987_569_2e-4,
+            1.398_199_9e-3,
+            8.333_452e-3,
+            4.166_579_6e-2,
+            1.666_666_5e-1,
+            0.5,
+        ],
+        exp_bias: 127,
+        exp_mask: 0xFF,
+        ln_bias: 127,
+        mantissa: 0x007F_FFFF,
+        one_bits: 0x3F80_0000,
+        sqrt2: 2.0 * std::f32::consts::FRAC_1_SQRT_2,
+        // Cephes logf coefficients, highest degree first
+        ln_poly: [
+            7.037_683_6e-2,
+            -1.151_461e-1,
+            1.167_699_9e-1,
+            -1.242_014_1e-1,
+            1.424_932_3e-1,
+            -1.666_805_8e-1,
+            2.000_071_4e-1,
+            -2.499_999_4e-1,
+            3.333_333e-1,
+        ],
+        ln2: std::f32::consts::LN_2,
+        four: 4.0,
+        quarter: 0.25,
+        tau: std::f32::consts::TAU,
+        // Cephes sinf and cosf coefficients, highest degree first
+        sin_poly: [-1.951_529_6e-4, 8.332_161e-3, -1.666_665_5e-1],
+        cos_poly: [2.443_315_7e-5, -1.388_731_6e-3, 4.166_664_6e-2],
+        half: 0.5,
+        one: 1.0,
+        minus_two: -2.0,
+    };
+
+    /// The table for a hot loop to read once before it starts. In WebAssembly these are values
+    /// the compiler cannot see through, so the loop's iterations use registers instead of
+    /// rebuilding constants (see the type's documentation); natively they stay constants, which
+    /// x86 reads from memory as operands for free (through registers, the native build of the
+    /// stand-alone Box–Muller loop above took 4.7–6.5 ms instead of 4.2–5.3 ms). The results are
+    /// the same bits either way.
+    #[inline(always)]
+    pub fn for_loops() -> Self {
+        #[cfg(target_arch = "wasm32")]
+        {
+            *std::hint::black_box(&Self::CONST)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Self::CONST
+        }
+    }
+
+    /// `e^x` in single precision, branch-free (so loops over slices vectorise), within 2 ulp
+    /// for `−87.3 ≤ x ≤ 88.3`. Outside that range it saturates instead of reaching `0` or `∞`:
+    /// below it returns ≈ 1.2·10⁻³⁸ (the smallest normal scale), above it ≈ 2.4·10³⁸. `NaN`
+    /// gives `NaN`.
+    ///
+    /// Method: `x = k·ln2 + r`, `|r| ≤ ln2/2`, `e^x = 2^k·e^r`, with the minimax polynomial of
+    /// Cephes' `expf` (Moshier 1992) for `e^r`.
+    #[inline(always)]
+    pub fn exp(&self, x: f32) -> f32 {
+        // keep 2^k a normal number: k in −126..=127
+        let x = if x > self.exp_max { self.exp_max } else { x };
+        let x = if x < self.exp_min { self.exp_min } else { x };
+        let t = x * self.log2e + self.round;
+        let kf = t - self.round;
+        let k = (t.to_bits() as i32).wrapping_sub(self.round_bits);
+        let r = (x - kf * self.ln2_hi) - kf * self.ln2_lo;
+        let r2 = r * r;
+        // e^r ≈ 1 + r + r²·P(r)
+        let c = &self.exp_poly;
+        let p = ((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5];
+        let er = r2 * p + r + self.one;
+        er * f32::from_bits((k.wrapping_add(self.exp_bias) as u32) << 23)
+    }
+
+    /// `ln x` in single precision for positive normal `x`, branch-free (vectorises), within 2
+    /// ulp. Zero, negative, subnormal, infinite and NaN inputs give unspecified finite or NaN
+    /// results: callers pass uniforms in (0, 1) or other positive normal numbers.
+    ///
+    /// Method: `x = m·2^e` with `m ∈ [√½, √2)`, `ln x = e·ln2 + ln m`, and `ln(1 + z)`,
+    /// `z = m − 1`, by the minimax polynomial of Cephes' `logf` (Moshier 1992).
+    #[inline(always)]
+    pub fn ln(&self, x: f32) -> f32 {
+        let bits = x.to_bits();
+        // exponent and mantissa m ∈ [1, 2)
+        let e = ((bits >> 23) & self.exp_mask) as i32 - self.ln_bias;
+        let m = f32::from_bits((bits & self.mantissa) | self.one_bits);
+        // fold m into [√½, √2): halve it (and add one to e) when m ≥ √2
+        let big = m >= self.sqrt2;
+        let m = if big { self.half * m } else { m };
+        let e = (e + i32::from(big)) as f32;
+        let z = m - self.one;
+        let z2 = z * z;
+        let mut p = self.ln_poly[0];
+        for &c in &self.ln_poly[1..] {
+            p = p * z + c;
+        }
+        // ln(1 + z) = z − z²/2 + z³·P(z)
+        let ln_m = z - self.half * z2 + z * z2 * p;
+        e * self.ln2 + ln_m
+    }
+
+    /// `(sin 2πt, cos 2πt)` in single precision for a number of turns `t ∈ [0, 1]`,
+    /// branch-free (vectorises), within 2·10⁻⁷ absolute.
+    ///
+    /// Method: the nearest quarter turn `q/4` is taken out, the rest `r ∈ [−π/4, π/4]` goes
+    /// through the minimax polynomials of Cephes' `sinf` and `cosf`, and the quadrant swaps and
+    /// negates.
+    #[inline(always)]
+    pub fn sincos_turns(&self, t: f32) -> (f32, f32) {
+        // nearest quarter (1.5·2²³ rounds to an integer), r in radians
+        let qf = (self.four * t + self.round) - self.round;
+        let q = (self.four * t + self.round).to_bits() & 3;
+        let r = (t - self.quarter * qf) * self.tau;
+        let r2 = r * r;
+        let (s, c) = (&self.sin_poly, &self.cos_poly);
+        let sin_r = ((s[0] * r2 + s[1]) * r2 + s[2]) * r2 * r + r;
+        let cos_r = ((c[0] * r2 + c[1]) * r2 + c[2]) * r2 * r2 - self.half * r2 + self.one;
+        // rotate by q quarter turns: (s, c) → (c, −s) → (−s, −c) → (−c, s)
+        let (s, c) = if q & 1 == 1 {
+            (cos_r, -sin_r)
+        } else {
+            (sin_r, cos_r)
+        };
+        if q & 2 == 2 {
+            (-s, -c)
+        } else {
+            (s, c)
+        }
+    }
+
+    /// Two independent standard normal draws from two uniforms by the Box–Muller transform
+    /// (Box & Muller 1958): `√(−2 ln u₁)·(cos 2πu₂, sin 2πu₂)`, with `u₁ ∈ (0, 1)`,
+    /// `u₂ ∈ [0, 1)`. Branch-free (vectorises). With `u₁ ≥ 2⁻²⁴` (as
+    /// [`crate::lanes::RngLanes`] draws it) the pair is cut off at radius ≈ 5.77 (probability
+    /// 6·10⁻⁸), symmetrically, so a proposal built from it stays symmetric.
+    #[inline(always)]
+    pub fn box_muller(&self, u1: f32, u2: f32) -> (f32, f32) {
+        let r = (self.minus_two * self.ln(u1)).sqrt();
+        let (s, c) = self.sincos_turns(u2);
+        (r * c, r * s)
+    }
+}
+
+/// [`F32Kernels::exp`] with constant coefficients.
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
-    // ln2 split so that k·C1 is exact (C1 = 0.693359375 has 9 significant bits)
-    const C1: f32 = 0.693_359_4;
-    const C2: f32 = -2.121_944_4e-4;
-    // 1.5·2²³: rounds to the nearest integer and leaves it in the low mantissa bits
-    const SHIFT: f32 = 12_582_912.0;
-    // keep 2^k a normal number: k in −126..=127
-    let x = if x > 88.3 { 88.3 } else { x };
-    let x = if x < -87.3 { -87.3 } else { x };
-    let t = x * LOG2E + SHIFT;
-    let kf = t - SHIFT;
-    let k = (t.to_bits() as i32).wrapping_sub(SHIFT.to_bits() as i32);
-    let r = (x - kf * C1) - kf * C2;
-    let r2 = r * r;
-    // e^r ≈ 1 + r + r²·P(r) (Cephes expf coefficients)
-    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let er = r2 * p + r + 1.0;
-    er * f32::from_bits((k.wrapping_add(127) as u32) << 23)
+    F32Kernels::CONST.exp(x)
 }
 
 /// The logistic function `σ(x) = 1/(1 + e^{−x})` in single precision, branch-free (see
@@ -155,86 +341,30 @@ pub fn sigmoid_f32(x: f32) -> f32 {
     1.0 / (1.0 + exp_f32(-x))
 }
 
-/// `xs[k] ← σ(xs[k])` for every entry (vectorised).
+/// `xs[k] ← σ(xs[k])` for every entry (vectorised, the coefficients in registers).
 pub fn sigmoid_in_place(xs: &mut [f32]) {
+    let k = F32Kernels::for_loops();
     for x in xs {
-        *x = sigmoid_f32(*x);
+        *x = k.one / (k.one + k.exp(-*x));
     }
 }
 
-/// `ln x` in single precision for positive normal `x`, branch-free (vectorises), within 2 ulp.
-/// Zero, negative, subnormal, infinite and NaN inputs give unspecified finite or NaN results:
-/// callers pass uniforms in (0, 1) or other positive normal numbers.
-///
-/// Method: `x = m·2^e` with `m ∈ [√½, √2)`, `ln x = e·ln2 + ln m`, and `ln(1 + z)`, `z = m − 1`,
-/// by the minimax polynomial of Cephes' `logf` (Moshier 1992).
+/// [`F32Kernels::ln`] with constant coefficients.
 #[inline(always)]
 pub fn ln_f32(x: f32) -> f32 {
-    const SQRT_HALF: f32 = std::f32::consts::FRAC_1_SQRT_2;
-    let bits = x.to_bits();
-    // exponent and mantissa m ∈ [1, 2)
-    let e = ((bits >> 23) & 0xFF) as i32 - 127;
-    let m = f32::from_bits((bits & 0x007F_FFFF) | 0x3F80_0000);
-    // fold m into [√½, √2): halve it (and add one to e) when m ≥ √2
-    let big = m >= 2.0 * SQRT_HALF;
-    let m = if big { 0.5 * m } else { m };
-    let e = (e + i32::from(big)) as f32;
-    let z = m - 1.0;
-    let z2 = z * z;
-    // Cephes logf coefficients, highest degree first
-    let mut p = 7.037_683_6e-2;
-    p = p * z - 1.151_461e-1;
-    p = p * z + 1.167_699_9e-1;
-    p = p * z - 1.242_014_1e-1;
-    p = p * z + 1.424_932_3e-1;
-    p = p * z - 1.666_805_8e-1;
-    p = p * z + 2.000_071_4e-1;
-    p = p * z - 2.499_999_4e-1;
-    p = p * z + 3.333_333e-1;
-    // ln(1 + z) = z − z²/2 + z³·P(z)
-    let ln_m = z - 0.5 * z2 + z * z2 * p;
-    e * std::f32::consts::LN_2 + ln_m
+    F32Kernels::CONST.ln(x)
 }
 
-/// `(sin 2πt, cos 2πt)` in single precision for a number of turns `t ∈ [0, 1]`, branch-free
-/// (vectorises), within 2·10⁻⁷ absolute.
-///
-/// Method: the nearest quarter turn `q/4` is taken out, the rest `r ∈ [−π/4, π/4]` goes through
-/// the minimax polynomials of Cephes' `sinf` and `cosf`, and the quadrant swaps and negates.
+/// [`F32Kernels::sincos_turns`] with constant coefficients.
 #[inline(always)]
 pub fn sincos_turns_f32(t: f32) -> (f32, f32) {
-    // nearest quarter (1.5·2²³ rounds to an integer), r in radians
-    const SHIFT: f32 = 12_582_912.0;
-    let qf = (4.0 * t + SHIFT) - SHIFT;
-    let q = (4.0 * t + SHIFT).to_bits() & 3;
-    let r = (t - 0.25 * qf) * std::f32::consts::TAU;
-    let r2 = r * r;
-    let sin_r = ((-1.951_529_6e-4 * r2 + 8.332_161e-3) * r2 - 1.666_665_5e-1) * r2 * r + r;
-    let cos_r =
-        ((2.443_315_7e-5 * r2 - 1.388_731_6e-3) * r2 + 4.166_664_6e-2) * r2 * r2 - 0.5 * r2 + 1.0;
-    // rotate by q quarter turns: (s, c) → (c, −s) → (−s, −c) → (−c, s)
-    let (s, c) = if q & 1 == 1 {
-        (cos_r, -sin_r)
-    } else {
-        (sin_r, cos_r)
-    };
-    if q & 2 == 2 {
-        (-s, -c)
-    } else {
-        (s, c)
-    }
+    F32Kernels::CONST.sincos_turns(t)
 }
 
-/// Two independent standard normal draws from two uniforms by the Box–Muller transform
-/// (Box & Muller 1958): `√(−2 ln u₁)·(cos 2πu₂, sin 2πu₂)`, with `u₁ ∈ (0, 1)`, `u₂ ∈ [0, 1)`.
-/// Branch-free (vectorises). With `u₁ ≥ 2⁻²⁴` (as [`crate::lanes::RngLanes`] draws it)
-/// the pair is cut off at radius ≈ 5.77 (probability 6·10⁻⁸), symmetrically, so a proposal
-/// built from it stays symmetric.
+/// [`F32Kernels::box_muller`] with constant coefficients.
 #[inline(always)]
 pub fn box_muller_f32(u1: f32, u2: f32) -> (f32, f32) {
-    let r = (-2.0 * ln_f32(u1)).sqrt();
-    let (s, c) = sincos_turns_f32(u2);
-    (r * c, r * s)
+    F32Kernels::CONST.box_muller(u1, u2)
 }
 
 // ----- the same bits on every target ----------------------------------------------------------

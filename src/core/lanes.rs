@@ -8,6 +8,7 @@
 //! uses them is still replayed exactly from its `u64` seed, and the integer arithmetic gives
 //! bit-identical streams on every target.
 
+use crate::fastmath::F32Kernels;
 use crate::rng::Rng;
 
 /// Number of lanes the kernels in this crate use: 16 × 32 bits = four 128-bit vectors per word.
@@ -152,15 +153,16 @@ impl<const W: usize> RngLanes<W> {
         }
     }
 
-    /// Two standard normal draws per lane (Box–Muller, [`crate::fastmath::box_muller_f32`])
-    /// into `z0` and `z1`, from two steps of the lanes.
+    /// Two standard normal draws per lane (Box–Muller, [`F32Kernels::box_muller`]) into `z0`
+    /// and `z1`, from two steps of the lanes. A loop over many blocks passes
+    /// [`F32Kernels::for_loops`], read once before it (see [`F32Kernels`]).
     #[inline(always)]
-    pub fn normals_f32(&mut self, z0: &mut [f32; W], z1: &mut [f32; W]) {
+    pub fn normals_f32(&mut self, k: &F32Kernels, z0: &mut [f32; W], z1: &mut [f32; W]) {
         let (mut u1, mut u2) = ([0.0f32; W], [0.0f32; W]);
         self.uniform_open_f32(&mut u1);
         self.uniform_open_f32(&mut u2);
         for i in 0..W {
-            let (a, b) = crate::fastmath::box_muller_f32(u1[i], u2[i]);
+            let (a, b) = k.box_muller(u1[i], u2[i]);
             z0[i] = a;
             z1[i] = b;
         }
@@ -286,7 +288,7 @@ mod tests {
         for _ in 0..10_000 {
             lanes.uniform_f64(&mut u);
             assert!(u.iter().all(|&x| (0.0..1.0).contains(&x)));
-            lanes.normals_f32(&mut a, &mut b);
+            lanes.normals_f32(&F32Kernels::CONST, &mut a, &mut b);
             for &z in a.iter().chain(&b) {
                 s1 += f64::from(z);
                 s2 += f64::from(z) * f64::from(z);

@@ -24,7 +24,7 @@
 
 use super::diagnostics::AcceptanceCounter;
 use super::{check_positive, check_temperature, SamplerError};
-use crate::fastmath::{exp, exp_f32};
+use crate::fastmath::{exp, F32Kernels};
 use crate::landscape::Energy2d;
 use crate::lanes::{open_unit_f32, unit_f64, RngLanes, LANES};
 use crate::rng::Rng;
@@ -248,13 +248,14 @@ impl ChainBatch {
     /// Proposals `p = s + σz` for every chain into `px`, `py`.
     fn propose(&mut self, sigma: f64, lanes: &mut RngLanes<LANES>) {
         let (mut z0, mut z1) = ([0.0f32; LANES], [0.0f32; LANES]);
+        let k = F32Kernels::for_loops();
         let chunks = self
             .x
             .chunks(LANES)
             .zip(self.y.chunks(LANES))
             .zip(self.px.chunks_mut(LANES).zip(self.py.chunks_mut(LANES)));
         for ((x, y), (px, py)) in chunks {
-            lanes.normals_f32(&mut z0, &mut z1);
+            lanes.normals_f32(&k, &mut z0, &mut z1);
             for k in 0..x.len().min(px.len()) {
                 // s′ = s + σ z
                 px[k] = x[k] + sigma * f64::from(z0[k]);
@@ -267,7 +268,7 @@ impl ChainBatch {
     /// a 52-bit uniform `u`; returns (accepted, frozen).
     ///
     /// The comparison is first made in single precision over the whole batch in simple
-    /// vectorised passes: `u` rounded to 23 bits is within 6·10⁻⁸ of `u`, and [`exp_f32`] within
+    /// vectorised passes: `u` rounded to 23 bits is within 6·10⁻⁸ of `u`, and [`F32Kernels::exp`] within
     /// 2.6·10⁻⁷ of `α` (absolute, for `ln α ≤ 0`), so wherever the two differ by more than 10⁻⁶
     /// the single-precision answer is the double-precision one. The rare chains inside that
     /// margin (about 2·10⁻⁶ of them) are decided again with the full `u` and [`exp`], so every
@@ -281,8 +282,9 @@ impl ChainBatch {
             let v = -(e_new - e_old) * inv_t;
             *la = if v < 0.0 { v } else { 0.0 };
         }
+        let k = F32Kernels::for_loops();
         for (a, &la) in self.a32.iter_mut().zip(&self.la) {
-            *a = exp_f32(la as f32);
+            *a = k.exp(la as f32);
         }
         lanes.fill_u32(&mut self.hi);
         lanes.fill_u32(&mut self.lo);
@@ -339,12 +341,13 @@ impl ChainBatch {
         let half = 0.5 * eps * inv_t;
         let s = eps.sqrt();
         let (mut z0, mut z1) = ([0.0f32; LANES], [0.0f32; LANES]);
+        let k = F32Kernels::for_loops();
         let mut frozen = 0u64;
         let n = self.len();
         let mut start = 0;
         while start < n {
             let end = (start + LANES).min(n);
-            lanes.normals_f32(&mut z0, &mut z1);
+            lanes.normals_f32(&k, &mut z0, &mut z1);
             let x = &mut self.x[start..end];
             let y = &mut self.y[start..end];
             let (e, gx, gy) = (
@@ -375,7 +378,7 @@ impl ChainBatch {
 }
 
 /// The Metropolis decision `u < α` made in single precision (see `ChainBatch::accept`) from
-/// the high word `h` of the chain's 52-bit uniform and `α` from [`exp_f32`]: (sure to accept,
+/// the high word `h` of the chain's 52-bit uniform and `α` from [`F32Kernels::exp`]: (sure to accept,
 /// too close to call). Neither means sure to reject.
 #[inline(always)]
 fn single_precision_call(h: u32, a: f32) -> (bool, bool) {
