@@ -242,3 +242,24 @@ async fn model_import_refuses_garbage_and_loads_a_valid_file() {
     frames().await;
     assert!(current_hash().contains("hidden=32"), "{}", current_hash());
 }
+
+#[wasm_bindgen_test]
+async fn a_trained_start_draws_its_one_measured_point() {
+    // From the shipped model the history holds one point per chart, at epoch 30: a series of
+    // one point has no segment, and it is drawn as a dot. The pseudo-likelihood chart has one
+    // series (PALETTE[2], #009E73) and no legend, so its colour appears only in that dot.
+    open("#rbm?view=train&start=trained&seed=3").await;
+    frames().await;
+    assert_eq!(num_of("rbm-train-readout", "data-epoch"), 30.0);
+    let c = canvas("rbm-metric-chart");
+    let px = support::pixels(&c);
+    let near = |v: u8, want: i32| (i32::from(v) - want).abs() < 12;
+    let dot = px
+        .chunks_exact(4)
+        .filter(|p| near(p[0], 0x00) && near(p[1], 0x9E) && near(p[2], 0x73))
+        .count();
+    assert!(
+        dot >= 12,
+        "the one point is drawn ({dot} pixels of its colour)"
+    );
+}

@@ -363,14 +363,15 @@ fn push_num(out: &mut String, v: Option<f64>) {
     }
 }
 
-/// A range widened by `frac` of its span on each side (a degenerate range by ±½ its size,
-/// an empty or non-finite one becomes 0…1).
+/// A range widened by `frac` of its span on each side (a degenerate range by ±½ its value,
+/// so a single positive value keeps a positive axis, or by ±½ around 0; an empty or
+/// non-finite one becomes 0…1).
 pub fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
     }
     if hi - lo < 1e-12 {
-        let d = lo.abs().max(1.0) * 0.5;
+        let d = if lo == 0.0 { 0.5 } else { lo.abs() * 0.5 };
         return (lo - d, hi + d);
     }
     let p = (hi - lo) * frac;
@@ -545,6 +546,10 @@ mod tests {
         assert_eq!(tick_label(-1.0e5), "−1.0e5");
         assert_eq!(tick_label(0.25), "0.25");
         assert_eq!(padded((2.0, 2.0), 0.1), (1.0, 3.0));
+        // one small value (a reconstruction error) keeps its sign's side of the axis
+        assert_eq!(padded((0.04, 0.04), 0.06), (0.02, 0.06));
+        assert_eq!(padded((-12.0, -12.0), 0.06), (-18.0, -6.0));
+        assert_eq!(padded((0.0, 0.0), 0.06), (-0.5, 0.5));
         assert_eq!(padded((f64::INFINITY, 1.0), 0.1), (0.0, 1.0));
         assert_eq!(
             split_title("τ ≈ 12.6, 11 and more"),

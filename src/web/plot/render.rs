@@ -395,11 +395,17 @@ impl Inner {
             c.stroke();
         }
         c.set_line_width(2.0 * s);
+        let mut dots = Vec::new();
         for line in self.data.lines.as_slice() {
             self.dashed(line.dashed, s);
             c.set_stroke_style_str(line.color);
             c.begin_path();
-            let mut pen = false;
+            // points drawn since the pen went down; a point with no neighbour (a one-point
+            // series, or one between gaps) has no segment to show, so it gets a dot (drawn
+            // below, outside the clip, so a point on the frame's edge shows whole)
+            let mut run = 0usize;
+            let mut last = (0.0, 0.0);
+            let mut dot = |at: (f64, f64)| dots.push((at, line.color));
             // Thin very long series to at most ~2 points per CSS pixel.
             let n = line.xs.len();
             let stride = (n as f64 / (2.0 * f.w)).ceil().max(1.0) as usize;
@@ -407,14 +413,18 @@ impl Inner {
             while i < n {
                 let (x, y) = (line.xs[i], line.ys[i]);
                 if x.is_finite() && y.is_finite() {
-                    if pen {
-                        c.line_to(f.px(x), f.py(y));
+                    last = (f.px(x), f.py(y));
+                    if run > 0 {
+                        c.line_to(last.0, last.1);
                     } else {
-                        c.move_to(f.px(x), f.py(y));
-                        pen = true;
+                        c.move_to(last.0, last.1);
                     }
+                    run += 1;
                 } else {
-                    pen = false;
+                    if run == 1 {
+                        dot(last);
+                    }
+                    run = 0;
                 }
                 i += if i + stride >= n && i != n - 1 {
                     n - 1 - i
@@ -422,10 +432,22 @@ impl Inner {
                     stride
                 };
             }
+            if run == 1 {
+                dot(last);
+            }
             c.stroke();
         }
         self.dashed(false, s);
         c.restore();
+        let inside = |v: f64, lo: f64, len: f64| v >= lo - 0.5 && v <= lo + len + 0.5;
+        for ((x, y), color) in dots {
+            if inside(x, f.x0, f.w) && inside(y, f.y0, f.h) {
+                c.set_fill_style_str(color);
+                c.begin_path();
+                let _ = c.arc(x, y, 3.5 * s, 0.0, std::f64::consts::TAU);
+                c.fill();
+            }
+        }
         // Labels last, above the data.
         let hl: Vec<(f64, String, Css)> = self
             .data
