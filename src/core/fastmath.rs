@@ -129,8 +129,9 @@ pub fn exp(x: f64) -> f64 {
 /// constants. Natively they are operands read from memory; in WebAssembly each is a
 /// `v128.const`, and Chromium's compiler, by the timings, builds them again on every iteration. A
 /// stand-alone loop of Box–Muller pairs (16 lanes of [`crate::lanes::RngLanes`], 10 240 × 100
-/// pairs) took 7.7–10.5 ms in Chromium 156 against 4.3–5.3 ms natively; read from the table
-/// through [`F32Kernels::for_loops`], 6.0 ms. A loop that reads the table once that way sees
+/// pairs) took 7.7–10.6 ms in Chromium 156 against 4.3–5.3 ms natively; read from the table
+/// through [`F32Kernels::for_loops`], 6.0–7.9 ms (in one page with the old form, alternating:
+/// 7.2 against 8.8 and 6.0 against 7.7 ms). A loop that reads the table once that way sees
 /// plain values instead of constants, keeps them in registers (or stack slots) across
 /// iterations, and computes bit for bit the same results.
 #[derive(Clone, Copy, Debug)]
