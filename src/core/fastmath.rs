@@ -259,6 +259,14 @@ impl F32Kernels {
         er * f32::from_bits((k.wrapping_add(self.exp_bias) as u32) << 23)
     }
 
+    /// The logistic function `σ(x) = 1/(1 + e^{−x})` in single precision, branch-free (see
+    /// [`F32Kernels::exp`]); within 3 ulp of the exact value for `x ≥ −87`, and a tiny positive
+    /// number (below 10⁻³⁸) instead of the exact one further left.
+    #[inline(always)]
+    pub fn sigmoid(&self, x: f32) -> f32 {
+        self.one / (self.one + self.exp(-x))
+    }
+
     /// `ln x` in single precision for positive normal `x`, branch-free (vectorises), within 2
     /// ulp. Zero, negative, subnormal, infinite and NaN inputs give unspecified finite or NaN
     /// results: callers pass uniforms in (0, 1) or other positive normal numbers.
@@ -334,19 +342,17 @@ pub fn exp_f32(x: f32) -> f32 {
     F32Kernels::CONST.exp(x)
 }
 
-/// The logistic function `σ(x) = 1/(1 + e^{−x})` in single precision, branch-free (see
-/// [`exp_f32`]); within 3 ulp of the exact value for `x ≥ −87`, and a tiny positive number
-/// (below 10⁻³⁸) instead of the exact one further left.
+/// [`F32Kernels::sigmoid`] with constant coefficients.
 #[inline(always)]
 pub fn sigmoid_f32(x: f32) -> f32 {
-    1.0 / (1.0 + exp_f32(-x))
+    F32Kernels::CONST.sigmoid(x)
 }
 
-/// `xs[k] ← σ(xs[k])` for every entry (vectorised, the coefficients in registers).
+/// `xs[k] ← σ(xs[k])` for every entry (vectorised, the table read once).
 pub fn sigmoid_in_place(xs: &mut [f32]) {
     let k = F32Kernels::for_loops();
     for x in xs {
-        *x = k.one / (k.one + k.exp(-*x));
+        *x = k.sigmoid(*x);
     }
 }
 

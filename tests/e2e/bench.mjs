@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { serve, launch } from './lib.mjs';
+import { serve, launch, median } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -24,15 +24,11 @@ if (!nativeBin || !fs.existsSync(nativeBin)) {
 }
 const rounds = Math.max(1, Number(process.env.ROUNDS || 3) | 0);
 
-/** One native run of the rows matching `only` (JSON of examples/bench.rs). */
-const native = (only) =>
-  JSON.parse(execFileSync(nativeBin, { env: { ...process.env, ONLY: only }, encoding: 'utf8' }));
-
-const median = (xs) => {
-  const s = xs.filter((x) => x !== undefined && isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return undefined;
-  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-};
+/** One native run of the rows matching `only` (JSON of examples/bench.rs; with `LIST: '1'` in
+ *  `env`, their names only). */
+const native = (only, env = {}) => JSON.parse(execFileSync(nativeBin, {
+  env: { ...process.env, ...env, ONLY: only }, encoding: 'utf8',
+}));
 
 const srv = await serve(path.join(root, 'dist'));
 const browser = await launch();
@@ -45,9 +41,7 @@ try {
   const inPage = async (only) =>
     JSON.parse(await page.evaluate((o) => window.energyPlayground.runBenchmarks(o), only));
   // the rows, in the table's order (LIST=1: the native binary names them without timing)
-  const order = JSON.parse(execFileSync(nativeBin, {
-    env: { ...process.env, ONLY: process.env.ONLY || '', LIST: '1' }, encoding: 'utf8',
-  }));
+  const order = native(process.env.ONLY || '', { LIST: '1' });
   for (const name of order) got.set(name, []);
   for (let r = 0; r < rounds; r++) {
     for (const name of order) {

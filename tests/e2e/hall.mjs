@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch } from './lib.mjs';
+import { serve, launch, median } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -73,9 +73,8 @@ try {
       }));
       await page.close();
     }
-    const med = (xs) => xs.slice().sort((a, b) => a - b)[1];
-    const fcp = med(runs.map((r) => r.fcp));
-    const rdy = med(runs.map((r) => r.ready));
+    const fcp = median(runs.map((r) => r.fcp));
+    const rdy = median(runs.map((r) => r.ready));
     console.log(`page frame painted (first contentful paint) at ${runs.map((r) => r.fcp.toFixed(0)).join(', ')} ms; labs interactive at ${runs.map((r) => r.ready.toFixed(0)).join(', ')} ms after navigation`);
     // Timings are printed; they are checked only on request (HALL_TIMING=1), on a quiet
     // machine: a timed assertion in the test suite would fail on a busy one.

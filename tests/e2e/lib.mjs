@@ -43,6 +43,13 @@ export function serve(root, prefix = '/energy-playground/', port = 0) {
   });
 }
 
+/** The median of the finite numbers in `xs` (undefined if there are none). */
+export function median(xs) {
+  const s = xs.filter((x) => x !== undefined && isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return undefined;
+  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+}
+
 /** A counter of checks that prints `ok` / `FAIL` lines and, at the end, `<name>: N passed, M
  *  failed` (exit code 1 on a failure). */
 export function checker(name) {
