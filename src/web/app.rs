@@ -64,15 +64,25 @@ pub trait Lab {
     }
 }
 
-/// A lab's id, tab title and panel (the field `self.panel`), inside `impl Lab for …`:
-/// `lab_names!("ising", "Ising");`.
+/// A lab's id and tab title, as constants of its type (the shell names a tab before the lab is
+/// built), and the `Lab` methods that return them and its panel (the field `self.panel`). At
+/// module level: `lab_names!(IsingLab, "ising", "Ising");`; inside `impl Lab for IsingLab`:
+/// `lab_names!();`.
 macro_rules! lab_names {
-    ($id:literal, $title:literal) => {
+    ($ty:ident, $id:literal, $title:literal) => {
+        impl $ty {
+            /// The lab's id in the URL hash.
+            pub const ID: &'static str = $id;
+            /// The lab's tab title.
+            pub const TITLE: &'static str = $title;
+        }
+    };
+    () => {
         fn id(&self) -> &'static str {
-            $id
+            Self::ID
         }
         fn title(&self) -> &'static str {
-            $title
+            Self::TITLE
         }
         fn panel(&self) -> &web_sys::HtmlElement {
             &self.panel
@@ -80,6 +90,37 @@ macro_rules! lab_names {
     };
 }
 pub(crate) use lab_names;
+
+/// Builds a lab (its panel, its controls, its model).
+type BuildLab = Box<dyn FnOnce() -> Result<Rc<RefCell<dyn Lab>>, JsValue>>;
+
+/// A tab of the page. Its lab is built the first time the tab opens (by a click, a key, a link,
+/// a scene or the scripting API), so the page starts with the one lab it shows.
+pub struct LabSlot {
+    id: &'static str,
+    title: &'static str,
+    build: Option<BuildLab>,
+    /// The lab and its "What am I looking at?" box, once built.
+    built: Option<(Rc<RefCell<dyn Lab>>, super::about::AboutBox)>,
+}
+
+impl LabSlot {
+    /// A tab for the lab `id` titled `title`, built by `build` when it first opens.
+    pub fn new<L: Lab + 'static>(
+        id: &'static str,
+        title: &'static str,
+        build: impl FnOnce() -> Result<Rc<RefCell<L>>, JsValue> + 'static,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            build: Some(Box::new(move || {
+                build().map(|lab| lab as Rc<RefCell<dyn Lab>>)
+            })),
+            built: None,
+        }
+    }
+}
 
 thread_local! {
     static URL_DIRTY: Cell<bool> = const { Cell::new(false) };
@@ -93,7 +134,9 @@ pub fn mark_dirty() {
 
 /// The shell's state.
 pub struct App {
-    labs: Vec<Rc<RefCell<dyn Lab>>>,
+    labs: Vec<LabSlot>,
+    /// Where the labs' panels go.
+    main: HtmlElement,
     tabs: Vec<HtmlButtonElement>,
     active: usize,
     playing: bool,
@@ -121,8 +164,6 @@ pub struct App {
     frames: u64,
     /// The relayout the active lab last redrew for (see `plot::generation`).
     layout_gen: u64,
-    /// Each lab's "What am I looking at?" box.
-    abouts: Vec<super::about::AboutBox>,
     /// The transport bar (hidden on the Speed tab).
     transport: HtmlElement,
     /// The current scene's panel: title, note, ‹ › and ×.
@@ -146,8 +187,9 @@ pub fn fresh_seed() -> u64 {
     u64::from_le_bytes(b) % 1_000_000
 }
 
-/// Builds the page inside `root` with the given labs and starts the animation loop.
-pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCell<App>>, JsValue> {
+/// Builds the page inside `root` with the given labs and starts the animation loop. Only the
+/// lab the link opens (or the first) is built now; the others are built when first opened.
+pub fn mount(root: &Element, labs: Vec<LabSlot>) -> Result<Rc<RefCell<App>>, JsValue> {
     // The header and the scene panel stay at the top of the window together.
     let chrome = dom::el(root, "div", "chrome")?;
     let header = dom::el(&chrome, "header", "top")?;
@@ -164,13 +206,6 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     status_el.set_attribute("aria-live", "polite")?;
     status::flush_pending();
     let footer = dom::el(root, "footer", "foot")?;
-
-    let mut abouts = Vec::with_capacity(labs.len());
-    for lab in &labs {
-        let l = lab.borrow();
-        main.append_child(l.panel())?;
-        abouts.push(super::about::AboutBox::new(l.panel())?);
-    }
 
     let help = keys::help(root)?;
 
@@ -196,6 +231,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
 
     let app = Rc::new(RefCell::new(App {
         labs,
+        main,
         tabs: Vec::new(),
         active: 0,
         playing: false,
@@ -214,7 +250,6 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
         scene: None,
         hide: Vec::new(),
         frames: 0,
-        abouts,
         layout_gen: u64::MAX,
         transport: transport.clone(),
         scene_panel,
@@ -261,7 +296,7 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     // Tabs.
     let n_labs = app.borrow().labs.len();
     for i in 0..n_labs {
-        let title = app.borrow().labs[i].borrow().title();
+        let title = app.borrow().labs[i].title;
         let a = app.clone();
         let b = dom::button(&nav, title, &format!("{title} ({})", i + 1), move || {
             a.borrow_mut().select(i);
@@ -382,6 +417,16 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
     let initial = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
+    {
+        // The lab the link names (or the first) is built before the link is applied to it.
+        let mut a = app.borrow_mut();
+        let first = Params::parse(&initial)
+            .ok()
+            .and_then(|p| a.labs.iter().position(|s| s.id == p.lab))
+            .unwrap_or(0);
+        a.build(first)?;
+        a.active = first;
+    }
     app.borrow_mut().load_hash(&initial);
     APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
     start_loop(app.clone())?;
@@ -393,22 +438,61 @@ pub fn mount(root: &Element, labs: Vec<Rc<RefCell<dyn Lab>>>) -> Result<Rc<RefCe
 
 impl App {
     fn lab(&self) -> &Rc<RefCell<dyn Lab>> {
-        &self.labs[self.active]
+        &self.built(self.active).0
     }
 
-    /// Activates lab `i`.
+    /// Lab `i` and its about box. `mount` builds the first lab shown and `select` builds a lab
+    /// before it makes it active, so the active lab is always built.
+    fn built(&self, i: usize) -> &(Rc<RefCell<dyn Lab>>, super::about::AboutBox) {
+        self.labs[i]
+            .built
+            .as_ref()
+            .expect("the active lab is built before it is shown")
+    }
+
+    /// Builds lab `i` if it is not built yet, its panel hidden until `select` shows it.
+    fn build(&mut self, i: usize) -> Result<(), JsValue> {
+        let slot = &mut self.labs[i];
+        let Some(build) = slot.build.take() else {
+            return Ok(());
+        };
+        let lab = build()?;
+        let about = {
+            let l = lab.borrow();
+            l.panel().class_list().add_1("hidden")?;
+            self.main.append_child(l.panel())?;
+            super::about::AboutBox::new(l.panel())?
+        };
+        slot.built = Some((lab, about));
+        Ok(())
+    }
+
+    /// Activates lab `i` (building it the first time).
     pub fn select(&mut self, i: usize) {
         if i >= self.labs.len() {
             return;
         }
+        if let Err(e) = self.build(i) {
+            status::show(
+                status::Level::Error,
+                &format!(
+                    "the {} lab could not be built: {}",
+                    self.labs[i].title,
+                    dom::describe(&e)
+                ),
+            );
+            return;
+        }
         self.active = i;
-        for (k, (lab, tab)) in self.labs.iter().zip(&self.tabs).enumerate() {
+        for (k, (slot, tab)) in self.labs.iter().zip(&self.tabs).enumerate() {
             let on = k == i;
-            let _ = lab
-                .borrow()
-                .panel()
-                .class_list()
-                .toggle_with_force("hidden", !on);
+            if let Some((lab, _)) = &slot.built {
+                let _ = lab
+                    .borrow()
+                    .panel()
+                    .class_list()
+                    .toggle_with_force("hidden", !on);
+            }
             let _ = tab.class_list().toggle_with_force("active", on);
             let _ = tab.set_attribute("aria-selected", if on { "true" } else { "false" });
         }
@@ -435,12 +519,12 @@ impl App {
 
     /// The labs' ids, in tab order.
     pub fn lab_ids(&self) -> Vec<&'static str> {
-        self.labs.iter().map(|l| l.borrow().id()).collect()
+        self.labs.iter().map(|s| s.id).collect()
     }
 
     /// Activates the lab with this id; false if there is none.
     pub fn select_id(&mut self, id: &str) -> bool {
-        match self.labs.iter().position(|l| l.borrow().id() == id) {
+        match self.labs.iter().position(|s| s.id == id) {
             Some(i) => {
                 self.select(i);
                 true

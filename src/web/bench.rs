@@ -308,8 +308,10 @@ pub fn run_benchmarks(only: String) -> js_sys::Promise {
     )
 }
 
+lab_names!(BenchLab, "speed", "Speed");
+
 impl Lab for BenchLab {
-    lab_names!("speed", "Speed");
+    lab_names!();
     fn tick(&mut self, _speed: u32) -> bool {
         false
     }

@@ -468,8 +468,10 @@ impl Tabled for EnergyLab {
     }
 }
 
+lab_names!(EnergyLab, "energy", "Train an energy");
+
 impl Lab for EnergyLab {
-    lab_names!("energy", "Train an energy");
+    lab_names!();
     fn tick(&mut self, speed: u32) -> bool {
         if self.render_due {
             // This frame recolours the plane (see `render_due`); training goes on in the next.

@@ -621,8 +621,10 @@ impl Paintable for IsingLab {
     }
 }
 
+lab_names!(IsingLab, "ising", "Ising");
+
 impl Lab for IsingLab {
-    lab_names!("ising", "Ising");
+    lab_names!();
     fn tick(&mut self, speed: u32) -> bool {
         let cap = (MAX_UPDATES_PER_FRAME / self.run.lattice().n()).max(1);
         self.run_sweeps((speed as usize).clamp(1, cap));

@@ -147,14 +147,37 @@ pub fn mount(root: &Element) -> Result<(), JsValue> {
     let seed = app::fresh_seed();
     // The energy trained in the "Train an energy" lab, offered as a Sampling lab target.
     let learned: crate::core::ebm::LearnedSlot = Rc::new(RefCell::new(None));
-    let labs: Vec<Rc<RefCell<dyn app::Lab>>> = vec![
-        hopfield::HopfieldLab::new(seed)?,
-        boltzmann::BoltzmannLab::new(seed)?,
-        rbm::RbmLab::new(seed)?,
-        sampling::SamplingLab::new(seed, learned.clone())?,
-        energy::EnergyLab::new(seed, learned)?,
-        ising::IsingLab::new(seed)?,
-        bench::BenchLab::new()?,
+    let sampling_learned = learned.clone();
+    let labs = vec![
+        app::LabSlot::new(
+            hopfield::HopfieldLab::ID,
+            hopfield::HopfieldLab::TITLE,
+            move || hopfield::HopfieldLab::new(seed),
+        ),
+        app::LabSlot::new(
+            boltzmann::BoltzmannLab::ID,
+            boltzmann::BoltzmannLab::TITLE,
+            move || boltzmann::BoltzmannLab::new(seed),
+        ),
+        app::LabSlot::new(rbm::RbmLab::ID, rbm::RbmLab::TITLE, move || {
+            rbm::RbmLab::new(seed)
+        }),
+        app::LabSlot::new(
+            sampling::SamplingLab::ID,
+            sampling::SamplingLab::TITLE,
+            move || sampling::SamplingLab::new(seed, sampling_learned),
+        ),
+        app::LabSlot::new(energy::EnergyLab::ID, energy::EnergyLab::TITLE, move || {
+            energy::EnergyLab::new(seed, learned)
+        }),
+        app::LabSlot::new(ising::IsingLab::ID, ising::IsingLab::TITLE, move || {
+            ising::IsingLab::new(seed)
+        }),
+        app::LabSlot::new(
+            bench::BenchLab::ID,
+            bench::BenchLab::TITLE,
+            bench::BenchLab::new,
+        ),
     ];
     app::mount(root, labs)?;
     api::install()?;

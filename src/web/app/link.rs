@@ -156,7 +156,7 @@ impl App {
             .split('?')
             .next()
             .unwrap_or("");
-        let found = self.labs.iter().position(|l| l.borrow().id() == p.lab);
+        let found = self.labs.iter().position(|s| s.id == p.lab);
         // A fragment that is not a lab id at all (another page's `#a=b`) is simply ignored.
         let names_a_lab = !raw_lab.is_empty()
             && raw_lab.len() <= 32
@@ -241,9 +241,10 @@ impl App {
 
     pub(super) fn save_hash(&mut self) {
         let p = self.params();
-        let id = self.lab().borrow().id();
-        if let Some(a) = self.abouts.get_mut(self.active) {
-            a.show(id, p.get("view").unwrap_or(""));
+        let active = self.active;
+        if let Some((lab, about)) = self.labs[active].built.as_mut() {
+            let id = lab.borrow().id();
+            about.show(id, p.get("view").unwrap_or(""));
         }
         if let Some(w) = web_sys::window() {
             if let Ok(h) = w.history() {

@@ -183,8 +183,10 @@ impl Paintable for BoltzmannLab {
     }
 }
 
+lab_names!(BoltzmannLab, "boltzmann", "Boltzmann");
+
 impl Lab for BoltzmannLab {
-    lab_names!("boltzmann", "Boltzmann");
+    lab_names!();
     fn tick(&mut self, speed: u32) -> bool {
         let t = self.run.tick(speed.max(1) as usize);
         self.touched();

@@ -247,8 +247,10 @@ impl Paintable for HopfieldLab {
     }
 }
 
+lab_names!(HopfieldLab, "hopfield", "Hopfield");
+
 impl Lab for HopfieldLab {
-    lab_names!("hopfield", "Hopfield");
+    lab_names!();
     fn tick(&mut self, speed: u32) -> bool {
         self.speed_hint = speed;
         let k = match self.run.mode() {

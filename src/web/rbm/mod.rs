@@ -331,8 +331,10 @@ impl Tabled for RbmLab {
     }
 }
 
+lab_names!(RbmLab, "rbm", "RBM");
+
 impl Lab for RbmLab {
-    lab_names!("rbm", "RBM");
+    lab_names!();
     fn tick(&mut self, speed: u32) -> bool {
         if self.session.failed().is_some() {
             return false;

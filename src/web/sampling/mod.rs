@@ -117,8 +117,10 @@ impl Tabled for SamplingLab {
     }
 }
 
+lab_names!(SamplingLab, "sampling", "Sampling");
+
 impl Lab for SamplingLab {
-    lab_names!("sampling", "Sampling");
+    lab_names!();
     fn relayout(&mut self) {
         self.mcmc.layout(&self.state.mcmc);
         self.direct.touch();
