@@ -450,7 +450,7 @@ impl App {
             .expect("the active lab is built before it is shown")
     }
 
-    /// Builds lab `i` if it is not built yet, its panel hidden until `select` shows it.
+    /// Builds lab `i` if it is not built yet (its panel starts hidden: `dom::panel`).
     fn build(&mut self, i: usize) -> Result<(), JsValue> {
         let slot = &mut self.labs[i];
         let Some(build) = slot.build.take() else {
@@ -459,12 +459,20 @@ impl App {
         let lab = build()?;
         let about = {
             let l = lab.borrow();
-            l.panel().class_list().add_1("hidden")?;
             self.main.append_child(l.panel())?;
             super::about::AboutBox::new(l.panel())?
         };
         slot.built = Some((lab, about));
         Ok(())
+    }
+
+    /// Builds the lab with this id without showing it (for the scripting API); false if there is
+    /// no such lab or it could not be built.
+    pub fn build_id(&mut self, id: &str) -> bool {
+        match self.labs.iter().position(|s| s.id == id) {
+            Some(i) => self.build(i).is_ok(),
+            None => false,
+        }
     }
 
     /// Activates lab `i` (building it the first time).

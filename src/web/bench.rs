@@ -295,6 +295,8 @@ fn spawn(lab: &Rc<RefCell<BenchLab>>) -> Result<Worker, JsValue> {
 /// workload if empty) in the Speed tab's worker; the promise resolves with the JSON
 /// `{name: {wasm_ms, js_ms?, wasm_checksum, js_checksum?}}` (used by `scripts/bench`).
 pub fn run_benchmarks(only: String) -> js_sys::Promise {
+    // The tab is built when first opened; a script may run it before.
+    super::app::with_app(|a| a.build_id(BenchLab::ID));
     js_sys::Promise::new(
         &mut |resolve, reject| match SPEED.with(|s| s.borrow().clone()) {
             Some(lab) => start(&lab, only.clone(), Some(Waiter { resolve, reject })),

@@ -30,6 +30,12 @@ try {
   await page.goto(srv.url, { waitUntil: 'load' });
   const mounted = await page.waitForSelector('#app[data-ready="1"]', { timeout: 20000 }).then(() => true, () => false);
   check('app mounts (served under a sub-path)', mounted);
+  // The page starts from the start module alone and the rest of its code arrives in the
+  // background (scripts/split_hook.py); "on demand" means the first lab called into the rest.
+  const rest = await page.waitForFunction(() => document.documentElement.dataset.rest, null, { timeout: 20000 })
+    .then((h) => h.jsonValue(), () => 'never loaded');
+  check('the first lab starts without the rest module, which loads in the background', rest === 'background',
+    `data-rest=${rest} (if "on demand": scripts/start-profile, then commit www/start-functions.txt)`);
 
   // The grid canvas has painted pixels.
   const grid = '#lab-hopfield canvas.grid';
@@ -98,6 +104,41 @@ try {
       /could not load/.test(said) && enabled, `${said}; button enabled=${enabled}`);
   } finally {
     await ctx.close();
+  }
+
+  // A link that opens another lab than the first starts it with the rest module.
+  const ctx4 = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  try {
+    const p4 = await ctx4.newPage();
+    const errs = [];
+    p4.on('console', (m) => { if (m.type() === 'error') errs.push(m.text()); });
+    p4.on('pageerror', (e) => errs.push(String(e)));
+    await p4.goto(srv.url + '#ising', { waitUntil: 'load' });
+    const ok = await p4.waitForSelector('#app[data-ready="1"]', { timeout: 20000 }).then(() => true, () => false);
+    const shown = ok && await p4.isVisible('#lab-ising');
+    const how = await p4.evaluate(() => document.documentElement.dataset.rest);
+    check('a link to another lab starts on it (the rest module loaded first)', shown && errs.length === 0,
+      `shown=${shown} data-rest=${how} errors: ${errs.join(' | ')}`);
+  } finally {
+    await ctx4.close();
+  }
+
+  // A rest module that cannot be fetched: the first lab starts; opening another says to reload.
+  const ctx5 = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  try {
+    await ctx5.route(/_rest\.wasm$/, (r) => r.fulfill({ status: 404, body: 'gone' }));
+    const p5 = await ctx5.newPage();
+    await p5.goto(srv.url, { waitUntil: 'load' });
+    const ok = await p5.waitForSelector('#app[data-ready="1"]', { timeout: 20000 }).then(() => true, () => false);
+    if (ok) await p5.click('nav.tabs .tab >> nth=1', { timeout: 5000 }).catch(() => {});
+    const said = await p5.waitForFunction(() => {
+      const t = document.querySelector('#status')?.textContent || '';
+      return /could not load the rest of the page/.test(t) && t;
+    }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => 'nothing within 10 s');
+    check('a rest module that cannot load: the first lab starts, another lab says to reload',
+      ok && /_rest\.wasm, HTTP 404\): reload/.test(said), `started=${ok}; ${said}`);
+  } finally {
+    await ctx5.close();
   }
 
   // ... and a data file that cannot be fetched (the page fetches the RBM lab's digits and
