@@ -19,7 +19,8 @@ the page starts from the smaller part.
 Needs binaryen's wasm-split (WASM_SPLIT, default: the copy scripts/setup unpacks from Debian's
 binaryen package) and wasm-opt (binaryen 132) to validate the result. Only release builds are
 split (scripts/serve --dev builds stay one module; SPLIT=0 leaves a release build whole, with
-its function names, as scripts/start-profile needs it). Run by Trunk with TRUNK_STAGING_DIR set.
+its function names, as scripts/start-profile needs it; SPLIT_NAMES=1 keeps the functions' names
+in both modules, for tests/e2e/profile-page.mjs). Run by Trunk with TRUNK_STAGING_DIR set.
 With arguments it serves scripts/start-profile: `split_hook.py in.wasm out.wasm` instruments,
 `split_hook.py in.wasm profile list.txt` writes the list.
 """
@@ -291,9 +292,22 @@ def split():
         open(keep_file, "w").write("".join("f%d\n" % i for i in keep))
         start, rest = os.path.join(tmp, "start.wasm"), os.path.join(tmp, "rest.wasm")
         run(WASM_SPLIT, src, *FEATURES, "--keep-funcs=@" + keep_file, "-o1", start, "-o2", rest,
-            "--export-prefix=%", "--import-namespace=primary", "--placeholder-namespace=placeholder")
-        start_bytes = fix_table_exports(without_names(open(start, "rb").read()))
-        rest_bytes = without_names(open(rest, "rb").read())
+            "--export-prefix=%", "--import-namespace=primary", "--placeholder-namespace=placeholder",
+            "--symbolmap")
+
+        def named(path):
+            """SPLIT_NAMES=1 (for profiling the page): the functions' real names back."""
+            if os.environ.get("SPLIT_NAMES") != "1":
+                return None
+            out = {}
+            for line in open(path + ".symbols", encoding="utf-8"):
+                idx, name = line.rstrip("\n").split(":", 1)
+                orig = int(name[1:]) if re.fullmatch(r"f\d+", name) else None
+                out[int(idx)] = names.get(orig, name)
+            return out
+
+        start_bytes = fix_table_exports(without_names(open(start, "rb").read(), named(start)))
+        rest_bytes = without_names(open(rest, "rb").read(), named(rest))
         for part, data in (("start", start_bytes), ("rest", rest_bytes)):
             p = os.path.join(tmp, part + ".out.wasm")
             open(p, "wb").write(data)

@@ -429,9 +429,8 @@ impl IsingLab {
         }
         let up = [UP[0], UP[1], UP[2], 255];
         let down = [DOWN[0], DOWN[1], DOWN[2], 255];
-        for (px, &s) in self.layer.buf.chunks_exact_mut(4).zip(lat.spins()) {
-            px.copy_from_slice(if s > 0 { &up } else { &down });
-        }
+        // The per-pixel loop is core's (built at opt-level 3, branch-free), not the shell's.
+        crate::core::ising::paint_rgba_bytes(lat.spins(), &mut self.layer.buf, up, down);
         self.layer.blit()
     }
 

@@ -1,13 +1,12 @@
 // Where the page spends its time while a lab plays: opens the built page (dist/) in headless
 // Chromium at VIEWPORT (default 1920x1080), applies the link argv[2] (default '#energy?seed=1'),
 // presses Play and prints the hottest functions by self time over argv[3] seconds (default 5)
-// from the DevTools CPU profiler. As tests/e2e/profile.mjs does for the benchmark module, the
-// copy of dist/ it serves has the main module as wasm-bindgen wrote it optimised again with
-// `wasm-opt -O3 --debuginfo` (same code, names kept); its service worker is emptied so the
-// copy is what runs. "(program)" is the browser's own work (layout, painting, compositing).
+// from the DevTools CPU profiler. Build the page with its functions' names kept in both of
+// its modules (scripts/split_hook.py) first; the copy of dist/ it serves has its service worker
+// emptied so the copy is what runs. "(program)" is the browser's own work (layout, painting,
+// compositing).
 //
-//   trunk build --release && node tests/e2e/profile-page.mjs '#energy?seed=1'
-import { execFileSync } from 'node:child_process';
+//   SPLIT_NAMES=1 trunk build --release && node tests/e2e/profile-page.mjs '#energy?seed=1'
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,14 +19,6 @@ const dist = path.join(root, 'target/profile-page-dist');
 fs.rmSync(dist, { recursive: true, force: true });
 fs.cpSync(path.join(root, 'dist'), dist, { recursive: true });
 fs.writeFileSync(path.join(dist, 'sw.js'), '');
-const main = fs.readdirSync(dist).find((n) => /^energy-playground-[0-9a-f]+_bg\.wasm$/.test(n));
-execFileSync('wasm-opt', ['-O3', '--debuginfo', '--enable-simd', '--enable-bulk-memory',
-  '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
-  '--enable-reference-types', '--enable-multivalue',
-  path.join(root, 'target/wasm-bindgen/release/energy-playground_bg.wasm'), '-o', path.join(dist, main)]);
-// (the re-optimised module no longer matches the integrity hashes Trunk wrote)
-const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8').replace(/ integrity="[^"]*"/g, '');
-fs.writeFileSync(path.join(dist, 'index.html'), html);
 const srv = await serve(dist);
 const browser = await launch();
 try {
