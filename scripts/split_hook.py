@@ -22,7 +22,7 @@ split (scripts/serve --dev builds stay one module; SPLIT=0 leaves a release buil
 its function names, as scripts/start-profile needs it; SPLIT_NAMES=1 keeps the functions' names
 in both modules, for tests/e2e/profile-page.mjs). Run by Trunk with TRUNK_STAGING_DIR set.
 With arguments it serves scripts/start-profile: `split_hook.py in.wasm out.wasm` instruments,
-`split_hook.py in.wasm profile list.txt` writes the list.
+`split_hook.py in.wasm profile… list.txt` writes the list.
 """
 import base64
 import hashlib
@@ -236,18 +236,21 @@ def instrument(src, dst):
         open(dst, "wb").write(fix_table_exports(open(out, "rb").read()))
 
 
-def profile_names(src, profile, dst):
-    """scripts/start-profile: the names of the functions of `src` that `profile` saw run, one per
-    line into `dst`."""
+def profile_names(src, profiles, dst):
+    """scripts/start-profile: the names of the functions of `src` that any of `profiles` saw run,
+    one per line into `dst`."""
     module = open(src, "rb").read()
     names = function_names(module)
     n_imported = imported_functions(module)
     n = defined_functions(module)
-    data = open(profile, "rb").read()
-    stamps = [int.from_bytes(data[8 + 4 * k:12 + 4 * k], "little") for k in range(n)]
-    if len(data) != 8 + 4 * n:
-        fail("the profile has %d bytes; %d functions need %d" % (len(data), n, 8 + 4 * n))
-    ran = sorted({names.get(n_imported + k, "") for k in range(n) if stamps[k]} - {""})
+    ran = set()
+    for profile in profiles:
+        data = open(profile, "rb").read()
+        if len(data) != 8 + 4 * n:
+            fail("the profile has %d bytes; %d functions need %d" % (len(data), n, 8 + 4 * n))
+        stamps = [int.from_bytes(data[8 + 4 * k:12 + 4 * k], "little") for k in range(n)]
+        ran |= {names.get(n_imported + k, "") for k in range(n) if stamps[k]}
+    ran = sorted(ran - {""})
     with open(dst, "w", encoding="utf-8") as f:
         f.write("# The functions the page runs when it opens on its first lab (recorded by\n")
         f.write("# scripts/start-profile; scripts/split_hook.py keeps them in the start module).\n")
@@ -359,7 +362,7 @@ def split():
 if __name__ == "__main__":
     if len(sys.argv) == 3:
         instrument(sys.argv[1], sys.argv[2])
-    elif len(sys.argv) == 4:
-        profile_names(sys.argv[1], sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4:
+        profile_names(sys.argv[1], sys.argv[2:-1], sys.argv[-1])
     elif os.environ.get("TRUNK_PROFILE", "release") == "release" and os.environ.get("SPLIT") != "0":
         split()

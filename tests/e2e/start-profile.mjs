@@ -1,7 +1,7 @@
 // scripts/start-profile's browser part: instruments the unsplit release page in <out>/dist
-// (scripts/split_hook.py), opens it in headless Chromium on its first lab (load, play 2 s,
-// pause, step, reset), reads the profile back and writes the names of the functions that ran
-// to <list>.
+// (scripts/split_hook.py), opens it in headless Chromium on its first lab three times (load,
+// play 2 s, pause, step, reset; each load with its own seed), reads the profiles back and writes
+// the names of the functions that ran in any of them to <list>.
 //   node tests/e2e/start-profile.mjs target/start-profile www/start-functions.txt
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,29 +23,35 @@ const plain = path.join(out, 'plain.wasm');
 fs.copyFileSync(wasmPath, plain);
 execFileSync('python3', [hook, plain, wasmPath], { stdio: 'inherit' });
 
+// Three loads, each with its own fresh seed, so that what runs for some seeds only is listed.
 const srv = await serve(dist);
 const b = await launch();
-const p = await b.newPage({ viewport: { width: 1280, height: 800 } });
-p.on('pageerror', (e) => console.log('pageerror', String(e).slice(0, 800)));
-await p.addInitScript(() => {
-  addEventListener('TrunkApplicationStarted', (e) => { window.__startExports = e.detail.wasm; });
-});
-await p.goto(srv.url);
-await p.waitForSelector('#app[data-ready="1"]');
-await p.waitForTimeout(500);
-for (const key of [' ', 2000, ' ', 'n', 'r', 500]) {
-  if (typeof key === 'number') await p.waitForTimeout(key);
-  else await p.keyboard.press(key);
+const profiles = [];
+for (let run = 1; run <= 3; run++) {
+  const p = await b.newPage({ viewport: { width: 1280, height: 800 } });
+  p.on('pageerror', (e) => console.log('pageerror', String(e).slice(0, 800)));
+  await p.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__startExports = e.detail.wasm; });
+  });
+  await p.goto(srv.url);
+  await p.waitForSelector('#app[data-ready="1"]');
+  await p.waitForTimeout(500);
+  for (const key of [' ', 2000, ' ', 'n', 'r', 500]) {
+    if (typeof key === 'number') await p.waitForTimeout(key);
+    else await p.keyboard.press(key);
+  }
+  const bytes = await p.evaluate(() => {
+    const w = window.__startExports;
+    const cap = 1 << 20;
+    const ptr = w.__wbindgen_malloc(cap, 8);
+    const n = w.__write_profile(ptr, cap);
+    return Array.from(new Uint8Array(w.memory.buffer, ptr, n));
+  });
+  await p.close();
+  const profile = path.join(out, `start-${run}.prof`);
+  fs.writeFileSync(profile, Buffer.from(bytes));
+  profiles.push(profile);
 }
-const bytes = await p.evaluate(() => {
-  const w = window.__startExports;
-  const cap = 1 << 20;
-  const ptr = w.__wbindgen_malloc(cap, 8);
-  const n = w.__write_profile(ptr, cap);
-  return Array.from(new Uint8Array(w.memory.buffer, ptr, n));
-});
 await b.close();
 await srv.close();
-const profile = path.join(out, 'start.prof');
-fs.writeFileSync(profile, Buffer.from(bytes));
-execFileSync('python3', [hook, plain, profile, list], { stdio: 'inherit' });
+execFileSync('python3', [hook, plain, ...profiles, list], { stdio: 'inherit' });
