@@ -110,7 +110,17 @@ def function_names(b):
     return names
 
 
+def skip_limits(b, k):
+    """The offset after the limits (flags, minimum, maximum if flagged) at `k`."""
+    flags = b[k]
+    _, k = leb(b, k + 1)
+    if flags & 1:
+        _, k = leb(b, k)
+    return k
+
+
 def imported_functions(b):
+    """The number of functions the module imports (they come first in its function index)."""
     count = 0
     for sid, _, j, _ in sections(b):
         if sid != 2:
@@ -125,19 +135,10 @@ def imported_functions(b):
             if kind == 0:
                 _, k = leb(b, k)
                 count += 1
-            elif kind == 1:
-                k += 1
-                flags = b[k]
-                k += 1
-                _, k = leb(b, k)
-                if flags & 1:
-                    _, k = leb(b, k)
-            elif kind == 2:
-                flags = b[k]
-                k += 1
-                _, k = leb(b, k)
-                if flags & 1:
-                    _, k = leb(b, k)
+            elif kind == 1:  # a table: its element type, then its limits
+                k = skip_limits(b, k + 1)
+            elif kind == 2:  # a memory: its limits
+                k = skip_limits(b, k)
             elif kind == 3:
                 k += 2
             else:
@@ -173,11 +174,7 @@ def fix_table_exports(b):
             n, k = leb(b, j)
             for _ in range(n):
                 tables.append(b[k])
-                flags = b[k + 1]
-                k += 2
-                _, k = leb(b, k)
-                if flags & 1:
-                    _, k = leb(b, k)
+                k = skip_limits(b, k + 1)
     externref = [i for i, t in enumerate(tables) if t == 0x6F]
     for sid, _, j, _ in sections(b):
         if sid != 7:
@@ -323,13 +320,11 @@ def split():
     # The loader, in wasm-bindgen's JS (where `wasm`, the start module's exports, lives).
     js = open(js_path, encoding="utf-8").read()
 
-
     def patch(old, new):
         nonlocal js
         if js.count(old) != 1:
             fail("wasm-bindgen's JS changed: %r is not there exactly once" % old)
         js = js.replace(old, new)
-
 
     patch('"./energy-playground_bg.js": import0,', '"./energy-playground_bg.js": import0,\n        placeholder: __restPlaceholders,')
     patch(
