@@ -422,7 +422,7 @@ pub fn mount(root: &Element, labs: Vec<LabSlot>) -> Result<Rc<RefCell<App>>, JsV
         let mut a = app.borrow_mut();
         let first = Params::parse(&initial)
             .ok()
-            .and_then(|p| a.labs.iter().position(|s| s.id == p.lab))
+            .and_then(|p| a.index_of(&p.lab))
             .unwrap_or(0);
         a.build(first)?;
         a.active = first;
@@ -437,17 +437,16 @@ pub fn mount(root: &Element, labs: Vec<LabSlot>) -> Result<Rc<RefCell<App>>, JsV
 }
 
 impl App {
+    /// The active lab. `mount` builds the first lab shown and `select` builds a lab before it
+    /// makes it active, so the active lab is always built.
     fn lab(&self) -> &Rc<RefCell<dyn Lab>> {
-        &self.built(self.active).0
+        let built = self.labs[self.active].built.as_ref();
+        &built.expect("the active lab is built before it is shown").0
     }
 
-    /// Lab `i` and its about box. `mount` builds the first lab shown and `select` builds a lab
-    /// before it makes it active, so the active lab is always built.
-    fn built(&self, i: usize) -> &(Rc<RefCell<dyn Lab>>, super::about::AboutBox) {
-        self.labs[i]
-            .built
-            .as_ref()
-            .expect("the active lab is built before it is shown")
+    /// The position of the lab with this id in the tab order.
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.labs.iter().position(|s| s.id == id)
     }
 
     /// Builds lab `i` if it is not built yet (its panel starts hidden: `dom::panel`).
@@ -469,7 +468,7 @@ impl App {
     /// Builds the lab with this id without showing it (for the scripting API); false if there is
     /// no such lab or it could not be built.
     pub fn build_id(&mut self, id: &str) -> bool {
-        match self.labs.iter().position(|s| s.id == id) {
+        match self.index_of(id) {
             Some(i) => self.build(i).is_ok(),
             None => false,
         }
@@ -532,7 +531,7 @@ impl App {
 
     /// Activates the lab with this id; false if there is none.
     pub fn select_id(&mut self, id: &str) -> bool {
-        match self.labs.iter().position(|s| s.id == id) {
+        match self.index_of(id) {
             Some(i) => {
                 self.select(i);
                 true

@@ -156,7 +156,7 @@ impl App {
             .split('?')
             .next()
             .unwrap_or("");
-        let found = self.labs.iter().position(|s| s.id == p.lab);
+        let found = self.index_of(&p.lab);
         // A fragment that is not a lab id at all (another page's `#a=b`) is simply ignored.
         let names_a_lab = !raw_lab.is_empty()
             && raw_lab.len() <= 32
