@@ -135,8 +135,19 @@ try {
       const t = document.querySelector('#status')?.textContent || '';
       return /could not load the rest of the page/.test(t) && t;
     }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => 'nothing within 10 s');
-    check('a rest module that cannot load: the first lab starts, another lab says to reload',
-      ok && /_rest\.wasm, HTTP 404\): reload/.test(said), `started=${ok}; ${said}`);
+    // ... where it can be read: in the window, not below the fold with the rest of the page.
+    const inView = await p5.evaluate(() => {
+      const r = document.querySelector('#status').getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight + 0.5 ? 'in view' : `at ${Math.round(r.top)}–${Math.round(r.bottom)} px of ${window.innerHeight}`;
+    });
+    // ... and the first lab still plays.
+    const before = await p5.textContent('#lab-hopfield').catch(() => '');
+    await p5.keyboard.press('n');
+    await p5.waitForTimeout(300);
+    const after = await p5.textContent('#lab-hopfield').catch(() => '');
+    check('a rest module that cannot load: the first lab starts, another lab says to reload (in view), the first lab still steps',
+      ok && /_rest\.wasm, HTTP 404\): reload/.test(said) && inView === 'in view' && before !== after,
+      `started=${ok}; ${said}; message ${inView}; step changed the lab: ${before !== after}`);
   } finally {
     await ctx5.close();
   }
