@@ -106,6 +106,12 @@ try {
         const h = await page.$eval(MAIN[lab], (c) => c.getBoundingClientRect().height).catch(() => 0);
         check(`1920×1080: the main picture of ${lab} is ≥ 60 % of the viewport height`, h >= 0.6 * size.height, `${h.toFixed(0)} px`);
       }
+      if (size.name === '1920x1080' && lab === 'rbm') {
+        // Outside presenter mode too, a projector's width gives the RBM's charts room to be read.
+        const [count, small] = await crampedCharts(page);
+        check(`1920×1080: every chart in rbm is at least 400 × 180 px`, count > 0 && small.length === 0,
+          small.length ? JSON.stringify(small) : `${count} charts`);
+      }
       if (size.width >= 1920 && lab === 'sampling') {
         // The charts beside the plane use the room a projector gives them, all on screen.
         const boxes = await page.$$eval('#lab-sampling .samp-plots .plot-wrap:not(.hidden) canvas',
