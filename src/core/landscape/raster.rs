@@ -1,10 +1,15 @@
 //! Raster helpers for heatmaps: a grid of values at cell centres (as [`super::energy_grid`]
 //! fills it) resampled to the pixels of a picture.
 
+/// Columns whose axis weights are computed once per block of the picture (not once per
+/// pixel): a block of this many columns is upsampled row by row.
+const COLUMN_BLOCK: usize = 256;
+
 /// Bilinear upsampling of the `n × n` grid `src` (row-major, values at cell centres, `n ≥ 1`) to
 /// a `side × side` picture: `put(k, v)` receives pixel `k = row·side + col` and the value
-/// interpolated at that pixel's centre. Pixel centres beyond the outermost cell centres take the
-/// edge value (no extrapolation). No allocation.
+/// interpolated at that pixel's centre, once for every pixel (in blocks of [`COLUMN_BLOCK`]
+/// columns, each row by row). Pixel centres beyond the outermost cell centres take the edge
+/// value (no extrapolation). No allocation.
 ///
 /// Pixel `b` (0-based) has its centre at grid coordinate `u = (b + ½)·n/side − ½`, so a grid of
 /// the picture's own size (`n = side`) is copied unchanged.
@@ -21,13 +26,20 @@ pub fn upsample_bilinear(src: &[f32], n: usize, side: usize, mut put: impl FnMut
         let i1 = (i0 + 1).min(n - 1);
         (i0, i1, (u - i0 as f64) as f32)
     };
-    for by in 0..side {
-        let (j0, j1, fy) = at(by);
-        for bx in 0..side {
-            let (i0, i1, fx) = at(bx);
-            let top = src[j0 * n + i0] * (1.0 - fx) + src[j0 * n + i1] * fx;
-            let bottom = src[j1 * n + i0] * (1.0 - fx) + src[j1 * n + i1] * fx;
-            put(by * side + bx, top * (1.0 - fy) + bottom * fy);
+    let mut xs = [(0usize, 0usize, 0.0f32); COLUMN_BLOCK];
+    for c0 in (0..side).step_by(COLUMN_BLOCK) {
+        let cols = (side - c0).min(COLUMN_BLOCK);
+        for (k, x) in xs[..cols].iter_mut().enumerate() {
+            *x = at(c0 + k);
+        }
+        for by in 0..side {
+            let (j0, j1, fy) = at(by);
+            let (top_row, bottom_row) = (&src[j0 * n..j0 * n + n], &src[j1 * n..j1 * n + n]);
+            for (k, &(i0, i1, fx)) in xs[..cols].iter().enumerate() {
+                let top = top_row[i0] * (1.0 - fx) + top_row[i1] * fx;
+                let bottom = bottom_row[i0] * (1.0 - fx) + bottom_row[i1] * fx;
+                put(by * side + c0 + k, top * (1.0 - fy) + bottom * fy);
+            }
         }
     }
 }
@@ -45,9 +57,8 @@ pub fn paint_bilinear(src: &[f32], n: usize, side: usize, lut: &[[u8; 3]], rgba:
     let (Some(lut), Some(out)) = (lut.get(..256), rgba.get_mut(..4 * side * side)) else {
         return;
     };
-    let mut pixels = out.chunks_exact_mut(4);
-    upsample_bilinear(src, n, side, |_, v| {
-        if let Some(p) = pixels.next() {
+    upsample_bilinear(src, n, side, |k, v| {
+        if let Some(p) = out.get_mut(4 * k..4 * k + 4) {
             // v ≥ 0 after the clamp, so adding ½ and truncating rounds half away from zero
             // as `round` does (without wasm's call to `roundf`); NaN converts to 0
             let c = lut[((v.clamp(0.0, 1.0) * 255.0 + 0.5) as usize).min(255)];
@@ -90,6 +101,51 @@ mod tests {
         let mut out = vec![f32::NAN; side * side];
         upsample_bilinear(src, n, side, |k, v| out[k] = v);
         out
+    }
+
+    /// The value at pixel (bx, by) computed on its own, straight from the doc's formula.
+    fn one_pixel(src: &[f32], n: usize, side: usize, bx: usize, by: usize) -> f32 {
+        let scale = n as f64 / side as f64;
+        let at = |b: usize| {
+            let u = ((b as f64 + 0.5) * scale - 0.5).clamp(0.0, (n - 1) as f64);
+            let i0 = (u.floor() as usize).min(n.saturating_sub(2));
+            (i0, (i0 + 1).min(n - 1), (u - i0 as f64) as f32)
+        };
+        let ((i0, i1, fx), (j0, j1, fy)) = (at(bx), at(by));
+        let top = src[j0 * n + i0] * (1.0 - fx) + src[j0 * n + i1] * fx;
+        let bottom = src[j1 * n + i0] * (1.0 - fx) + src[j1 * n + i1] * fx;
+        top * (1.0 - fy) + bottom * fy
+    }
+
+    #[test]
+    fn column_blocks_give_every_pixel_once_with_its_own_value() {
+        // 600 columns: two full blocks of 256 and a part block of 88.
+        let n = 64;
+        let src: Vec<f32> = (0..n * n)
+            .map(|k| ((k * 7919) % 1000) as f32 / 999.0)
+            .collect();
+        for side in [255, 256, 257, 600] {
+            let mut seen = vec![0u8; side * side];
+            let mut out = vec![f32::NAN; side * side];
+            upsample_bilinear(&src, n, side, |k, v| {
+                seen[k] += 1;
+                out[k] = v;
+            });
+            assert!(
+                seen.iter().all(|&c| c == 1),
+                "side {side}: every pixel once"
+            );
+            for by in 0..side {
+                for bx in 0..side {
+                    let want = one_pixel(&src, n, side, bx, by);
+                    assert_eq!(
+                        out[by * side + bx].to_bits(),
+                        want.to_bits(),
+                        "({bx}, {by}) of {side}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
