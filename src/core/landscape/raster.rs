@@ -7,8 +7,8 @@ const COLUMN_BLOCK: usize = 256;
 
 /// Bilinear upsampling of the `n × n` grid `src` (row-major, values at cell centres, `n ≥ 1`) to
 /// a `side × side` picture: `put(k, v)` receives pixel `k = row·side + col` and the value
-/// interpolated at that pixel's centre, once for every pixel (in blocks of [`COLUMN_BLOCK`]
-/// columns, each row by row). Pixel centres beyond the outermost cell centres take the edge
+/// interpolated at that pixel's centre, once for every pixel (in blocks of 256 columns,
+/// each row by row). Pixel centres beyond the outermost cell centres take the edge
 /// value (no extrapolation). No allocation.
 ///
 /// Pixel `b` (0-based) has its centre at grid coordinate `u = (b + ½)·n/side − ½`, so a grid of
