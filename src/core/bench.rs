@@ -81,6 +81,25 @@ pub fn workloads() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "heatmap_paint_bilinear_64_to_800",
+            what: "colour an 800×800 heatmap from a 64×64 grid (bilinear, viridis table), as the \
+                   planes recolour when their landscape changes",
+            prepare: |seed| {
+                let mut rng = Rng::new(seed);
+                let (n, side) = (64, 800);
+                let grid: Vec<f32> = (0..n * n).map(|_| rng.uniform() as f32).collect();
+                let lut: Vec<[u8; 3]> = (0..256)
+                    .map(|i| crate::chart::viridis(f64::from(i) / 255.0))
+                    .collect();
+                let mut rgba = vec![0u8; 4 * side * side];
+                Box::new(move || {
+                    crate::landscape::paint_bilinear(&grid, n, side, &lut, &mut rgba);
+                    // a sample of the pixels, so the work cannot be dropped
+                    rgba.iter().step_by(4099).map(|&b| f64::from(b)).sum()
+                })
+            },
+        },
+        Workload {
             name: "ebm_cd_20_steps_batch128",
             what: "20 contrastive-divergence steps of the 2→64→64→1 energy, batch 128, 20 Langevin steps each",
             prepare: |seed| Box::new(move || crate::ebm::bench_ebm_train_steps(20, 128, seed)),
